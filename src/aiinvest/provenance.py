@@ -1,0 +1,34 @@
+"""Checksums and verbatim-quote checks that tie every figure to its article."""
+
+import hashlib
+import re
+from pathlib import Path
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes, as lower-case hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def normalise_whitespace(text: str) -> str:
+    """Collapse every run of whitespace to one space and trim the ends."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def quote_occurs(quote: str, article_text: str) -> bool:
+    """True when the quote occurs verbatim in the article, whitespace-normalised."""
+    return normalise_whitespace(quote) in normalise_whitespace(article_text)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of an article, skipping a leading 'date YYYY-MM-DD' line."""
+    body = re.sub(r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*", "", text)
+    body = normalise_whitespace(body)
+    match = re.search(r"^.+?[.!?](?=\s|$)", body)
+    return match.group(0) if match else body

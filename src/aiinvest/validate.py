@@ -1,0 +1,249 @@
+"""Validate the curated data package: Table Schemas (via frictionless), hashes, provenance.
+
+Every problem names the file, the line, the column, the value and what was expected,
+and all problems of every file are reported at once.
+"""
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import curated_dir, display, raw_dir
+from .provenance import quote_occurs, sha256_file
+from .schema import descriptor_path, read_descriptor, resources
+
+# (date column, precision column, inferred column) in each table that has dated rows.
+DATE_GROUPS = {
+    "sources": ("published_date", "published_date_precision", "published_date_inferred"),
+    "investments": ("announced_date", "announced_date_precision", "announced_date_inferred"),
+    "valuations": ("as_of_date", "as_of_date_precision", "as_of_date_inferred"),
+    "funding_totals": ("as_of_date", "as_of_date_precision", "as_of_date_inferred"),
+    "events": ("date", "date_precision", "date_inferred"),
+}
+
+_CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_TYPE_HINT = {
+    "date": "a real calendar date written YYYY-MM-DD",
+    "number": "a number (digits, no currency sign or thousands separator)",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "string": "text",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in the data."""
+
+    file: str
+    expected: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.column is not None:
+            parts.append(f"column '{self.column}'")
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
+            parts.append(f"value '{shown}'")
+        return ": ".join(parts) + f": expected {self.expected}"
+
+
+class DataValidationError(Exception):
+    """Raised when the curated data fails validation; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        files = sorted({p.file for p in problems})
+        lines = [f"{len(problems)} problem(s) in {', '.join(files)}:"]
+        lines += [f"  {problem}" for problem in problems]
+        super().__init__("\n".join(lines))
+
+
+def validate_package(data_dir: Path) -> list[Problem]:
+    """Every problem in the data package below data_dir; an empty list when it is valid."""
+    data_dir = Path(data_dir)
+    path = descriptor_path(data_dir)
+    if not path.is_file():
+        return [Problem(display(path), "the data package descriptor to exist")]
+    descriptor = read_descriptor(data_dir)
+    problems = list(_frictionless_problems(data_dir, path))
+    for name, res in resources(descriptor).items():
+        file = curated_dir(data_dir) / res["path"]
+        rows = _read_rows(file)
+        if rows is None:
+            continue
+        problems += _rule_problems(name, display(file), rows)
+        if name == "sources":
+            problems += _article_problems(data_dir, display(file), rows)
+    problems += _quote_problems(data_dir, descriptor)
+    return problems
+
+
+def check_package(data_dir: Path) -> None:
+    """Raise DataValidationError listing every problem, if there is any."""
+    problems = validate_package(data_dir)
+    if problems:
+        raise DataValidationError(problems)
+
+
+def _frictionless_problems(data_dir: Path, path: Path) -> Iterator[Problem]:
+    import frictionless  # imported here: it is slow to import and only validation needs it
+
+    report = frictionless.validate(str(path))
+    for error in report.errors:
+        yield Problem(display(path), f"a valid data package descriptor ({error.note})")
+    descriptor = resources(read_descriptor(data_dir))
+    for task in report.tasks:
+        resource = descriptor.get(task.name, {})
+        file = display(curated_dir(data_dir) / resource.get("path", task.name))
+        for error in task.errors:
+            yield _translate(error, file, resource)
+        if task.valid and not task.stats.get("rows"):
+            yield Problem(file, "at least one data row (the table is empty)")
+
+
+def _translate(error, file: str, resource: dict) -> Problem:
+    """Turn one frictionless error into a Problem with a plain expectation."""
+    fields = {f["name"]: f for f in resource.get("schema", {}).get("fields", [])}
+    kind = error.type
+    line = getattr(error, "row_number", None)
+    column = getattr(error, "field_name", None)
+    value = getattr(error, "cell", None)
+    if kind == "scheme-error":
+        return Problem(file, "the file to exist (it is declared in datapackage.json)")
+    if kind == "encoding-error":
+        return Problem(file, f"UTF-8 text ({error.note})")
+    if kind == "source-error":
+        return Problem(file, f"a CSV table with a header row ({error.note})")
+    if kind == "hash-count":
+        return Problem(
+            file,
+            "the SHA-256 recorded in datapackage.json; the file changed since it was "
+            f"reviewed ({error.note}). After reviewing the edit, run 'make rehash'",
+        )
+    if kind == "missing-label":
+        return Problem(file, "this column in the header (it is missing)", 1, column)
+    if kind == "extra-label":
+        label = getattr(error, "label", None)
+        return Problem(file, f"only the columns {', '.join(fields)} (unknown column)", 1, label)
+    if kind == "incorrect-label":
+        label = getattr(error, "label", None)
+        return Problem(file, f"the column '{column}' at this position", 1, label)
+    if kind == "type-error":
+        expected = _TYPE_HINT.get(fields.get(column, {}).get("type"), "a value of the right type")
+        return Problem(file, expected, line, column, value)
+    if kind == "constraint-error":
+        return Problem(file, _constraint_text(error.note, fields.get(column, {})), line, column, value)
+    if kind == "primary-key":
+        key = resource["schema"]["primaryKey"]
+        cells = getattr(error, "cells", [])
+        names = [f["name"] for f in resource["schema"]["fields"]]
+        shown = ", ".join(cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells))
+        return Problem(file, f"a unique {'/'.join(key)} ({error.note})", line, "/".join(key), shown)
+    if kind == "foreign-key":
+        names = getattr(error, "field_names", None) or []
+        cells = getattr(error, "field_cells", None) or []
+        ref = getattr(error, "reference_name", "") or "the referenced table"
+        ref_fields = getattr(error, "reference_field_names", None) or []
+        return Problem(
+            file,
+            f"an existing {ref}.{'/'.join(ref_fields)} (no such row)",
+            line,
+            "/".join(names) or None,
+            "/".join(str(c) for c in cells) or None,
+        )
+    return Problem(file, f"{error.title.lower()}: {error.note or error.message}", line, column, value)
+
+
+def _constraint_text(note: str, field: dict) -> str:
+    match = _CONSTRAINT.search(note or "")
+    name = match.group(1) if match else ""
+    limit = field.get("constraints", {}).get(name)
+    return {
+        "required": "a value (the column is required)",
+        "enum": f"one of {', '.join(map(str, limit or []))}",
+        "exclusiveMinimum": f"a number greater than {limit:g}" if limit is not None else "",
+        "minimum": f"a number of at least {limit}",
+        "maximum": f"a number of at most {limit:g}" if isinstance(limit, int | float) else "",
+        "pattern": f"text matching the pattern {limit}",
+        "minLength": f"at least {limit} characters",
+        "format": f"a valid {limit}",
+    }.get(name) or f"a value satisfying {note}"
+
+
+def _read_rows(path: Path) -> list[dict] | None:
+    """Rows of a CSV as strings, or None when frictionless already reports it unreadable."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _rule_problems(name: str, file: str, rows: list[dict]) -> Iterator[Problem]:
+    """Cross-column rules a Table Schema cannot express."""
+    group = DATE_GROUPS.get(name)
+    if not group:
+        return
+    date_col, precision_col, inferred_col = group
+    for line, row in enumerate(rows, start=2):
+        date, precision = row.get(date_col) or "", row.get(precision_col) or ""
+        if date and not precision:
+            yield Problem(file, f"a precision for {date_col} (day, month or year)", line, precision_col, "")
+        if precision and not date:
+            yield Problem(file, f"an empty precision when {date_col} is empty", line, precision_col, precision)
+        if date and precision in {"month", "year"} and not date.endswith("-01"):
+            yield Problem(file, f"the first day of the {precision} for a {precision}-precision date", line, date_col, date)
+        if row.get(inferred_col) == "true" and not (row.get("date_note") or "").strip():
+            yield Problem(file, f"a date_note explaining how {date_col} was inferred", line, "date_note", "")
+
+
+def _article_problems(data_dir: Path, file: str, rows: list[dict]) -> Iterator[Problem]:
+    """Each article exists and still has the SHA-256 recorded for it."""
+    for line, row in enumerate(rows, start=2):
+        article = raw_dir(data_dir) / (row.get("file") or "")
+        if not row.get("file") or not article.is_file():
+            yield Problem(file, f"an article file at {display(article)}", line, "file", row.get("file"))
+            continue
+        actual = sha256_file(article)
+        if actual != row.get("sha256"):
+            yield Problem(
+                file,
+                f"the SHA-256 of {display(article)}, which is {actual}: the article changed "
+                "(data/raw/ is immutable)",
+                line,
+                "sha256",
+                row.get("sha256"),
+            )
+
+
+def _quote_problems(data_dir: Path, descriptor: dict) -> Iterator[Problem]:
+    """Every quote occurs verbatim (whitespace-normalised) in the article it cites."""
+    res = resources(descriptor)
+    source_rows = _read_rows(curated_dir(data_dir) / res["sources"]["path"]) or []
+    texts = {}
+    for row in source_rows:
+        article = raw_dir(data_dir) / (row.get("file") or "")
+        if row.get("file") and article.is_file():
+            texts[row["source_id"]] = article.read_text(encoding="utf-8", errors="replace")
+    for resource in res.values():
+        if "quote" not in {f["name"] for f in resource["schema"]["fields"]}:
+            continue
+        file = curated_dir(data_dir) / resource["path"]
+        for line, row in enumerate(_read_rows(file) or [], start=2):
+            text = texts.get(row.get("source_id"))
+            quote = row.get("quote") or ""
+            if text is not None and quote and not quote_occurs(quote, text):
+                yield Problem(
+                    display(file),
+                    f"a verbatim quote from source {row['source_id']} (not found in its article)",
+                    line,
+                    "quote",
+                    quote,
+                )

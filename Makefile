@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?= params/anthropic.yaml
 
-.PHONY: help venv system-deps validate report test lint format lab bench lock rehash clean
+.PHONY: help venv system-deps validate report test lint format lab bench lock rehash docs clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,6 +45,9 @@ format: $(STAMP) ## Fix code style in place (ruff)
 
 rehash: $(STAMP) ## Record the SHA-256 of every curated CSV in datapackage.json after a reviewed edit
 	$(BIN)/aiinvest rehash
+
+docs: $(STAMP) ## Regenerate data/README.md from the data package descriptor
+	$(BIN)/aiinvest docs
 
 lock: ## Re-resolve requirements.in into the pinned requirements.txt
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv

@@ -25,9 +25,9 @@ def raw_dir(data_dir: Path) -> Path:
 
 
 def display(path: Path) -> str:
-    """A path relative to the project root when inside it, for messages."""
+    """A path for messages: relative to the working directory, else the project, else absolute."""
     path = Path(path).resolve()
-    try:
-        return str(path.relative_to(PROJECT_ROOT.resolve()))
-    except ValueError:
-        return str(path)
+    for base in (Path.cwd(), PROJECT_ROOT):
+        if path.is_relative_to(base.resolve()):
+            return str(path.relative_to(base.resolve()))
+    return str(path)

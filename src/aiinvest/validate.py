@@ -23,6 +23,7 @@ DATE_GROUPS = {
     "events": ("date", "date_precision", "date_inferred"),
 }
 
+_FILE_ERRORS = {"hash-count", "encoding-error", "scheme-error", "source-error"}
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _TYPE_HINT = {
     "date": "a real calendar date written YYYY-MM-DD",
@@ -101,11 +102,51 @@ def _frictionless_problems(data_dir: Path, path: Path) -> Iterator[Problem]:
     descriptor = resources(read_descriptor(data_dir))
     for task in report.tasks:
         resource = descriptor.get(task.name, {})
-        file = display(curated_dir(data_dir) / resource.get("path", task.name))
+        path = curated_dir(data_dir) / resource.get("path", task.name)
+        file = display(path)
+        header = _header_problems(path, file, resource)
+        yield from header
         for error in task.errors:
+            if header and error.type not in _FILE_ERRORS:
+                continue  # columns are misplaced: row errors would only repeat that
+            if error.type == "encoding-error" and _is_utf8(path):
+                continue  # raised while reading a referenced table, which reports it itself
             yield _translate(error, file, resource)
         if task.valid and not task.stats.get("rows"):
             yield Problem(file, "at least one data row (the table is empty)")
+
+
+def _is_utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _header_problems(path: Path, file: str, resource: dict) -> list[Problem]:
+    """Missing, unknown or reordered columns, matched by name rather than position."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError):
+        return []
+    expected = [f["name"] for f in resource.get("schema", {}).get("fields", [])]
+    if not header or header == expected:
+        return []
+    problems = [
+        Problem(file, "this column in the header (it is missing)", 1, name)
+        for name in expected
+        if name not in header
+    ]
+    problems += [
+        Problem(file, f"only the columns {', '.join(expected)} (unknown column)", 1, name)
+        for name in header
+        if name not in expected
+    ]
+    if not problems:
+        problems.append(Problem(file, f"the columns in the order {', '.join(expected)}", 1))
+    return problems
 
 
 def _translate(error, file: str, resource: dict) -> Problem:
@@ -127,24 +168,20 @@ def _translate(error, file: str, resource: dict) -> Problem:
             "the SHA-256 recorded in datapackage.json; the file changed since it was "
             f"reviewed ({error.note}). After reviewing the edit, run 'make rehash'",
         )
-    if kind == "missing-label":
-        return Problem(file, "this column in the header (it is missing)", 1, column)
-    if kind == "extra-label":
-        label = getattr(error, "label", None)
-        return Problem(file, f"only the columns {', '.join(fields)} (unknown column)", 1, label)
-    if kind == "incorrect-label":
-        label = getattr(error, "label", None)
-        return Problem(file, f"the column '{column}' at this position", 1, label)
     if kind == "type-error":
         expected = _TYPE_HINT.get(fields.get(column, {}).get("type"), "a value of the right type")
         return Problem(file, expected, line, column, value)
     if kind == "constraint-error":
-        return Problem(file, _constraint_text(error.note, fields.get(column, {})), line, column, value)
+        return Problem(
+            file, _constraint_text(error.note, fields.get(column, {})), line, column, value
+        )
     if kind == "primary-key":
         key = resource["schema"]["primaryKey"]
         cells = getattr(error, "cells", [])
         names = [f["name"] for f in resource["schema"]["fields"]]
-        shown = ", ".join(cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells))
+        shown = ", ".join(
+            cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells)
+        )
         return Problem(file, f"a unique {'/'.join(key)} ({error.note})", line, "/".join(key), shown)
     if kind == "foreign-key":
         names = getattr(error, "field_names", None) or []
@@ -158,23 +195,27 @@ def _translate(error, file: str, resource: dict) -> Problem:
             "/".join(names) or None,
             "/".join(str(c) for c in cells) or None,
         )
-    return Problem(file, f"{error.title.lower()}: {error.note or error.message}", line, column, value)
+    return Problem(
+        file, f"{error.title.lower()}: {error.note or error.message}", line, column, value
+    )
 
 
 def _constraint_text(note: str, field: dict) -> str:
     match = _CONSTRAINT.search(note or "")
     name = match.group(1) if match else ""
     limit = field.get("constraints", {}).get(name)
-    return {
-        "required": "a value (the column is required)",
-        "enum": f"one of {', '.join(map(str, limit or []))}",
-        "exclusiveMinimum": f"a number greater than {limit:g}" if limit is not None else "",
-        "minimum": f"a number of at least {limit}",
-        "maximum": f"a number of at most {limit:g}" if isinstance(limit, int | float) else "",
-        "pattern": f"text matching the pattern {limit}",
-        "minLength": f"at least {limit} characters",
-        "format": f"a valid {limit}",
-    }.get(name) or f"a value satisfying {note}"
+    texts = {
+        "required": lambda: "a value (the column is required)",
+        "enum": lambda: f"one of {', '.join(map(str, limit))}",
+        "exclusiveMinimum": lambda: f"a number greater than {limit:g}",
+        "minimum": lambda: f"a number of at least {limit:g}",
+        "maximum": lambda: f"a number of at most {limit:g}",
+        "pattern": lambda: f"text matching the pattern {limit}",
+        "minLength": lambda: f"at least {limit} characters",
+    }
+    if name in texts and limit is not None:
+        return texts[name]()
+    return f"a value satisfying {note}"
 
 
 def _read_rows(path: Path) -> list[dict] | None:
@@ -195,13 +236,25 @@ def _rule_problems(name: str, file: str, rows: list[dict]) -> Iterator[Problem]:
     for line, row in enumerate(rows, start=2):
         date, precision = row.get(date_col) or "", row.get(precision_col) or ""
         if date and not precision:
-            yield Problem(file, f"a precision for {date_col} (day, month or year)", line, precision_col, "")
+            yield Problem(
+                file, f"a precision for {date_col} (day, month or year)", line, precision_col, ""
+            )
         if precision and not date:
-            yield Problem(file, f"an empty precision when {date_col} is empty", line, precision_col, precision)
+            yield Problem(
+                file, f"an empty precision when {date_col} is empty", line, precision_col, precision
+            )
         if date and precision in {"month", "year"} and not date.endswith("-01"):
-            yield Problem(file, f"the first day of the {precision} for a {precision}-precision date", line, date_col, date)
+            yield Problem(
+                file,
+                f"the first day of the {precision} for a {precision}-precision date",
+                line,
+                date_col,
+                date,
+            )
         if row.get(inferred_col) == "true" and not (row.get("date_note") or "").strip():
-            yield Problem(file, f"a date_note explaining how {date_col} was inferred", line, "date_note", "")
+            yield Problem(
+                file, f"a date_note explaining how {date_col} was inferred", line, "date_note", ""
+            )
 
 
 def _article_problems(data_dir: Path, file: str, rows: list[dict]) -> Iterator[Problem]:
@@ -209,7 +262,9 @@ def _article_problems(data_dir: Path, file: str, rows: list[dict]) -> Iterator[P
     for line, row in enumerate(rows, start=2):
         article = raw_dir(data_dir) / (row.get("file") or "")
         if not row.get("file") or not article.is_file():
-            yield Problem(file, f"an article file at {display(article)}", line, "file", row.get("file"))
+            yield Problem(
+                file, f"an article file at {display(article)}", line, "file", row.get("file")
+            )
             continue
         actual = sha256_file(article)
         if actual != row.get("sha256"):

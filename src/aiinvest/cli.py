@@ -1,0 +1,129 @@
+"""Command-line interface of the aiinvest package."""
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import exitcodes
+from .paths import DATA_DIR
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aiinvest", description=__doc__)
+    parser.add_argument(
+        "--data-dir", type=Path, default=DATA_DIR, help="data folder (default: %(default)s)"
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help="validate the curated data package")
+    validate.set_defaults(run=_validate)
+
+    rehash = sub.add_parser(
+        "rehash", help="record each curated CSV's SHA-256 after a reviewed edit"
+    )
+    rehash.set_defaults(run=_rehash)
+
+    docs = sub.add_parser("docs", help="regenerate data/README.md from the descriptor")
+    docs.add_argument("--check", action="store_true", help="only check that it is up to date")
+    docs.set_defaults(run=_docs)
+
+    register = sub.add_parser(
+        "register-article", help="copy an article into data/raw/ and add its sources row"
+    )
+    register.add_argument("article", type=Path, help="the article as a UTF-8 text file")
+    register.add_argument(
+        "--published",
+        type=date.fromisoformat,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="publication date (first day of the month or year for coarser precision)",
+    )
+    register.add_argument("--precision", choices=["day", "month", "year"], required=True)
+    register.add_argument(
+        "--inferred", action="store_true", help="the date is inferred, not stated"
+    )
+    register.add_argument("--date-note", help="where the date is stated, or how it was inferred")
+    register.add_argument("--id", dest="source_id", help="source id (default: the next art-NNN)")
+    register.add_argument("--title", help="headline (default: the article's first sentence)")
+    register.add_argument("--publisher", default="")
+    register.add_argument("--url", default="")
+    register.set_defaults(run=_register)
+    return parser
+
+
+def _validate(args) -> int:
+    from .validate import validate_package
+
+    problems = validate_package(args.data_dir)
+    if problems:
+        print(f"{len(problems)} problem(s) in the curated data:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return exitcodes.DATA
+    print("data package valid: schemas, keys, hashes and quotes all check out")
+    return exitcodes.OK
+
+
+def _rehash(args) -> int:
+    from .schema import rehash
+
+    changed = rehash(args.data_dir)
+    print(f"updated hashes: {', '.join(changed)}" if changed else "hashes already up to date")
+    return _validate(args)
+
+
+def _docs(args) -> int:
+    from .datadoc import render_data_readme
+
+    target = Path(args.data_dir) / "README.md"
+    text = render_data_readme(args.data_dir)
+    if args.check:
+        if target.read_text(encoding="utf-8") != text:
+            print(f"{target} is out of date: run 'make docs'", file=sys.stderr)
+            return exitcodes.DATA
+        return exitcodes.OK
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return exitcodes.OK
+
+
+def _register(args) -> int:
+    from .register import RegistrationError, register_article
+    from .validate import DataValidationError
+
+    try:
+        row = register_article(
+            args.article,
+            args.data_dir,
+            published=args.published,
+            precision=args.precision,
+            inferred=args.inferred,
+            date_note=args.date_note,
+            source_id=args.source_id,
+            title=args.title,
+            publisher=args.publisher,
+            url=args.url,
+        )
+    except RegistrationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return exitcodes.DATA
+    except DataValidationError as error:
+        print(
+            f"error: registering would make the data invalid; nothing was changed.\n{error}",
+            file=sys.stderr,
+        )
+        return exitcodes.DATA
+    print(f"registered {row['source_id']}: {row['file']} (sha256 {row['sha256']})")
+    return exitcodes.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

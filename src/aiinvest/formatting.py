@@ -1,0 +1,42 @@
+"""Format amounts and dates for prose, tables and charts."""
+
+import math
+
+import pandas as pd
+
+UNITS = {"billions": (1e9, "B"), "millions": (1e6, "M")}
+QUALIFIER_PREFIX = {"exact": "", "at_least": "at least ", "about": "about ", "up_to": "up to "}
+MONTHS = "January February March April May June July August September October November December"
+
+
+def format_usd(amount: float, unit: str = "billions", qualifier: str = "exact") -> str:
+    """'$1.25B', 'at least $10B' or '$1,250M': plain text with a literal dollar sign."""
+    divisor, suffix = UNITS[unit]
+    value = amount / divisor
+    digits = (
+        0
+        if math.isclose(value, round(value))
+        else (1 if math.isclose(value * 10, round(value * 10)) else 2)
+    )
+    return f"{QUALIFIER_PREFIX[qualifier]}${value:,.{digits}f}{suffix}"
+
+
+def escape_markdown(text: str) -> str:
+    """Escape dollar signs so Markdown renderers show currency, never math."""
+    return text.replace("$", r"\$")
+
+
+def format_date(date, precision: str | None, inferred: bool = False) -> str:
+    """'27 March 2024', 'March 2024' or '2024', marked '(inferred)'; 'not stated' if missing."""
+    if date is None or pd.isna(date):
+        return "not stated"
+    month = MONTHS.split()[date.month - 1]
+    text = {"day": f"{date.day} {month} {date.year}", "month": f"{month} {date.year}"}.get(
+        precision, f"{date.year}"
+    )
+    return f"{text} (inferred)" if inferred else text
+
+
+def format_percent(fraction: float) -> str:
+    """0.5435 -> '54%'."""
+    return f"{fraction:.0%}"

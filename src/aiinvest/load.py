@@ -1,0 +1,43 @@
+"""Load the curated tables as typed pandas DataFrames, validating on every load."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import DATA_DIR, curated_dir
+from .schema import PANDAS_DTYPES, field_types, read_descriptor, resources
+from .validate import check_package
+
+
+def load_tables(data_dir: Path = DATA_DIR, *, validate: bool = True) -> dict[str, pd.DataFrame]:
+    """Every curated table by name, typed from its Table Schema.
+
+    Raises DataValidationError (listing every problem) when the data is invalid.
+    """
+    data_dir = Path(data_dir)
+    if validate:
+        check_package(data_dir)
+    tables = {}
+    for name, res in resources(read_descriptor(data_dir)).items():
+        tables[name] = read_table(curated_dir(data_dir) / res["path"], field_types(res))
+    return tables
+
+
+def read_table(path: Path, types: dict[str, str]) -> pd.DataFrame:
+    """Read one CSV with the pandas dtypes its Table Schema declares."""
+    dtypes = {name: PANDAS_DTYPES[kind] for name, kind in types.items() if kind != "boolean"}
+    frame = pd.read_csv(
+        path,
+        dtype=dtypes,
+        keep_default_na=False,
+        na_values={name: [""] for name in types},
+        true_values=["true"],
+        false_values=["false"],
+        encoding="utf-8",
+    )
+    for name, kind in types.items():
+        if kind == "date":
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
+        elif kind == "boolean":
+            frame[name] = frame[name].astype("boolean")
+    return frame

@@ -1,0 +1,38 @@
+"""Loading returns typed DataFrames and refuses invalid data."""
+
+import pandas as pd
+import pytest
+
+from aiinvest.load import load_tables
+from aiinvest.validate import DataValidationError
+
+
+def test_tables_are_typed_from_the_schema():
+    tables = load_tables()
+    inv = tables["investments"]
+    assert set(tables) == {
+        "sources",
+        "companies",
+        "investments",
+        "valuations",
+        "funding_totals",
+        "events",
+        "event_parties",
+    }
+    assert inv["amount_usd"].dtype == "Float64"
+    assert pd.api.types.is_datetime64_any_dtype(inv["announced_date"])
+    assert inv["announced_date_inferred"].dtype == "boolean"
+    assert inv["investor_id"].dtype == "string"
+    assert inv["announced_date"].isna().sum() == (inv["announced_date_precision"].isna()).sum()
+
+
+def test_missing_values_stay_missing():
+    companies = load_tables()["companies"].set_index("company_id")
+    assert companies.loc["anthropic", "headquarters"] == "San Francisco"
+    assert pd.isna(companies.loc["amazon", "headquarters"])
+
+
+def test_invalid_data_is_refused_on_load(data_dir, edit_csv):
+    edit_csv("valuations", lambda t: t.replace("18400000000", "-5"))
+    with pytest.raises(DataValidationError, match=r"valuations.csv:2: column 'valuation_usd'"):
+        load_tables(data_dir)

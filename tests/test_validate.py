@@ -1,0 +1,216 @@
+"""Validation of the curated data package: every bad-input case has a clear message."""
+
+import csv
+import io
+
+import pytest
+
+from aiinvest.paths import DATA_DIR
+from aiinvest.schema import rehash
+from aiinvest.validate import DataValidationError, check_package, validate_package
+
+
+def messages(data_dir) -> list[str]:
+    return [str(p) for p in validate_package(data_dir)]
+
+
+def test_shipped_data_is_valid():
+    assert validate_package(DATA_DIR) == []
+
+
+def test_missing_file(data_dir):
+    (data_dir / "curated" / "valuations.csv").unlink()
+    assert messages(data_dir) == [
+        "data/curated/valuations.csv: "
+        "expected the file to exist (it is declared in datapackage.json)"
+    ]
+
+
+def drop_column(name):
+    def change(text):
+        rows = list(csv.reader(io.StringIO(text)))
+        index = rows[0].index(name)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([r[:index] + r[index + 1 :] for r in rows])
+        return out.getvalue()
+
+    return change
+
+
+def test_missing_column(data_dir, edit_csv):
+    edit_csv("companies", drop_column("headquarters"))
+    assert messages(data_dir) == [
+        "data/curated/companies.csv:1: column 'headquarters': "
+        "expected this column in the header (it is missing)"
+    ]
+
+
+def test_reordered_columns(data_dir, edit_csv):
+    edit_csv(
+        "event_parties", lambda t: t.replace("event_id,company_id,role", "company_id,event_id,role")
+    )
+    assert messages(data_dir) == [
+        "data/curated/event_parties.csv:1: "
+        "expected the columns in the order event_id, company_id, role"
+    ]
+
+
+def test_unknown_column(data_dir, edit_csv):
+    def add_column(text):
+        lines = text.splitlines()
+        return "\n".join([lines[0] + ",colour"] + [line + ",red" for line in lines[1:]]) + "\n"
+
+    edit_csv("event_parties", add_column)
+    assert messages(data_dir) == [
+        "data/curated/event_parties.csv:1: column 'colour': expected only the columns "
+        "event_id, company_id, role (unknown column)"
+    ]
+
+
+def test_wrong_type(data_dir, edit_csv):
+    edit_csv("investments", lambda t: t.replace("1250000000", "1.25 billion", 1))
+    assert messages(data_dir) == [
+        "data/curated/investments.csv:2: column 'amount_usd': value '1.25 billion': "
+        "expected a number (digits, no currency sign or thousands separator)"
+    ]
+
+
+@pytest.mark.parametrize("amount", ["0", "-2000000000"])
+def test_zero_or_negative_amount(data_dir, edit_csv, amount):
+    edit_csv("investments", lambda t: t.replace("2000000000", amount, 1))
+    assert messages(data_dir) == [
+        f"data/curated/investments.csv:7: column 'amount_usd': value '{amount}': "
+        "expected a number greater than 0"
+    ]
+
+
+def test_unknown_qualifier_and_status_reported_together(data_dir, edit_csv):
+    edit_csv(
+        "investments",
+        lambda t: t.replace(",exact,tranche_2,", ",roughly,tranche_2,").replace(
+            ',announced,"announcing', ',rumoured,"announcing'
+        ),
+    )
+    assert messages(data_dir) == [
+        "data/curated/investments.csv:3: column 'amount_qualifier': value 'roughly': "
+        "expected one of exact, at_least, about, up_to",
+        "data/curated/investments.csv:3: column 'status': value 'rumoured': "
+        "expected one of announced, committed",
+    ]
+
+
+@pytest.mark.parametrize("bad_date", ["2024-02-30", "27/03/2024", "2024-13-01"])
+def test_malformed_or_impossible_date(data_dir, edit_csv, bad_date):
+    edit_csv("valuations", lambda t: t.replace("2024-03-27", bad_date))
+    assert messages(data_dir) == [
+        f"data/curated/valuations.csv:2: column 'as_of_date': value '{bad_date}': "
+        "expected a real calendar date written YYYY-MM-DD"
+    ]
+
+
+def test_duplicate_id(data_dir, edit_csv):
+    edit_csv("companies", lambda t: t.replace("\ngoogle-cloud,", "\ngoogle,"))
+    msgs = messages(data_dir)
+    assert msgs[0].startswith(
+        "data/curated/companies.csv:6: column 'company_id': value 'google': "
+        "expected a unique company_id"
+    )
+    # The row it replaced is gone, so a reference to it now dangles: reported too.
+    assert msgs[1:] == [
+        "data/curated/event_parties.csv:14: column 'company_id': value 'google-cloud': "
+        "expected an existing companies.company_id (no such row)"
+    ]
+
+
+def test_unknown_source_reference(data_dir, edit_csv):
+    edit_csv("valuations", lambda t: t.replace(",art-001,", ",art-999,"))
+    assert messages(data_dir) == [
+        "data/curated/valuations.csv:2: column 'source_id': value 'art-999': "
+        "expected an existing sources.source_id (no such row)"
+    ]
+
+
+def test_unknown_company_reference(data_dir, edit_csv):
+    edit_csv("investments", lambda t: t.replace(",google,anthropic,", ",alphabet,anthropic,"))
+    assert messages(data_dir) == [
+        "data/curated/investments.csv:7: column 'investor_id': value 'alphabet': "
+        "expected an existing companies.company_id (no such row)"
+    ]
+
+
+def test_quote_absent_from_source(data_dir, edit_csv):
+    edit_csv(
+        "valuations",
+        lambda t: t.replace("now reported at $18.4 billion", "now reported at $20 billion"),
+    )
+    assert messages(data_dir) == [
+        "data/curated/valuations.csv:2: column 'quote': value 'With a valuation now reported at "
+        "$20 billion': expected a verbatim quote from source art-001 (not found in its article)"
+    ]
+
+
+def test_quote_matches_across_whitespace(data_dir, edit_csv):
+    edit_csv("valuations", lambda t: t.replace("now reported at", "now   reported\tat"))
+    assert messages(data_dir) == []
+
+
+def test_article_hash_changed(data_dir):
+    article = data_dir / "raw" / "articles" / "001_ae6a560785f46407.txt"
+    article.write_text(article.read_text().replace("$18.4 billion", "$18.5 billion"))
+    msgs = messages(data_dir)
+    assert msgs[0].startswith(
+        "data/curated/sources.csv:3: column 'sha256': value "
+        "'fe0b8ed3701028ff969bbbee8a713d638e11a6a93828c23b85a39deb7791307a': "
+        "expected the SHA-256 of "
+    )
+    assert "the article changed (data/raw/ is immutable)" in msgs[0]
+    assert any("value 'With a valuation now reported at $18.4 billion'" in m for m in msgs[1:])
+
+
+def test_csv_edited_without_recording_hash(data_dir, edit_csv):
+    edit_csv("events", lambda t: t.replace("Apple is rumoured", "Apple is said"), record_hash=False)
+    msgs = messages(data_dir)
+    assert len(msgs) == 1
+    assert msgs[0].startswith(
+        "data/curated/events.csv: expected the SHA-256 recorded in datapackage.json"
+    )
+    assert "run 'make rehash'" in msgs[0]
+
+
+def test_empty_table(data_dir, edit_csv):
+    edit_csv("funding_totals", lambda t: t.splitlines()[0] + "\n")
+    assert messages(data_dir) == [
+        "data/curated/funding_totals.csv: expected at least one data row (the table is empty)"
+    ]
+
+
+def test_file_not_utf8(data_dir):
+    path = data_dir / "curated" / "companies.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Apple", "Äpple").encode("latin-1"))
+    rehash(data_dir)
+    msgs = messages(data_dir)
+    assert len(msgs) == 1
+    assert msgs[0].startswith("data/curated/companies.csv: expected UTF-8 text (")
+
+
+def test_date_without_precision(data_dir, edit_csv):
+    edit_csv("investments", lambda t: t.replace("2023-09-01,month,", "2023-09-01,,"))
+    assert messages(data_dir) == [
+        "data/curated/investments.csv:2: column 'announced_date_precision': value '': "
+        "expected a precision for announced_date (day, month or year)"
+    ]
+
+
+def test_all_errors_of_all_files_at_once(data_dir, edit_csv):
+    edit_csv("investments", lambda t: t.replace("1250000000", "-1").replace("2750000000", "x"))
+    edit_csv(
+        "events", lambda t: t.replace(",rumoured_collaboration,rumoured,", ",gossip,rumoured,")
+    )
+    with pytest.raises(DataValidationError) as caught:
+        check_package(data_dir)
+    text = str(caught.value)
+    assert text.startswith("4 problem(s) in data/curated/events.csv, data/curated/investments.csv:")
+    assert "investments.csv:2: column 'amount_usd': value '-1'" in text
+    assert "investments.csv:4: column 'amount_usd': value '-1'" in text
+    assert "investments.csv:3: column 'amount_usd': value 'x'" in text
+    assert "events.csv:7: column 'kind': value 'gossip'" in text

@@ -212,6 +212,7 @@ def _constraint_text(note: str, field: dict) -> str:
         "maximum": lambda: f"a number of at most {limit:g}",
         "pattern": lambda: f"text matching the pattern {limit}",
         "minLength": lambda: f"at least {limit} characters",
+        "maxLength": lambda: f"at most {limit} characters",
     }
     if name in texts and limit is not None:
         return texts[name]()

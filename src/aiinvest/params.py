@@ -1,0 +1,150 @@
+"""Report parameters: their defaults, and validation before any work is done.
+
+papermill only warns about an unknown parameter; this project refuses it, and every
+other bad value, with a message that names the parameter and what was expected.
+"""
+
+import difflib
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .formatting import UNITS
+
+PAGE_SIZES = ("A4", "Letter")
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """The report's parameters as a user gives them (mirrors the notebook's parameters cell)."""
+
+    company: str = "Anthropic"
+    as_of: str = ""
+    unit: str = "billions"
+    title: str = "The AI investment race"
+    page_size: str = "A4"
+    data_dir: str = ""
+
+
+@dataclass(frozen=True)
+class ResolvedParams:
+    """Validated parameters, with the company resolved and the as-of date filled in."""
+
+    company_id: str
+    company_name: str
+    as_of: pd.Timestamp
+    unit: str
+    title: str
+    page_size: str
+
+
+class ParameterError(ValueError):
+    """One or more parameters are invalid; the message lists each."""
+
+    def __init__(self, problems: list[str], origin: str = "parameters"):
+        self.problems = problems
+        super().__init__(f"invalid {origin}:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def read_params_file(path: Path) -> dict:
+    """Parameters from a YAML file: a mapping of name to value."""
+    path = Path(path)
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError([f"{path}: no such parameter file"]) from None
+    except yaml.YAMLError as error:
+        raise ParameterError([f"{path}: expected YAML ({error})"]) from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ParameterError([f"{path}: expected a mapping of parameter names to values"])
+    return loaded
+
+
+def check_names_and_types(raw: dict) -> list[str]:
+    """Problems with parameter names and value types, before looking at any data."""
+    declared = {f.name: f for f in fields(ReportParams)}
+    problems = []
+    for name, value in raw.items():
+        if name not in declared:
+            close = difflib.get_close_matches(name, declared, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(f"'{name}': unknown parameter (known: {', '.join(declared)}){hint}")
+        elif not isinstance(value, str) and not (name in {"as_of", "data_dir"} and value is None):
+            if name == "as_of" and isinstance(value, date):
+                continue  # YAML reads an unquoted 2024-03-27 as a date
+            shown = f"{value!r} ({type(value).__name__})"
+            problems.append(f"'{name}': value {shown}: expected text")
+    return problems
+
+
+def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
+    """Validate parameters against the data; raise ParameterError listing every problem."""
+    problems = check_names_and_types(raw)
+    if problems:
+        raise ParameterError(problems)
+    given = {k: (v.isoformat() if isinstance(v, date) else ("" if v is None else v)) for k, v in raw.items()}
+    params = ReportParams(**given)
+    if params.unit not in UNITS:
+        problems.append(f"'unit': value '{params.unit}': expected one of {', '.join(UNITS)}")
+    if params.page_size not in PAGE_SIZES:
+        problems.append(f"'page_size': value '{params.page_size}': expected one of {', '.join(PAGE_SIZES)}")
+    if not params.title.strip():
+        problems.append("'title': value '': expected a non-empty title")
+    published = tables["sources"]["published_date"]
+    as_of = published.max()
+    if params.as_of:
+        try:
+            as_of = pd.Timestamp(date.fromisoformat(params.as_of))
+        except ValueError:
+            problems.append(f"'as_of': value '{params.as_of}': expected a date written YYYY-MM-DD")
+        else:
+            if as_of < published.min():
+                first = published.min().date().isoformat()
+                problems.append(
+                    f"'as_of': value '{params.as_of}': expected a date on or after {first}, "
+                    "the earliest source date (there is no data before it)"
+                )
+    company = _resolve_company(params.company, tables_as_of(tables, as_of), problems)
+    if problems:
+        raise ParameterError(problems)
+    return ResolvedParams(company[0], company[1], as_of, params.unit, params.title, params.page_size)
+
+
+def _resolve_company(wanted: str, tables: dict[str, pd.DataFrame], problems: list[str]):
+    companies = tables["companies"]
+    quantified = set(tables["investments"]["investee_id"]) | set(tables["valuations"]["company_id"])
+    quantified |= set(tables["funding_totals"]["company_id"])
+    with_data = companies[companies["company_id"].isin(quantified)]
+    match = companies[
+        (companies["company_id"] == wanted) | (companies["name"].str.casefold() == wanted.casefold())
+    ]
+    options = ", ".join(with_data["name"])
+    if match.empty:
+        problems.append(f"'company': value '{wanted}': expected a company in the data ({options})")
+        return None
+    company_id, name = match.iloc[0]["company_id"], match.iloc[0]["name"]
+    if company_id not in quantified:
+        problems.append(
+            f"'company': value '{wanted}': expected a company with quantified data "
+            f"(investments received, a valuation or a funding total): {options}"
+        )
+        return None
+    return company_id, name
+
+
+def tables_as_of(tables: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """The claims known on the as-of date: those from sources published on or before it."""
+    sources = tables["sources"][tables["sources"]["published_date"] <= as_of]
+    known = set(sources["source_id"])
+    out = dict(tables, sources=sources.reset_index(drop=True))
+    for name in ("investments", "valuations", "funding_totals", "events"):
+        out[name] = tables[name][tables[name]["source_id"].isin(known)].reset_index(drop=True)
+    kept_events = set(out["events"]["event_id"])
+    parties = tables["event_parties"]
+    out["event_parties"] = parties[parties["event_id"].isin(kept_events)].reset_index(drop=True)
+    return out

@@ -1,12 +1,14 @@
 """Command-line interface of the aiinvest package."""
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
 from . import exitcodes
-from .paths import DATA_DIR
+from .manifest import REPORT_NOTEBOOK
+from .paths import DATA_DIR, PARAMS_DIR, REPORTS_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +32,29 @@ def _parser() -> argparse.ArgumentParser:
         "rehash", help="record each curated CSV's SHA-256 after a reviewed edit"
     )
     rehash.set_defaults(run=_rehash)
+
+    build = sub.add_parser(
+        "build",
+        help="build the report (HTML, PDF, executed notebook, figures, manifest)",
+        description="Build reports atomically into OUTPUT/<company>/<as-of date>/, with OUTPUT/<company>/latest "
+        "pointing at the newest. Exit statuses: 0 built or up to date, 64 bad parameters, 65 invalid data, "
+        "70 build failed, 75 another build held the lock too long.",
+    )
+    build.add_argument("params_files", nargs="*", type=Path, metavar="PARAMS.yaml",
+                       help="parameter files (default: params/anthropic.yaml); several build in parallel")
+    build.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="override one parameter (repeatable)")
+    build.add_argument("--formats", default="html,pdf", help="comma-separated formats: html, pdf (default: %(default)s)")
+    build.add_argument("-o", "--output-dir", type=Path, default=REPORTS_DIR, help="output folder (default: %(default)s)")
+    build.add_argument("--force", action="store_true", help="rebuild even when no input changed")
+    build.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                       help="parameter files built at once (default: the number of cores, %(default)s)")
+    build.add_argument("--cell-timeout", type=float, default=600, metavar="SECONDS",
+                       help="time limit per notebook cell (default: %(default)s)")
+    build.add_argument("--lock-timeout", type=float, default=1800, metavar="SECONDS",
+                       help="how long to wait for another build of the same report (default: %(default)s)")
+    build.add_argument("--notebook", type=Path, default=REPORT_NOTEBOOK, help=argparse.SUPPRESS)
+    build.set_defaults(run=_build)
 
     docs = sub.add_parser("docs", help="regenerate data/README.md from the descriptor")
     docs.add_argument("--check", action="store_true", help="only check that it is up to date")
@@ -78,6 +103,43 @@ def _rehash(args) -> int:
     changed = rehash(args.data_dir)
     print(f"updated hashes: {', '.join(changed)}" if changed else "hashes already up to date")
     return _validate(args)
+
+
+def _build(args) -> int:
+    from .build import BuildRequest, build_many, configure_logging, display_path
+    from .params import ParameterError, read_params_file
+
+    progress = sys.stderr.isatty()
+    configure_logging(progress)
+    files = args.params_files or [PARAMS_DIR / "anthropic.yaml"]
+    overrides = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            print(f"error: -p {item!r}: expected NAME=VALUE", file=sys.stderr)
+            return exitcodes.USAGE
+        overrides[name.strip()] = value
+    requests = []
+    for path in files:
+        try:
+            params = {**read_params_file(path), **overrides}
+        except ParameterError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return exitcodes.PARAMETERS
+        requests.append(BuildRequest(
+            params=params, label=path.stem, formats=tuple(f.strip() for f in args.formats.split(",") if f.strip()),
+            output_dir=args.output_dir, force=args.force, cell_timeout=args.cell_timeout,
+            lock_timeout=args.lock_timeout, notebook=args.notebook, progress=progress and len(files) == 1,
+        ))  # fmt: skip
+    results = build_many(requests, args.jobs)
+    for request, result in zip(requests, results, strict=True):
+        if result.status != exitcodes.OK:
+            print(f"error: {request.label}: {result.message}", file=sys.stderr)
+            continue
+        print(f"{request.label}: {result.message}")
+        for kind, path in result.outputs.items():
+            print(f"  {kind:9} {display_path(path)}")
+    return max((r.status for r in results), default=exitcodes.OK)
 
 
 def _docs(args) -> int:

@@ -125,6 +125,10 @@ class ReportPDFExporter(ReportPrintExporter):
     def _default_file_extension(self):
         return ".pdf"
 
+    @default("template_file")
+    def _default_template_file(self):
+        return "index.html.j2"
+
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         return html_to_pdf(html), resources

@@ -4,6 +4,7 @@ The notebook stays thin: it calls `prepare(...)` with its parameters and then on
 per section. Every number in the prose comes from here, never from typed text.
 """
 
+import base64
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,7 @@ class Report:
             display(self._html(f"<p class='caption'>No data for this chart as of {self.params.as_of.date()}.</p>"))
             return
         number = self.figure_numbers.setdefault(chart_id, len(self.figure_numbers) + 1)
-        display(chart_bundle(chart), raw=True)
+        display(chart_bundle(chart), raw=True, metadata={"aiinvest": {"chart": chart.id}})
         display(self._html(render("caption.html.j2", number=number, caption=chart.caption)))
 
     def facts(self):
@@ -124,10 +125,10 @@ def prepare(**raw_params) -> Report:
 
 
 def chart_bundle(chart: Chart) -> dict:
-    """A display bundle: plotly JSON (JupyterLab), an HTML div (report), SVG (print)."""
+    """A display bundle: plotly JSON (JupyterLab), HTML div (report), SVG (print), PNG (slides)."""
     import plotly.io as pio
 
-    from .charts.mpl_render import to_svg
+    from .charts.mpl_render import to_png, to_svg
     from .charts.plotly_render import to_plotly
 
     fig = to_plotly(chart)
@@ -138,6 +139,7 @@ def chart_bundle(chart: Chart) -> dict:
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
         "text/html": f'<div class="chart" data-chart="{chart.id}">{div}</div>',
         "image/svg+xml": to_svg(chart),
+        "image/png": base64.b64encode(to_png(chart)).decode("ascii"),
         "text/plain": f"Chart: {chart.title}",
     }
 

@@ -1,0 +1,402 @@
+"""Build the report: validate, execute with papermill, render HTML and PDF, publish atomically.
+
+A build writes into a temporary folder and moves it into place only when every format
+succeeded, so the last good report is never clobbered. When no input changed, a rebuild
+does nothing; builds of the same report are serialised by a lock.
+"""
+
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__, exitcodes
+from .manifest import (
+    MANIFEST_NAME,
+    REPORT_NOTEBOOK,
+    fingerprint,
+    hash_inputs,
+    hash_outputs,
+    outputs_intact,
+    package_versions,
+    read_manifest,
+    relative_name,
+    scrub,
+    write_json,
+)
+from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
+
+log = logging.getLogger("aiinvest.build")
+
+FORMATS = ("html", "pdf")
+LATEST = "latest"
+FAILED_DIR = "failed"
+TMP_DIR = ".tmp"
+LOCKS_DIR = ".locks"
+CHART_METADATA_KEY = "aiinvest"
+
+
+@dataclass
+class BuildRequest:
+    """What to build and where."""
+
+    params: dict = field(default_factory=dict)  # the parameter file merged with overrides
+    label: str = "report"  # for log lines: the parameter file's name
+    formats: tuple[str, ...] = FORMATS
+    output_dir: Path = REPORTS_DIR
+    force: bool = False
+    cell_timeout: float = 600.0  # seconds one notebook cell may run
+    lock_timeout: float = 1800.0  # seconds to wait for another build of the same report
+    notebook: Path = REPORT_NOTEBOOK
+    progress: bool = False  # papermill's progress bar (on a terminal)
+
+
+@dataclass
+class BuildResult:
+    """How a build ended."""
+
+    status: int
+    message: str
+    folder: Path | None = None
+    built: bool = False
+    outputs: dict[str, Path] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+class BuildFailure(Exception):
+    """A build step failed; carries the exit status."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def build(request: BuildRequest) -> BuildResult:
+    """Build one report; never raises for expected failures, returns a result with a status."""
+    try:
+        return _build(request)
+    except BuildFailure as failure:
+        log.error("%s: %s", request.label, failure)
+        return BuildResult(failure.status, str(failure))
+    except Exception as error:  # an unexpected failure is still a build error, never silent
+        log.exception("%s: build failed", request.label)
+        return BuildResult(exitcodes.BUILD, f"build failed: {type(error).__name__}: {error}")
+
+
+def _build(request: BuildRequest) -> BuildResult:
+    from .params import ParameterError, check_names_and_types
+
+    problems = check_names_and_types(request.params)
+    if problems:
+        raise BuildFailure(exitcodes.PARAMETERS, str(ParameterError(problems)))
+    unknown = sorted(set(request.formats) - set(FORMATS))
+    if unknown:
+        raise BuildFailure(exitcodes.PARAMETERS, f"unknown format(s) {', '.join(unknown)}: expected {', '.join(FORMATS)}")
+    data_dir = Path(request.params.get("data_dir") or DATA_DIR)
+    steps: dict[str, float] = {}
+    with _timed(steps, "hash inputs"):
+        inputs = hash_inputs(data_dir, request.notebook)
+    key = fingerprint({"params": request.params, "formats": sorted(request.formats)}, inputs)
+    if not request.force and (hit := find_up_to_date(request.output_dir, key)):
+        message = f"up to date: {display_path(hit)} (no input changed; --force rebuilds)"
+        log.info("%s: %s", request.label, message)
+        return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
+
+    params, tables = _validate(request, data_dir, steps)
+    folder = Path(request.output_dir) / params.company_id / params.as_of.date().isoformat()
+    with _lock(request, folder):
+        if not request.force and (hit := find_up_to_date(request.output_dir, key)):
+            message = f"up to date: {display_path(hit)} (built meanwhile by another run)"
+            log.info("%s: %s", request.label, message)
+            return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
+        staging = Path(request.output_dir) / TMP_DIR
+        staging.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{params.company_id}-", dir=staging))
+        try:
+            _render_all(request, params, work, steps)
+            manifest = {
+                "aiinvest_version": __version__,
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "fingerprint": key,
+                "request": {"params": request.params, "formats": sorted(request.formats)},
+                "parameters": _resolved_dict(params),
+                "inputs": inputs,
+                "packages": package_versions(),
+                "steps_seconds": {k: round(v, 3) for k, v in steps.items()},
+                "outputs": hash_outputs(work),
+            }
+            write_json(work / MANIFEST_NAME, json.loads(scrub(json.dumps(manifest))))
+            publish(work, folder)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    _update_latest(folder)
+    message = f"built {display_path(folder)}"
+    log.info("%s: %s in %.1fs", request.label, message, sum(steps.values()))
+    return BuildResult(exitcodes.OK, message, folder, True, _output_paths(folder), steps)
+
+
+def _validate(request: BuildRequest, data_dir: Path, steps: dict):
+    from .load import load_tables
+    from .params import ParameterError, resolve
+    from .validate import DataValidationError
+
+    with _timed(steps, "validate"):
+        log.info("%s: validating data and parameters", request.label)
+        try:
+            tables = load_tables(data_dir)
+        except DataValidationError as error:
+            raise BuildFailure(exitcodes.DATA, str(error)) from None
+        try:
+            params = resolve(request.params, tables)
+        except ParameterError as error:
+            raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None
+    return params, tables
+
+
+def _render_all(request: BuildRequest, params, work: Path, steps: dict) -> None:
+    import nbformat
+
+    notebook_path = work / "report.ipynb"
+    with _timed(steps, "execute"):
+        log.info("%s: executing the notebook", request.label)
+        _execute(request, params, notebook_path)
+    nb = nbformat.read(notebook_path, as_version=4)
+    with _timed(steps, "figures"):
+        _write_figures(nb, work / "figures")
+    try:
+        if "html" in request.formats:
+            with _timed(steps, "html"):
+                log.info("%s: rendering HTML", request.label)
+                _export_html(nb, work / "report.html")
+        if "pdf" in request.formats:
+            with _timed(steps, "pdf"):
+                log.info("%s: rendering PDF", request.label)
+                _export_pdf(nb, work / "report.pdf")
+    except Exception as error:
+        _, kept = _keep_failed(request, params.company_id, notebook_path)
+        raise BuildFailure(
+            exitcodes.BUILD, f"rendering failed ({type(error).__name__}: {error}); the executed notebook is kept in {kept}"
+        ) from error
+
+
+def _execute(request: BuildRequest, params, output: Path) -> None:
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    parameters = {**request.params, "as_of": params.as_of.date().isoformat()}
+    failure = None
+    try:
+        papermill.execute_notebook(
+            str(request.notebook), str(output), parameters=parameters, kernel_name="python3",
+            progress_bar=request.progress, log_output=False, request_save_on_cell_execute=False,
+            execution_timeout=request.cell_timeout, cwd=str(NOTEBOOKS_DIR),
+        )  # fmt: skip
+    except papermill.PapermillExecutionError as error:
+        failure = f"raised {error.ename}: {error.evalue}"
+    except CellTimeoutError:
+        failure = f"exceeded the time limit of {request.cell_timeout:g}s per cell"
+    except DeadKernelError:
+        failure = "killed the kernel (it died while running this cell)"
+    except RuntimeError as error:  # papermill wraps some kernel failures
+        failure = f"failed: {error}"
+    if failure is not None:
+        where, kept = _keep_failed(request, params.company_id, output)
+        raise BuildFailure(exitcodes.BUILD, f"notebook {where} {failure}; the executed notebook is kept in {kept}")
+    _scrub_notebook(output, request.notebook)
+
+
+def _keep_failed(request: BuildRequest, company_id: str, output: Path) -> tuple[str, str]:
+    """Move the failing notebook to reports/failed/; name the failing cell."""
+    import nbformat
+
+    failed_dir = Path(request.output_dir) / FAILED_DIR
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = failed_dir / f"{company_id}-{stamp}-{os.getpid()}.ipynb"
+    where = "cell ?"
+    if output.exists():
+        nb = nbformat.read(output, as_version=4)
+        for index, cell in enumerate(nb.cells):
+            status = cell.get("metadata", {}).get("papermill", {}).get("status")
+            if cell.cell_type == "code" and status in {"failed", "running"}:
+                first = next((line for line in cell.source.splitlines() if line.strip()), "")
+                where = f"cell {index} ({first.strip()[:60]})"
+                break
+        shutil.move(output, kept)
+    return where, display_path(kept)
+
+
+def _scrub_notebook(path: Path, source: Path) -> None:
+    """Make papermill's record shareable: relative paths, no local directories."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    record = nb.metadata.get("papermill", {})
+    record["input_path"] = relative_name(source)
+    record["output_path"] = "report.ipynb"
+    record.pop("environment_variables", None)
+    nbformat.write(nbformat.reads(scrub(nbformat.writes(nb)), as_version=4), path)
+
+
+def _write_figures(nb, folder: Path) -> None:
+    """Write each chart's SVG and PNG (from the executed notebook) for reuse in slides."""
+    import base64
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            chart = output.get("metadata", {}).get(CHART_METADATA_KEY, {}).get("chart")
+            if not chart:
+                continue
+            data = output["data"]
+            (folder / f"{chart}.svg").write_text(data["image/svg+xml"], encoding="utf-8")
+            (folder / f"{chart}.png").write_bytes(base64.b64decode(data["image/png"]))
+
+
+def _export_html(nb, target: Path) -> None:
+    from .exporters import ReportHTMLExporter
+
+    html, _ = ReportHTMLExporter().from_notebook_node(nb)
+    target.write_text(html, encoding="utf-8")
+
+
+def _export_pdf(nb, target: Path) -> None:
+    from .exporters import ReportPDFExporter
+
+    pdf, _ = ReportPDFExporter().from_notebook_node(nb)
+    target.write_bytes(pdf)
+
+
+def publish(work: Path, folder: Path) -> None:
+    """Move a finished build into place, replacing the previous one only at the last moment."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    final = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
+    final.chmod(0o755)  # mkdtemp makes it private; reports are for sharing
+    for item in work.iterdir():
+        shutil.move(str(item), final / item.name)
+    old = None
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+        os.rename(folder, old)
+    try:
+        os.rename(final, folder)
+    except OSError:
+        if old is not None:
+            os.rename(old, folder)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _update_latest(folder: Path) -> None:
+    """Point <company>/latest at the newest as-of folder, atomically."""
+    company_dir = folder.parent
+    dated = sorted(p.name for p in company_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != LATEST)
+    if not dated:
+        return
+    link = company_dir / LATEST
+    tmp = company_dir / f".{LATEST}-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(dated[-1], target_is_directory=True)
+    os.replace(tmp, link)
+
+
+def find_up_to_date(output_dir: Path, key: str) -> Path | None:
+    """The published report folder built from exactly these inputs, if intact."""
+    for manifest_path in Path(output_dir).glob(f"*/*/{MANIFEST_NAME}"):
+        folder = manifest_path.parent
+        if folder.name == LATEST or folder.name.startswith("."):
+            continue
+        manifest = read_manifest(folder)
+        if manifest and manifest.get("fingerprint") == key and outputs_intact(folder, manifest):
+            return folder
+    return None
+
+
+@contextmanager
+def _lock(request: BuildRequest, folder: Path):
+    from filelock import FileLock, Timeout
+
+    locks = Path(request.output_dir) / LOCKS_DIR
+    locks.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(locks / f"{folder.parent.name}-{folder.name}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.info("%s: another build of %s is running; waiting", request.label, display_path(folder))
+        try:
+            lock.acquire(timeout=request.lock_timeout)
+        except Timeout:
+            raise BuildFailure(
+                exitcodes.LOCKED,
+                f"another build of {display_path(folder)} held the lock for {request.lock_timeout:g}s; try later",
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _timed(steps: dict, name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        steps[name] = steps.get(name, 0.0) + time.perf_counter() - start
+
+
+def _resolved_dict(params) -> dict:
+    return {
+        "company_id": params.company_id, "company_name": params.company_name,
+        "as_of": params.as_of.date().isoformat(), "unit": params.unit, "title": params.title,
+        "page_size": params.page_size,
+    }  # fmt: skip
+
+
+def _output_paths(folder: Path) -> dict[str, Path]:
+    names = {"html": "report.html", "pdf": "report.pdf", "notebook": "report.ipynb", "manifest": MANIFEST_NAME}
+    return {kind: folder / name for kind, name in names.items() if (folder / name).exists()}
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when possible."""
+    path = Path(path).absolute()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:
+    """Build several parameter sets, in parallel processes when jobs > 1."""
+    if jobs <= 1 or len(requests) <= 1:
+        return [build(r) for r in requests]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(requests))) as pool:
+        return list(pool.map(_build_in_worker, requests))
+
+
+def _build_in_worker(request: BuildRequest) -> BuildResult:
+    configure_logging(progress=False)
+    return build(request)
+
+
+def configure_logging(progress: bool) -> None:
+    """Terminal: short lines. Otherwise (cron, CI): timestamped plain log lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    fmt = "%(message)s" if progress else "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    handler.setFormatter(logging.Formatter(fmt, datefmt="%Y-%m-%dT%H:%M:%S%z"))
+    root = logging.getLogger("aiinvest")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False

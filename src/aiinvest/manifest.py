@@ -1,0 +1,118 @@
+"""Build manifests: input and output hashes, package versions, and path scrubbing.
+
+Kept free of heavy imports so that checking whether a rebuild is needed stays fast.
+"""
+
+import getpass
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from .paths import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, TEMPLATES_DIR
+from .provenance import sha256_file
+
+MANIFEST_NAME = "manifest.json"
+PACKAGES = ("aiinvest", "pandas", "matplotlib", "plotly", "papermill", "nbconvert", "nbclient",
+            "ipykernel", "frictionless", "weasyprint", "jinja2")  # fmt: skip
+REPORT_NOTEBOOK = NOTEBOOKS_DIR / "report.ipynb"
+
+
+def relative_name(path: Path) -> str:
+    """A path for the manifest: relative to the project (or the data folder's parent)."""
+    path = Path(path).resolve()
+    if path.is_relative_to(PROJECT_ROOT.resolve()):
+        return path.relative_to(PROJECT_ROOT.resolve()).as_posix()
+    return "/".join(path.parts[-3:])  # outside the project (a test or synthetic data folder)
+
+
+def input_files(data_dir: Path, notebook: Path = REPORT_NOTEBOOK) -> list[Path]:
+    """Every file a build reads: data, articles, notebook, templates and the package code."""
+    data_dir = Path(data_dir)
+    files = [p for p in (data_dir / "curated").rglob("*") if p.is_file()]
+    files += [p for p in (data_dir / "raw").rglob("*") if p.is_file()]
+    files += [Path(notebook)]
+    files += [p for p in TEMPLATES_DIR.rglob("*") if p.is_file()]
+    files += [p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts]
+    return sorted(set(files))
+
+
+def hash_inputs(data_dir: Path, notebook: Path = REPORT_NOTEBOOK) -> dict[str, str]:
+    """Relative name -> SHA-256 of every input file."""
+    return {relative_name(p): sha256_file(p) for p in input_files(data_dir, notebook)}
+
+
+def fingerprint(request: dict, inputs: dict[str, str]) -> str:
+    """One hash for everything that decides a build's outputs."""
+    text = json.dumps({"request": request, "inputs": inputs}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def hash_outputs(folder: Path) -> dict[str, dict]:
+    """Every output file in a report folder (but the manifest): SHA-256 and size."""
+    out = {}
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file() and path.name != MANIFEST_NAME:
+            out[path.relative_to(folder).as_posix()] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+    return out
+
+
+def outputs_intact(folder: Path, manifest: dict) -> bool:
+    """True when every output the manifest lists is there with its recorded hash."""
+    for name, record in manifest.get("outputs", {}).items():
+        path = Path(folder) / name
+        if not path.is_file() or path.stat().st_size != record["bytes"] or sha256_file(path) != record["sha256"]:
+            return False
+    return bool(manifest.get("outputs"))
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape the report."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest of a report folder, or None."""
+    try:
+        return json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write JSON atomically (temporary file, then rename)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True, default=str)
+        handle.write("\n")
+    os.chmod(tmp, 0o644)  # mkstemp makes it private
+    os.replace(tmp, path)
+
+
+def local_prefixes() -> list[tuple[str, str]]:
+    """Absolute local paths and the user name, with what replaces each in shared files."""
+    pairs = [(str(PROJECT_ROOT.resolve()) + "/", ""), (str(PROJECT_ROOT.resolve()), ".")]
+    pairs.append((tempfile.gettempdir().rstrip("/") + "/", "$TMPDIR/"))
+    home = str(Path.home())
+    if home not in ("/", ""):
+        pairs.append((home + "/", "~/"))
+    user = getpass.getuser()
+    pairs.append((f"/home/{user}/", "~/"))
+    return pairs
+
+
+def scrub(text: str) -> str:
+    """Replace absolute local paths (project, temp, home) so shared files hold none."""
+    for prefix, replacement in local_prefixes():
+        text = text.replace(prefix, replacement)
+    return text

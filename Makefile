@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?= params/anthropic.yaml
 
-.PHONY: help venv system-deps validate report test lint format lab bench lock rehash docs clean
+.PHONY: help venv system-deps validate report test lint format lab bench lock rehash docs readme-image clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,10 @@ rehash: $(STAMP) ## Record the SHA-256 of every curated CSV in datapackage.json 
 
 docs: $(STAMP) ## Regenerate data/README.md from the data package descriptor
 	$(BIN)/aiinvest docs
+
+readme-image: report ## Render the PDF's first page to docs/report-first-page.png for the README
+	$(BIN)/python -c "import pypdfium2 as p; p.PdfDocument('reports/anthropic/latest/report.pdf')[0]\
+	.render(scale=1.3).to_pil().save('docs/report-first-page.png', optimize=True)"
 
 lock: ## Re-resolve requirements.in into the pinned requirements.txt
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv

@@ -33,3 +33,47 @@ def edit_csv(data_dir: Path) -> Callable[[str, Callable[[str], str]], Path]:
         return path
 
     return edit
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory):
+    """The default report built once for the session from the real data (HTML and PDF)."""
+    from aiinvest.build import BuildRequest, build
+    from aiinvest.params import read_params_file
+    from aiinvest.paths import PARAMS_DIR
+
+    out = tmp_path_factory.mktemp("reports")
+    request = BuildRequest(params=read_params_file(PARAMS_DIR / "anthropic.yaml"), output_dir=out)
+    result = build(request)
+    assert result.status == 0, result.message
+    return result
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium: Playwright's own where installed, else the system's (Debian's chromium)."""
+    import os
+    import shutil
+
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            instance = playwright.chromium.launch(args=CHROMIUM_FLAGS)
+        except Error:
+            path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+            assert path, "no Chromium: run 'make system-deps' or '.venv/bin/playwright install chromium'"
+            instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()

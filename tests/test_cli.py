@@ -23,10 +23,7 @@ def test_validate_reports_every_problem_and_exits_nonzero(data_dir, edit_csv):
     )
     assert result.returncode == exitcodes.DATA
     assert result.stderr.startswith("3 problem(s) in the curated data:")
-    assert (
-        "investments.csv:3: column 'amount_usd': value '0': expected a number greater than 0"
-        in result.stderr
-    )
+    assert "investments.csv:3: column 'amount_usd': value '0': expected a number greater than 0" in result.stderr
     assert "companies.csv:3: column 'role': value 'banker'" in result.stderr
 
 

@@ -17,8 +17,5 @@ def test_allowed_values_render_constraints():
 
 def test_readme_lists_both_articles_and_the_missing_value_rule():
     text = render_data_readme(DATA_DIR)
-    assert (
-        "| `art-000` | `raw/articles/000_2c732e15b4d59a3f.txt` | 2024-03-01 | month | true |"
-        in text
-    )
+    assert "| `art-000` | `raw/articles/000_2c732e15b4d59a3f.txt` | 2024-03-01 | month | true |" in text
     assert "**A missing value is an empty cell**" in text

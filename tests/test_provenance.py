@@ -22,7 +22,4 @@ def test_quotes_compare_whitespace_normalised():
 def test_first_sentence_skips_the_date_line():
     text = " date 2024-03-27 Amazon invests. It is big."
     assert first_sentence(text) == "Amazon invests."
-    assert (
-        first_sentence("A $2.75 billion deal, announced today. More.")
-        == "A $2.75 billion deal, announced today."
-    )
+    assert first_sentence("A $2.75 billion deal, announced today. More.") == "A $2.75 billion deal, announced today."

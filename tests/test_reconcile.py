@@ -18,7 +18,7 @@ def test_amazon_total_is_the_sum_of_distinct_tranches(tables):
     amazon_claims = inv[inv["investor_id"] == "amazon"]["amount_usd"].sum()
     assert amazon_claims == 13.25e9  # naive sum of every claim that mentions Amazon
     assert totals.loc["amazon", "amount_usd"] == 4e9
-    assert totals.loc["amazon", "method"] == "sum of 2 distinct tranche(s): $1.25B + $2.75B"
+    assert totals.loc["amazon", "method"] == "sum of 2 distinct tranches: $1.25B + $2.75B"
     assert totals.loc["google", "amount_usd"] == 2e9
 
 
@@ -46,9 +46,7 @@ def test_a_claim_matching_no_tranche_is_unexplained(tables):
     claims = reconcile.interpret_claims(inv).set_index("investment_id")
     assert claims.loc["inv-05", "describes"] == "unexplained"
     table = reconcile.discrepancies({**tables, "investments": inv})
-    assert "art-001 reports $5B, which matches no tranche and not their sum." in list(
-        table["explanation"]
-    )
+    assert "art-001 reports $5B, which matches no tranche and not their sum." in list(table["explanation"])
 
 
 def test_funding_named_against_lower_bound(tables):
@@ -88,10 +86,7 @@ def test_amount_disagreement_between_sources_is_reported(tables):
     inv.loc[inv["investment_id"] == "inv-03", "amount_usd"] = 1.5e9
     table = reconcile.discrepancies({**tables, "investments": inv})
     row = table[table["fact_id"] == "amazon-anthropic-tranche-1"].iloc[0]
-    assert (
-        row["explanation"]
-        == "The sources give different amounts: art-000 says $1.25B; art-001 says $1.5B."
-    )
+    assert row["explanation"] == "The sources give different amounts: art-000 says $1.25B; art-001 says $1.5B."
 
 
 def test_fact_coverage_statuses(tables):

@@ -14,9 +14,7 @@ README = (PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")
 
 
 def test_descriptor_is_valid_data_package_metadata():
-    report = frictionless.Package.validate_descriptor(
-        str(DATA_DIR / "curated" / "datapackage.json")
-    )
+    report = frictionless.Package.validate_descriptor(str(DATA_DIR / "curated" / "datapackage.json"))
     assert report.valid, report.flatten(["note"])
 
 

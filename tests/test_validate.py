@@ -21,8 +21,7 @@ def test_shipped_data_is_valid():
 def test_missing_file(data_dir):
     (data_dir / "curated" / "valuations.csv").unlink()
     assert messages(data_dir) == [
-        "data/curated/valuations.csv: "
-        "expected the file to exist (it is declared in datapackage.json)"
+        "data/curated/valuations.csv: expected the file to exist (it is declared in datapackage.json)"
     ]
 
 
@@ -40,18 +39,14 @@ def drop_column(name):
 def test_missing_column(data_dir, edit_csv):
     edit_csv("companies", drop_column("headquarters"))
     assert messages(data_dir) == [
-        "data/curated/companies.csv:1: column 'headquarters': "
-        "expected this column in the header (it is missing)"
+        "data/curated/companies.csv:1: column 'headquarters': expected this column in the header (it is missing)"
     ]
 
 
 def test_reordered_columns(data_dir, edit_csv):
-    edit_csv(
-        "event_parties", lambda t: t.replace("event_id,company_id,role", "company_id,event_id,role")
-    )
+    edit_csv("event_parties", lambda t: t.replace("event_id,company_id,role", "company_id,event_id,role"))
     assert messages(data_dir) == [
-        "data/curated/event_parties.csv:1: "
-        "expected the columns in the order event_id, company_id, role"
+        "data/curated/event_parties.csv:1: expected the columns in the order event_id, company_id, role"
     ]
 
 
@@ -79,8 +74,7 @@ def test_wrong_type(data_dir, edit_csv):
 def test_zero_or_negative_amount(data_dir, edit_csv, amount):
     edit_csv("investments", lambda t: t.replace("2000000000", amount, 1))
     assert messages(data_dir) == [
-        f"data/curated/investments.csv:7: column 'amount_usd': value '{amount}': "
-        "expected a number greater than 0"
+        f"data/curated/investments.csv:7: column 'amount_usd': value '{amount}': expected a number greater than 0"
     ]
 
 
@@ -94,8 +88,7 @@ def test_unknown_qualifier_and_status_reported_together(data_dir, edit_csv):
     assert messages(data_dir) == [
         "data/curated/investments.csv:3: column 'amount_qualifier': value 'roughly': "
         "expected one of exact, at_least, about, up_to",
-        "data/curated/investments.csv:3: column 'status': value 'rumoured': "
-        "expected one of announced, committed",
+        "data/curated/investments.csv:3: column 'status': value 'rumoured': expected one of announced, committed",
     ]
 
 
@@ -112,8 +105,7 @@ def test_duplicate_id(data_dir, edit_csv):
     edit_csv("companies", lambda t: t.replace("\ngoogle-cloud,", "\ngoogle,"))
     msgs = messages(data_dir)
     assert msgs[0].startswith(
-        "data/curated/companies.csv:6: column 'company_id': value 'google': "
-        "expected a unique company_id"
+        "data/curated/companies.csv:6: column 'company_id': value 'google': expected a unique company_id"
     )
     # The row it replaced is gone, so a reference to it now dangles: reported too.
     assert msgs[1:] == [
@@ -171,9 +163,7 @@ def test_csv_edited_without_recording_hash(data_dir, edit_csv):
     edit_csv("events", lambda t: t.replace("Apple is rumoured", "Apple is said"), record_hash=False)
     msgs = messages(data_dir)
     assert len(msgs) == 1
-    assert msgs[0].startswith(
-        "data/curated/events.csv: expected the SHA-256 recorded in datapackage.json"
-    )
+    assert msgs[0].startswith("data/curated/events.csv: expected the SHA-256 recorded in datapackage.json")
     assert "run 'make rehash'" in msgs[0]
 
 
@@ -203,9 +193,7 @@ def test_date_without_precision(data_dir, edit_csv):
 
 def test_all_errors_of_all_files_at_once(data_dir, edit_csv):
     edit_csv("investments", lambda t: t.replace("1250000000", "-1").replace("2750000000", "x"))
-    edit_csv(
-        "events", lambda t: t.replace(",rumoured_collaboration,rumoured,", ",gossip,rumoured,")
-    )
+    edit_csv("events", lambda t: t.replace(",rumoured_collaboration,rumoured,", ",gossip,rumoured,"))
     with pytest.raises(DataValidationError) as caught:
         check_package(data_dir)
     text = str(caught.value)

@@ -98,7 +98,10 @@ def _build(request: BuildRequest) -> BuildResult:
         raise BuildFailure(exitcodes.PARAMETERS, str(ParameterError(problems)))
     unknown = sorted(set(request.formats) - set(FORMATS))
     if unknown:
-        raise BuildFailure(exitcodes.PARAMETERS, f"unknown format(s) {', '.join(unknown)}: expected {', '.join(FORMATS)}")
+        raise BuildFailure(
+            exitcodes.PARAMETERS,
+            f"unknown format(s) {', '.join(unknown)}: expected {', '.join(FORMATS)}",
+        )
     data_dir = Path(request.params.get("data_dir") or DATA_DIR)
     steps: dict[str, float] = {}
     with _timed(steps, "hash inputs"):
@@ -109,7 +112,7 @@ def _build(request: BuildRequest) -> BuildResult:
         log.info("%s: %s", request.label, message)
         return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
 
-    params, tables = _validate(request, data_dir, steps)
+    params = _validate(request, data_dir, steps)
     folder = Path(request.output_dir) / params.company_id / params.as_of.date().isoformat()
     with _lock(request, folder):
         if not request.force and (hit := find_up_to_date(request.output_dir, key)):
@@ -157,7 +160,7 @@ def _validate(request: BuildRequest, data_dir: Path, steps: dict):
             params = resolve(request.params, tables)
         except ParameterError as error:
             raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None
-    return params, tables
+    return params
 
 
 def _render_all(request: BuildRequest, params, work: Path, steps: dict) -> None:
@@ -182,7 +185,8 @@ def _render_all(request: BuildRequest, params, work: Path, steps: dict) -> None:
     except Exception as error:
         _, kept = _keep_failed(request, params.company_id, notebook_path)
         raise BuildFailure(
-            exitcodes.BUILD, f"rendering failed ({type(error).__name__}: {error}); the executed notebook is kept in {kept}"
+            exitcodes.BUILD,
+            f"rendering failed ({type(error).__name__}: {error}); the executed notebook is kept in {kept}",
         ) from error
 
 
@@ -194,10 +198,16 @@ def _execute(request: BuildRequest, params, output: Path) -> None:
     failure = None
     try:
         papermill.execute_notebook(
-            str(request.notebook), str(output), parameters=parameters, kernel_name="python3",
-            progress_bar=request.progress, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=request.cell_timeout, cwd=str(NOTEBOOKS_DIR),
-        )  # fmt: skip
+            str(request.notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=request.progress,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            execution_timeout=request.cell_timeout,
+            cwd=str(NOTEBOOKS_DIR),
+        )
     except papermill.PapermillExecutionError as error:
         failure = f"raised {error.ename}: {error.evalue}"
     except CellTimeoutError:
@@ -298,7 +308,9 @@ def publish(work: Path, folder: Path) -> None:
 def _update_latest(folder: Path) -> None:
     """Point <company>/latest at the newest as-of folder, atomically."""
     company_dir = folder.parent
-    dated = sorted(p.name for p in company_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != LATEST)
+    dated = sorted(
+        p.name for p in company_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != LATEST
+    )
     if not dated:
         return
     link = company_dir / LATEST
@@ -356,14 +368,22 @@ def _timed(steps: dict, name: str):
 
 def _resolved_dict(params) -> dict:
     return {
-        "company_id": params.company_id, "company_name": params.company_name,
-        "as_of": params.as_of.date().isoformat(), "unit": params.unit, "title": params.title,
+        "company_id": params.company_id,
+        "company_name": params.company_name,
+        "as_of": params.as_of.date().isoformat(),
+        "unit": params.unit,
+        "title": params.title,
         "page_size": params.page_size,
-    }  # fmt: skip
+    }
 
 
 def _output_paths(folder: Path) -> dict[str, Path]:
-    names = {"html": "report.html", "pdf": "report.pdf", "notebook": "report.ipynb", "manifest": MANIFEST_NAME}
+    names = {
+        "html": "report.html",
+        "pdf": "report.pdf",
+        "notebook": "report.ipynb",
+        "manifest": MANIFEST_NAME,
+    }
     return {kind: folder / name for kind, name in names.items() if (folder / name).exists()}
 
 

@@ -20,17 +20,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aiinvest", description=__doc__)
-    parser.add_argument(
-        "--data-dir", type=Path, default=DATA_DIR, help="data folder (default: %(default)s)"
-    )
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: %(default)s)")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     validate = sub.add_parser("validate", help="validate the curated data package")
     validate.set_defaults(run=_validate)
 
-    rehash = sub.add_parser(
-        "rehash", help="record each curated CSV's SHA-256 after a reviewed edit"
-    )
+    rehash = sub.add_parser("rehash", help="record each curated CSV's SHA-256 after a reviewed edit")
     rehash.set_defaults(run=_rehash)
 
     build = sub.add_parser(
@@ -40,19 +36,55 @@ def _parser() -> argparse.ArgumentParser:
         "pointing at the newest. Exit statuses: 0 built or up to date, 64 bad parameters, 65 invalid data, "
         "70 build failed, 75 another build held the lock too long.",
     )
-    build.add_argument("params_files", nargs="*", type=Path, metavar="PARAMS.yaml",
-                       help="parameter files (default: params/anthropic.yaml); several build in parallel")
-    build.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                       help="override one parameter (repeatable)")
-    build.add_argument("--formats", default="html,pdf", help="comma-separated formats: html, pdf (default: %(default)s)")
-    build.add_argument("-o", "--output-dir", type=Path, default=REPORTS_DIR, help="output folder (default: %(default)s)")
+    build.add_argument(
+        "params_files",
+        nargs="*",
+        type=Path,
+        metavar="PARAMS.yaml",
+        help="parameter files (default: params/anthropic.yaml); several build in parallel",
+    )
+    build.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one parameter (repeatable)",
+    )
+    build.add_argument(
+        "--formats",
+        default="html,pdf",
+        help="comma-separated formats: html, pdf (default: %(default)s)",
+    )
+    build.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        default=REPORTS_DIR,
+        help="output folder (default: %(default)s)",
+    )
     build.add_argument("--force", action="store_true", help="rebuild even when no input changed")
-    build.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                       help="parameter files built at once (default: the number of cores, %(default)s)")
-    build.add_argument("--cell-timeout", type=float, default=600, metavar="SECONDS",
-                       help="time limit per notebook cell (default: %(default)s)")
-    build.add_argument("--lock-timeout", type=float, default=1800, metavar="SECONDS",
-                       help="how long to wait for another build of the same report (default: %(default)s)")
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="parameter files built at once (default: the number of cores, %(default)s)",
+    )
+    build.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=600,
+        metavar="SECONDS",
+        help="time limit per notebook cell (default: %(default)s)",
+    )
+    build.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=1800,
+        metavar="SECONDS",
+        help="how long to wait for another build of the same report (default: %(default)s)",
+    )
     build.add_argument("--notebook", type=Path, default=REPORT_NOTEBOOK, help=argparse.SUPPRESS)
     build.set_defaults(run=_build)
 
@@ -60,9 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("--check", action="store_true", help="only check that it is up to date")
     docs.set_defaults(run=_docs)
 
-    register = sub.add_parser(
-        "register-article", help="copy an article into data/raw/ and add its sources row"
-    )
+    register = sub.add_parser("register-article", help="copy an article into data/raw/ and add its sources row")
     register.add_argument("article", type=Path, help="the article as a UTF-8 text file")
     register.add_argument(
         "--published",
@@ -72,9 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         help="publication date (first day of the month or year for coarser precision)",
     )
     register.add_argument("--precision", choices=["day", "month", "year"], required=True)
-    register.add_argument(
-        "--inferred", action="store_true", help="the date is inferred, not stated"
-    )
+    register.add_argument("--inferred", action="store_true", help="the date is inferred, not stated")
     register.add_argument("--date-note", help="where the date is stated, or how it was inferred")
     register.add_argument("--id", dest="source_id", help="source id (default: the next art-NNN)")
     register.add_argument("--title", help="headline (default: the article's first sentence)")
@@ -126,11 +154,19 @@ def _build(args) -> int:
         except ParameterError as error:
             print(f"error: {error}", file=sys.stderr)
             return exitcodes.PARAMETERS
-        requests.append(BuildRequest(
-            params=params, label=path.stem, formats=tuple(f.strip() for f in args.formats.split(",") if f.strip()),
-            output_dir=args.output_dir, force=args.force, cell_timeout=args.cell_timeout,
-            lock_timeout=args.lock_timeout, notebook=args.notebook, progress=progress and len(files) == 1,
-        ))  # fmt: skip
+        requests.append(
+            BuildRequest(
+                params=params,
+                label=path.stem,
+                formats=tuple(f.strip() for f in args.formats.split(",") if f.strip()),
+                output_dir=args.output_dir,
+                force=args.force,
+                cell_timeout=args.cell_timeout,
+                lock_timeout=args.lock_timeout,
+                notebook=args.notebook,
+                progress=progress and len(files) == 1,
+            )
+        )
     results = build_many(requests, args.jobs)
     for request, result in zip(requests, results, strict=True):
         if result.status != exitcodes.OK:

@@ -29,9 +29,7 @@ def allowed_values(field: dict) -> str:
 def render_data_readme(data_dir: Path) -> str:
     """The text of data/README.md for the package below data_dir."""
     descriptor = read_descriptor(data_dir)
-    with open(
-        curated_dir(data_dir) / resources(descriptor)["sources"]["path"], encoding="utf-8"
-    ) as f:
+    with open(curated_dir(data_dir) / resources(descriptor)["sources"]["path"], encoding="utf-8") as f:
         sources = list(csv.DictReader(f))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -40,6 +38,4 @@ def render_data_readme(data_dir: Path) -> str:
         autoescape=False,
     )
     template = env.get_template("data_readme.md.j2")
-    return template.render(
-        resources=descriptor["resources"], sources=sources, allowed=allowed_values
-    )
+    return template.render(resources=descriptor["resources"], sources=sources, allowed=allowed_values)

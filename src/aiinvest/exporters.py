@@ -52,9 +52,7 @@ class _ReportExporter(HTMLExporter):
     def __init__(self, **kw: Any):
         super().__init__(**kw)
         self.register_preprocessor(
-            TagRemovePreprocessor(
-                remove_cell_tags=REMOVE_CELL_TAGS, remove_input_tags=REMOVE_INPUT_TAGS, enabled=True
-            ),
+            TagRemovePreprocessor(remove_cell_tags=REMOVE_CELL_TAGS, remove_input_tags=REMOVE_INPUT_TAGS, enabled=True),
             enabled=True,
         )
 
@@ -108,9 +106,20 @@ class ReportPrintExporter(_ReportExporter):
     def default_config(self):
         config = super().default_config.copy()
         config.merge(
-            Config({"NbConvertBase": {"display_data_priority": [
-                "image/svg+xml", "text/html", "text/markdown", "image/png", "image/jpeg", "text/plain",
-            ]}})  # fmt: skip
+            Config(
+                {
+                    "NbConvertBase": {
+                        "display_data_priority": [
+                            "image/svg+xml",
+                            "text/html",
+                            "text/markdown",
+                            "image/png",
+                            "image/jpeg",
+                            "text/plain",
+                        ]
+                    }
+                }
+            )
         )
         return config
 

@@ -13,11 +13,7 @@ def format_usd(amount: float, unit: str = "billions", qualifier: str = "exact") 
     """'$1.25B', 'at least $10B' or '$1,250M': plain text with a literal dollar sign."""
     divisor, suffix = UNITS[unit]
     value = amount / divisor
-    digits = (
-        0
-        if math.isclose(value, round(value))
-        else (1 if math.isclose(value * 10, round(value * 10)) else 2)
-    )
+    digits = 0 if math.isclose(value, round(value)) else (1 if math.isclose(value * 10, round(value * 10)) else 2)
     return f"{QUALIFIER_PREFIX[qualifier]}${value:,.{digits}f}{suffix}"
 
 
@@ -31,12 +27,15 @@ def format_date(date, precision: str | None, inferred: bool = False) -> str:
     if date is None or pd.isna(date):
         return "not stated"
     month = MONTHS.split()[date.month - 1]
-    text = {"day": f"{date.day} {month} {date.year}", "month": f"{month} {date.year}"}.get(
-        precision, f"{date.year}"
-    )
+    text = {"day": f"{date.day} {month} {date.year}", "month": f"{month} {date.year}"}.get(precision, f"{date.year}")
     return f"{text} (inferred)" if inferred else text
 
 
 def format_percent(fraction: float) -> str:
     """0.5435 -> '54%'."""
     return f"{fraction:.0%}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 tranche', '2 tranches'."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

@@ -16,8 +16,19 @@ from .paths import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, TEMPLATES_DIR
 from .provenance import sha256_file
 
 MANIFEST_NAME = "manifest.json"
-PACKAGES = ("aiinvest", "pandas", "matplotlib", "plotly", "papermill", "nbconvert", "nbclient",
-            "ipykernel", "frictionless", "weasyprint", "jinja2")  # fmt: skip
+PACKAGES = (
+    "aiinvest",
+    "pandas",
+    "matplotlib",
+    "plotly",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "frictionless",
+    "weasyprint",
+    "jinja2",
+)
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "report.ipynb"
 
 
@@ -56,7 +67,10 @@ def hash_outputs(folder: Path) -> dict[str, dict]:
     out = {}
     for path in sorted(Path(folder).rglob("*")):
         if path.is_file() and path.name != MANIFEST_NAME:
-            out[path.relative_to(folder).as_posix()] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+            out[path.relative_to(folder).as_posix()] = {
+                "sha256": sha256_file(path),
+                "bytes": path.stat().st_size,
+            }
     return out
 
 

@@ -120,9 +120,7 @@ def _resolve_company(wanted: str, tables: dict[str, pd.DataFrame], problems: lis
     quantified = set(tables["investments"]["investee_id"]) | set(tables["valuations"]["company_id"])
     quantified |= set(tables["funding_totals"]["company_id"])
     with_data = companies[companies["company_id"].isin(quantified)]
-    match = companies[
-        (companies["company_id"] == wanted) | (companies["name"].str.casefold() == wanted.casefold())
-    ]
+    match = companies[(companies["company_id"] == wanted) | (companies["name"].str.casefold() == wanted.casefold())]
     options = ", ".join(with_data["name"])
     if match.empty:
         problems.append(f"'company': value '{wanted}': expected a company in the data ({options})")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .formatting import format_date, format_percent, format_usd
+from .formatting import format_date, format_percent, format_usd, plural
 
 CUMULATIVE = "cumulative"
 UNEXPLAINED = "unexplained"
@@ -104,14 +104,12 @@ def investor_totals(investments: pd.DataFrame) -> pd.DataFrame:
         own = parts[(parts["investor_id"] == investor) & (parts["investee_id"] == investee)]
         if len(own):
             amounts = " + ".join(format_usd(a) for a in own["amount_usd"])
-            method = f"sum of {len(own)} distinct tranche(s): {amounts}"
+            method = f"sum of {plural(len(own), 'distinct tranche')}: {amounts}"
             total = float(own["amount_usd"].sum())
         else:
             amounts = group["amount_usd"].unique()
             total = float(amounts.max())
-            method = (
-                "single reported amount" if len(amounts) == 1 else "largest of differing amounts"
-            )
+            method = "single reported amount" if len(amounts) == 1 else "largest of differing amounts"
         rows.append(
             {
                 "investor_id": investor,
@@ -121,9 +119,7 @@ def investor_totals(investments: pd.DataFrame) -> pd.DataFrame:
                 "source_ids": ", ".join(sorted(group["source_id"].unique())),
             }
         )
-    return pd.DataFrame(
-        rows, columns=["investor_id", "investee_id", "amount_usd", "method", "source_ids"]
-    )
+    return pd.DataFrame(rows, columns=["investor_id", "investee_id", "amount_usd", "method", "source_ids"])
 
 
 def interpret_claims(investments: pd.DataFrame) -> pd.DataFrame:
@@ -141,9 +137,7 @@ def interpret_claims(investments: pd.DataFrame) -> pd.DataFrame:
         if pair not in has_tranches:
             meanings.append(UNSPECIFIED)
             continue
-        own = parts[
-            (parts["investor_id"] == row.investor_id) & (parts["investee_id"] == row.investee_id)
-        ]
+        own = parts[(parts["investor_id"] == row.investor_id) & (parts["investee_id"] == row.investee_id)]
         match = own[[_same(a, row.amount_usd) for a in own["amount_usd"]]]
         if len(own) > 1 and _same(totals[pair], row.amount_usd):
             meanings.append(CUMULATIVE)
@@ -165,9 +159,7 @@ def funding_breakdown(tables: dict[str, pd.DataFrame], company_id: str) -> Fundi
     claims = tables["funding_totals"]
     claims = claims[claims["company_id"] == company_id].sort_values("as_of_date")
     if claims.empty:
-        return FundingBreakdown(
-            company_id, own.reset_index(drop=True), named, None, None, None, None, None
-        )
+        return FundingBreakdown(company_id, own.reset_index(drop=True), named, None, None, None, None, None)
     latest = claims.iloc[-1]
     total, qualifier = float(latest["total_usd"]), str(latest["amount_qualifier"])
     remainder = max(total - named, 0.0)
@@ -183,9 +175,7 @@ def funding_breakdown(tables: dict[str, pd.DataFrame], company_id: str) -> Fundi
     )
 
 
-def valuation_comparison(
-    tables: dict[str, pd.DataFrame], company_id: str
-) -> ValuationComparison | None:
+def valuation_comparison(tables: dict[str, pd.DataFrame], company_id: str) -> ValuationComparison | None:
     """Funding raised (the reported total, else named investors) against the latest valuation."""
     vals = tables["valuations"]
     vals = vals[vals["company_id"] == company_id].sort_values("as_of_date")
@@ -216,11 +206,7 @@ def fact_coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for table in CLAIM_TABLES:
         for fact, group in tables[table].groupby("fact_id", sort=False):
             sources = sorted(group["source_id"].unique())
-            status = (
-                "disagree"
-                if fact in disputed
-                else ("agree" if len(sources) > 1 else "single source")
-            )
+            status = "disagree" if fact in disputed else ("agree" if len(sources) > 1 else "single source")
             rows.append(
                 {
                     "table": table,
@@ -257,10 +243,7 @@ def _framing_discrepancies(tables: dict[str, pd.DataFrame]) -> list[dict]:
         investor, investee = names.get(row.investor_id), names.get(row.investee_id)
         amount = format_usd(row.amount_usd)
         if row.describes == CUMULATIVE and row.framing == "latest":
-            own = parts[
-                (parts["investor_id"] == row.investor_id)
-                & (parts["investee_id"] == row.investee_id)
-            ]
+            own = parts[(parts["investor_id"] == row.investor_id) & (parts["investee_id"] == row.investee_id)]
             last = own.iloc[-1]
             sum_text = " + ".join(format_usd(a) for a in own["amount_usd"])
             explanation = (
@@ -273,12 +256,8 @@ def _framing_discrepancies(tables: dict[str, pd.DataFrame]) -> list[dict]:
             sources = [row.source_id, *last["source_ids"].split(", ")]
             rows.append(_row(topic, row.fact_id, sources, explanation))
         elif row.describes == UNEXPLAINED:
-            explanation = (
-                f"{row.source_id} reports {amount}, which matches no tranche and not their sum."
-            )
-            rows.append(
-                _row(f"{investor} in {investee}", row.fact_id, [row.source_id], explanation)
-            )
+            explanation = f"{row.source_id} reports {amount}, which matches no tranche and not their sum."
+            rows.append(_row(f"{investor} in {investee}", row.fact_id, [row.source_id], explanation))
     return rows
 
 
@@ -323,12 +302,10 @@ def summary_figures(tables: dict[str, pd.DataFrame], company_id: str) -> dict[st
     figures = {"named_usd": format_usd(funding.named_usd)}
     if funding.total_usd is not None:
         figures["total"] = format_usd(funding.total_usd, qualifier=funding.total_qualifier)
-        figures["unattributed"] = format_usd(
-            funding.unattributed_usd, qualifier=funding.unattributed_qualifier
-        )
+        figures["unattributed"] = format_usd(funding.unattributed_usd, qualifier=funding.unattributed_qualifier)
     if comparison is not None:
         figures["valuation"] = format_usd(comparison.valuation_usd)
-        figures["ratio"] = (
-            "at least " if comparison.raised_qualifier == "at_least" else ""
-        ) + format_percent(comparison.ratio)
+        figures["ratio"] = ("at least " if comparison.raised_qualifier == "at_least" else "") + format_percent(
+            comparison.ratio
+        )
     return figures

@@ -48,9 +48,7 @@ def register_article(
             raise RegistrationError(f"{article}: already registered as {row['source_id']}")
     target = raw_dir(data_dir) / ARTICLES / article.name
     if target.exists():
-        raise RegistrationError(
-            f"{display(target)} exists already; data/raw/ is immutable, rename the file"
-        )
+        raise RegistrationError(f"{display(target)} exists already; data/raw/ is immutable, rename the file")
     if inferred and not date_note:
         raise RegistrationError("an inferred date needs --date-note saying how it was inferred")
     row = {

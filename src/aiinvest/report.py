@@ -15,7 +15,7 @@ import pandas as pd
 from . import reconcile
 from .charts.figures import report_charts
 from .charts.spec import Chart
-from .formatting import format_date, format_usd
+from .formatting import format_date, format_usd, plural
 from .load import load_tables
 from .params import ResolvedParams, resolve, tables_as_of
 from .paths import DATA_DIR, TEMPLATES_DIR
@@ -55,10 +55,16 @@ class Report:
         n_claims = sum(len(self.tables[t]) for t in reconcile.CLAIM_TABLES)
         return self._html(
             render(
-                "header.html.j2", title=p.title, company=p.company_name,
-                as_of=format_date(p.as_of, "day"), unit=p.unit, n_sources=len(self.tables["sources"]),
-                n_claims=n_claims, summary=summary(self.tables, p), key_figures=key_figures(self.tables, p),
-            )  # fmt: skip
+                "header.html.j2",
+                title=p.title,
+                company=p.company_name,
+                as_of=format_date(p.as_of, "day"),
+                unit=p.unit,
+                n_sources=len(self.tables["sources"]),
+                n_claims=n_claims,
+                summary=summary(self.tables, p),
+                key_figures=key_figures(self.tables, p),
+            )
         )
 
     def chart(self, chart_id: str) -> None:
@@ -90,28 +96,40 @@ class Report:
     def coverage(self):
         """Which source reports which fact."""
         rows = reconcile.fact_coverage(self.tables).rename(
-            columns={"fact_id": "Fact", "source_ids": "Reported by", "claims": "Claims", "status": "Status"}
+            columns={
+                "fact_id": "Fact",
+                "source_ids": "Reported by",
+                "claims": "Claims",
+                "status": "Status",
+            }
         )[["Fact", "Reported by", "Claims", "Status"]]
         return self._table(rows, "coverage", None)
 
     def sources(self):
         """The articles with dates, precision and SHA-256."""
         s = self.tables["sources"]
-        rows = pd.DataFrame({
-            "Source": s["source_id"],
-            "Title (first sentence)": s["title"],
-            "Published": [format_date(d, p, i) for d, p, i in
-                          zip(s["published_date"], s["published_date_precision"], s["published_date_inferred"], strict=True)],
-            "How the date is known": s["date_note"],
-            "File and SHA-256": [f"data/raw/{f} · sha256 {h}" for f, h in zip(s["file"], s["sha256"], strict=True)],
-        })  # fmt: skip
+        rows = pd.DataFrame(
+            {
+                "Source": s["source_id"],
+                "Title (first sentence)": s["title"],
+                "Published": [
+                    format_date(d, p, i)
+                    for d, p, i in zip(
+                        s["published_date"], s["published_date_precision"], s["published_date_inferred"], strict=True
+                    )
+                ],
+                "How the date is known": s["date_note"],
+                "File and SHA-256": [f"data/raw/{f} · sha256 {h}" for f, h in zip(s["file"], s["sha256"], strict=True)],
+            }
+        )
         return self._table(rows, "sources", None)
 
     def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None):
         records = rows.astype(object).where(rows.notna(), "").to_dict("records")
         numeric = {"Amount", "Claims"}
-        html = render("table.html.j2", columns=list(rows.columns), rows=records, css_class=css_class,
-                      numeric=numeric, intro=intro)  # fmt: skip
+        html = render(
+            "table.html.j2", columns=list(rows.columns), rows=records, css_class=css_class, numeric=numeric, intro=intro
+        )
         return self._html(html)
 
 
@@ -133,8 +151,9 @@ def chart_bundle(chart: Chart) -> dict:
 
     fig = to_plotly(chart)
     spec = json.loads(pio.to_json(fig, validate=False))
-    div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.id}",
-                      config=PLOTLY_CONFIG, validate=False)  # fmt: skip
+    div = pio.to_html(
+        fig, include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.id}", config=PLOTLY_CONFIG, validate=False
+    )
     return {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
         "text/html": f'<div class="chart" data-chart="{chart.id}">{div}</div>',
@@ -155,13 +174,14 @@ def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list[str
         investor = parts["investor_id"].value_counts().index[0]
         own = parts[parts["investor_id"] == investor]
         listed = ", ".join(
-            f"{format_usd(r.amount_usd, unit)} ({format_date(r.announced_date, r.announced_date_precision, r.announced_date_inferred)})"
+            f"{format_usd(r.amount_usd, unit)} "
+            f"({format_date(r.announced_date, r.announced_date_precision, r.announced_date_inferred)})"
             for r in own.itertuples()
-        )  # fmt: skip
+        )
         out.append(
             f"As of {format_date(params.as_of, 'day')}, the sources put {names[investor]}'s investment in "
-            f"{company} at {format_usd(own['amount_usd'].sum(), unit)}, the sum of {len(own)} distinct "
-            f"tranche(s): {listed}."
+            f"{company} at {format_usd(own['amount_usd'].sum(), unit)}, the sum of {plural(len(own), 'distinct tranche')}: "
+            f"{listed}."
         )
     funding = reconcile.funding_breakdown(tables, params.company_id)
     if len(funding.by_investor):
@@ -170,7 +190,9 @@ def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list[str
         if funding.total_usd is not None:
             total = format_usd(funding.total_usd, unit, funding.total_qualifier)
             rest = format_usd(funding.unattributed_usd, unit, funding.unattributed_qualifier)
-            text += f" The sources report total funding of {total}, which leaves {rest} from investors they do not name."
+            text += (
+                f" The sources report total funding of {total}, which leaves {rest} from investors they do not name."
+            )
         out.append(text)
     comparison = reconcile.valuation_comparison(tables, params.company_id)
     if comparison is not None:
@@ -182,8 +204,10 @@ def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list[str
         )
     disagreements = len(reconcile.discrepancies(tables))
     out.append(
-        f"The {len(tables['sources'])} sources disagree on {disagreements} point(s), explained in "
-        "'Where the sources disagree'." if disagreements else "The sources do not contradict each other."
+        f"The {len(tables['sources'])} sources disagree on {plural(disagreements, 'point')}, explained in "
+        "'Where the sources disagree'."
+        if disagreements
+        else "The sources do not contradict each other."
     )
     return out
 
@@ -195,33 +219,68 @@ def key_figures(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list
     rows = []
     parts = reconcile.tranches(tables["investments"])
     for r in parts[parts["investee_id"] == params.company_id].itertuples():
-        rows.append({"label": f"{names[r.investor_id]} in {company}, {r.round.replace('_', ' ')}",
-                     "value": format_usd(r.amount_usd, unit),
-                     "how": f"one tranche, reported by {len(r.source_ids.split(', '))} source(s)",
-                     "sources": r.source_ids})  # fmt: skip
+        rows.append(
+            {
+                "label": f"{names[r.investor_id]} in {company}, {r.round.replace('_', ' ')}",
+                "value": format_usd(r.amount_usd, unit),
+                "how": f"one tranche, reported by {plural(len(r.source_ids.split(', ')), 'source')}",
+                "sources": r.source_ids,
+            }
+        )
     funding = reconcile.funding_breakdown(tables, params.company_id)
     for r in funding.by_investor.itertuples():
-        rows.append({"label": f"{r.name} in {company}, in all", "value": format_usd(r.amount_usd, unit),
-                     "how": r.method, "sources": r.source_ids})  # fmt: skip
+        rows.append(
+            {
+                "label": f"{r.name} in {company}, in all",
+                "value": format_usd(r.amount_usd, unit),
+                "how": r.method,
+                "sources": r.source_ids,
+            }
+        )
     if len(funding.by_investor):
-        rows.append({"label": "Named investors, in all", "value": format_usd(funding.named_usd, unit),
-                     "how": "sum of the named investors' totals",
-                     "sources": ", ".join(sorted(set(", ".join(funding.by_investor["source_ids"]).split(", "))))})  # fmt: skip
+        rows.append(
+            {
+                "label": "Named investors, in all",
+                "value": format_usd(funding.named_usd, unit),
+                "how": "sum of the named investors' totals",
+                "sources": ", ".join(sorted(set(", ".join(funding.by_investor["source_ids"]).split(", ")))),
+            }
+        )
     if funding.total_usd is not None:
-        rows.append({"label": f"{company}'s total funding", "value": format_usd(funding.total_usd, unit, funding.total_qualifier),
-                     "how": "reported; a lower bound" if funding.total_qualifier == "at_least" else "reported",
-                     "sources": funding.total_source_id})  # fmt: skip
-        rows.append({"label": "From investors the sources do not name",
-                     "value": format_usd(funding.unattributed_usd, unit, funding.unattributed_qualifier),
-                     "how": "total funding minus named investors", "sources": funding.total_source_id})  # fmt: skip
+        rows.append(
+            {
+                "label": f"{company}'s total funding",
+                "value": format_usd(funding.total_usd, unit, funding.total_qualifier),
+                "how": "reported; a lower bound" if funding.total_qualifier == "at_least" else "reported",
+                "sources": funding.total_source_id,
+            }
+        )
+        rows.append(
+            {
+                "label": "From investors the sources do not name",
+                "value": format_usd(funding.unattributed_usd, unit, funding.unattributed_qualifier),
+                "how": "total funding minus named investors",
+                "sources": funding.total_source_id,
+            }
+        )
     comparison = reconcile.valuation_comparison(tables, params.company_id)
     if comparison is not None:
-        rows.append({"label": f"{company}'s valuation", "value": format_usd(comparison.valuation_usd, unit),
-                     "how": f"reported as of {format_date(comparison.valuation_as_of, 'day')}",
-                     "sources": comparison.valuation_source_id})  # fmt: skip
-        rows.append({"label": "Funding raised / valuation",
-                     "value": reconcile.summary_figures(tables, params.company_id)["ratio"],
-                     "how": "total funding divided by the valuation", "sources": ""})  # fmt: skip
+        rows.append(
+            {
+                "label": f"{company}'s valuation",
+                "value": format_usd(comparison.valuation_usd, unit),
+                "how": f"reported as of {format_date(comparison.valuation_as_of, 'day')}",
+                "sources": comparison.valuation_source_id,
+            }
+        )
+        rows.append(
+            {
+                "label": "Funding raised / valuation",
+                "value": reconcile.summary_figures(tables, params.company_id)["ratio"],
+                "how": "total funding divided by the valuation",
+                "sources": "",
+            }
+        )
     return rows
 
 
@@ -230,20 +289,52 @@ def facts_table(tables: dict[str, pd.DataFrame], unit: str) -> pd.DataFrame:
     names = tables["companies"].set_index("company_id")["name"]
     rows = []
     for r in tables["investments"].itertuples():
-        rows.append((r.investment_id, r.fact_id, f"{names[r.investor_id]} invests in {names[r.investee_id]}",
-                     format_usd(r.amount_usd, unit, r.amount_qualifier),
-                     format_date(r.announced_date, r.announced_date_precision, r.announced_date_inferred),
-                     r.source_id, r.quote))  # fmt: skip
+        rows.append(
+            (
+                r.investment_id,
+                r.fact_id,
+                f"{names[r.investor_id]} invests in {names[r.investee_id]}",
+                format_usd(r.amount_usd, unit, r.amount_qualifier),
+                format_date(r.announced_date, r.announced_date_precision, r.announced_date_inferred),
+                r.source_id,
+                r.quote,
+            )
+        )
     for r in tables["valuations"].itertuples():
-        rows.append((r.valuation_id, r.fact_id, f"{names[r.company_id]} valuation ({r.basis})",
-                     format_usd(r.valuation_usd, unit, r.amount_qualifier),
-                     format_date(r.as_of_date, r.as_of_date_precision, r.as_of_date_inferred), r.source_id, r.quote))  # fmt: skip
+        rows.append(
+            (
+                r.valuation_id,
+                r.fact_id,
+                f"{names[r.company_id]} valuation ({r.basis})",
+                format_usd(r.valuation_usd, unit, r.amount_qualifier),
+                format_date(r.as_of_date, r.as_of_date_precision, r.as_of_date_inferred),
+                r.source_id,
+                r.quote,
+            )
+        )
     for r in tables["funding_totals"].itertuples():
-        rows.append((r.total_id, r.fact_id, f"{names[r.company_id]} total funding",
-                     format_usd(r.total_usd, unit, r.amount_qualifier),
-                     format_date(r.as_of_date, r.as_of_date_precision, r.as_of_date_inferred), r.source_id, r.quote))  # fmt: skip
+        rows.append(
+            (
+                r.total_id,
+                r.fact_id,
+                f"{names[r.company_id]} total funding",
+                format_usd(r.total_usd, unit, r.amount_qualifier),
+                format_date(r.as_of_date, r.as_of_date_precision, r.as_of_date_inferred),
+                r.source_id,
+                r.quote,
+            )
+        )
     for r in tables["events"].itertuples():
         what = r.description + (" (rumoured)" if r.status == "rumoured" else "")
-        rows.append((r.event_id, r.fact_id, what, "", format_date(r.date, r.date_precision, r.date_inferred),
-                     r.source_id, r.quote))  # fmt: skip
+        rows.append(
+            (
+                r.event_id,
+                r.fact_id,
+                what,
+                "",
+                format_date(r.date, r.date_precision, r.date_inferred),
+                r.source_id,
+                r.quote,
+            )
+        )
     return pd.DataFrame(rows, columns=["Claim", "Fact", "What", "Amount", "Date", "Source", "Quote"])

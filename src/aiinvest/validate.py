@@ -135,9 +135,7 @@ def _header_problems(path: Path, file: str, resource: dict) -> list[Problem]:
     if not header or header == expected:
         return []
     problems = [
-        Problem(file, "this column in the header (it is missing)", 1, name)
-        for name in expected
-        if name not in header
+        Problem(file, "this column in the header (it is missing)", 1, name) for name in expected if name not in header
     ]
     problems += [
         Problem(file, f"only the columns {', '.join(expected)} (unknown column)", 1, name)
@@ -172,16 +170,12 @@ def _translate(error, file: str, resource: dict) -> Problem:
         expected = _TYPE_HINT.get(fields.get(column, {}).get("type"), "a value of the right type")
         return Problem(file, expected, line, column, value)
     if kind == "constraint-error":
-        return Problem(
-            file, _constraint_text(error.note, fields.get(column, {})), line, column, value
-        )
+        return Problem(file, _constraint_text(error.note, fields.get(column, {})), line, column, value)
     if kind == "primary-key":
         key = resource["schema"]["primaryKey"]
         cells = getattr(error, "cells", [])
         names = [f["name"] for f in resource["schema"]["fields"]]
-        shown = ", ".join(
-            cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells)
-        )
+        shown = ", ".join(cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells))
         return Problem(file, f"a unique {'/'.join(key)} ({error.note})", line, "/".join(key), shown)
     if kind == "foreign-key":
         names = getattr(error, "field_names", None) or []
@@ -195,9 +189,7 @@ def _translate(error, file: str, resource: dict) -> Problem:
             "/".join(names) or None,
             "/".join(str(c) for c in cells) or None,
         )
-    return Problem(
-        file, f"{error.title.lower()}: {error.note or error.message}", line, column, value
-    )
+    return Problem(file, f"{error.title.lower()}: {error.note or error.message}", line, column, value)
 
 
 def _constraint_text(note: str, field: dict) -> str:
@@ -237,13 +229,9 @@ def _rule_problems(name: str, file: str, rows: list[dict]) -> Iterator[Problem]:
     for line, row in enumerate(rows, start=2):
         date, precision = row.get(date_col) or "", row.get(precision_col) or ""
         if date and not precision:
-            yield Problem(
-                file, f"a precision for {date_col} (day, month or year)", line, precision_col, ""
-            )
+            yield Problem(file, f"a precision for {date_col} (day, month or year)", line, precision_col, "")
         if precision and not date:
-            yield Problem(
-                file, f"an empty precision when {date_col} is empty", line, precision_col, precision
-            )
+            yield Problem(file, f"an empty precision when {date_col} is empty", line, precision_col, precision)
         if date and precision in {"month", "year"} and not date.endswith("-01"):
             yield Problem(
                 file,
@@ -253,9 +241,7 @@ def _rule_problems(name: str, file: str, rows: list[dict]) -> Iterator[Problem]:
                 date,
             )
         if row.get(inferred_col) == "true" and not (row.get("date_note") or "").strip():
-            yield Problem(
-                file, f"a date_note explaining how {date_col} was inferred", line, "date_note", ""
-            )
+            yield Problem(file, f"a date_note explaining how {date_col} was inferred", line, "date_note", "")
 
 
 def _article_problems(data_dir: Path, file: str, rows: list[dict]) -> Iterator[Problem]:
@@ -263,16 +249,13 @@ def _article_problems(data_dir: Path, file: str, rows: list[dict]) -> Iterator[P
     for line, row in enumerate(rows, start=2):
         article = raw_dir(data_dir) / (row.get("file") or "")
         if not row.get("file") or not article.is_file():
-            yield Problem(
-                file, f"an article file at {display(article)}", line, "file", row.get("file")
-            )
+            yield Problem(file, f"an article file at {display(article)}", line, "file", row.get("file"))
             continue
         actual = sha256_file(article)
         if actual != row.get("sha256"):
             yield Problem(
                 file,
-                f"the SHA-256 of {display(article)}, which is {actual}: the article changed "
-                "(data/raw/ is immutable)",
+                f"the SHA-256 of {display(article)}, which is {actual}: the article changed (data/raw/ is immutable)",
                 line,
                 "sha256",
                 row.get("sha256"),

@@ -72,13 +72,25 @@ def tranche_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> Ch
         y_title=axis,
         categories=labels,
         traces=(
-            Trace("Tranche", "bar", labels, amounts, INVESTOR_COLOURS[0],
-                  labels=tuple(format_usd(a, params.unit) for a in parts["amount_usd"]),
-                  hover=tuple(f"claims {c}" for c in parts["claim_ids"])),
-            Trace("Cumulative", "line", labels, running, INVESTOR_COLOURS[1],
-                  labels=("",) + tuple(f"total {format_usd(a, params.unit)}" for a in parts["cumulative_usd"][1:])),
+            Trace(
+                "Tranche",
+                "bar",
+                labels,
+                amounts,
+                INVESTOR_COLOURS[0],
+                labels=tuple(format_usd(a, params.unit) for a in parts["amount_usd"]),
+                hover=tuple(f"claims {c}" for c in parts["claim_ids"]),
+            ),
+            Trace(
+                "Cumulative",
+                "line",
+                labels,
+                running,
+                INVESTOR_COLOURS[1],
+                labels=("", *(f"total {format_usd(a, params.unit)}" for a in parts["cumulative_usd"][1:])),
+            ),
         ),
-    )  # fmt: skip
+    )
 
 
 def funding_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> Chart | None:
@@ -92,10 +104,17 @@ def funding_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> Ch
     for i, inv in enumerate(funding.by_investor.itertuples()):
         value = inv.amount_usd / divisor
         traces.append(
-            Trace(inv.name, "bar", (value,), row, INVESTOR_COLOURS[i % len(INVESTOR_COLOURS)],
-                  labels=(f"{inv.name} {format_usd(inv.amount_usd, params.unit)}",), base=(start,),
-                  hover=(inv.method,))
-        )  # fmt: skip
+            Trace(
+                inv.name,
+                "bar",
+                (value,),
+                row,
+                INVESTOR_COLOURS[i % len(INVESTOR_COLOURS)],
+                labels=(f"{inv.name} {format_usd(inv.amount_usd, params.unit)}",),
+                base=(start,),
+                hover=(inv.method,),
+            )
+        )
         start += value
     lines = ()
     sources = list(funding.by_investor["source_ids"])
@@ -104,10 +123,17 @@ def funding_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> Ch
         bound = funding.total_qualifier == "at_least"
         rest = format_usd(funding.unattributed_usd, params.unit, funding.unattributed_qualifier)
         traces.append(
-            Trace("Not attributed by the sources" + (" (a lower bound)" if bound else ""), "bar",
-                  (funding.unattributed_usd / divisor,), row, LOWER_BOUND_COLOUR,
-                  labels=(f"unnamed: {rest}",), base=(start,), hatch=bound)
-        )  # fmt: skip
+            Trace(
+                "Not attributed by the sources" + (" (a lower bound)" if bound else ""),
+                "bar",
+                (funding.unattributed_usd / divisor,),
+                row,
+                LOWER_BOUND_COLOUR,
+                labels=(f"unnamed: {rest}",),
+                base=(start,),
+                hatch=bound,
+            )
+        )
         total = format_usd(funding.total_usd, params.unit, funding.total_qualifier)
         lines = (RefLine(funding.total_usd / divisor, f"reported total: {total}"),)
         sources.append(funding.total_source_id)
@@ -155,14 +181,26 @@ def valuation_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> 
         categories=rows,
         horizontal=True,
         traces=(
-            Trace("Funding raised" + (" (lower bound)" if bound else ""), "bar",
-                  (comparison.raised_usd / divisor,), (rows[0],), LOWER_BOUND_COLOUR if bound else INVESTOR_COLOURS[2],
-                  labels=(raised,), hatch=bound),
-            Trace("Valuation (reported)", "bar", (comparison.valuation_usd / divisor,), (rows[1],),
-                  INVESTOR_COLOURS[1], labels=(valuation,)),
+            Trace(
+                "Funding raised" + (" (lower bound)" if bound else ""),
+                "bar",
+                (comparison.raised_usd / divisor,),
+                (rows[0],),
+                LOWER_BOUND_COLOUR if bound else INVESTOR_COLOURS[2],
+                labels=(raised,),
+                hatch=bound,
+            ),
+            Trace(
+                "Valuation (reported)",
+                "bar",
+                (comparison.valuation_usd / divisor,),
+                (rows[1],),
+                INVESTOR_COLOURS[1],
+                labels=(valuation,),
+            ),
         ),
         value_max=comparison.valuation_usd / divisor * 1.2,
-    )  # fmt: skip
+    )
 
 
 def timeline_items(tables: dict[str, pd.DataFrame], company_id: str) -> pd.DataFrame:
@@ -171,23 +209,59 @@ def timeline_items(tables: dict[str, pd.DataFrame], company_id: str) -> pd.DataF
     rows = []
     for t in reconcile.tranches(tables["investments"]).itertuples():
         if t.investee_id == company_id:
-            rows.append(("investment", t.announced_date, t.announced_date_precision, t.announced_date_inferred,
-                         f"{names.get(t.investor_id)} {format_usd(t.amount_usd)}", "confirmed", t.source_ids))
+            rows.append(
+                (
+                    "investment",
+                    t.announced_date,
+                    t.announced_date_precision,
+                    t.announced_date_inferred,
+                    f"{names.get(t.investor_id)} {format_usd(t.amount_usd)}",
+                    "confirmed",
+                    t.source_ids,
+                )
+            )
     claims = reconcile.interpret_claims(tables["investments"])
     loose = claims[(claims["investee_id"] == company_id) & (claims["describes"] == reconcile.UNSPECIFIED)]
     for c in loose.itertuples():
-        rows.append(("investment", c.announced_date, c.announced_date_precision, c.announced_date_inferred,
-                     f"{names.get(c.investor_id)} {format_usd(c.amount_usd)}", "confirmed", c.source_id))
+        rows.append(
+            (
+                "investment",
+                c.announced_date,
+                c.announced_date_precision,
+                c.announced_date_inferred,
+                f"{names.get(c.investor_id)} {format_usd(c.amount_usd)}",
+                "confirmed",
+                c.source_id,
+            )
+        )
     for v in tables["valuations"][tables["valuations"]["company_id"] == company_id].itertuples():
-        rows.append(("funding", v.as_of_date, v.as_of_date_precision, v.as_of_date_inferred,
-                     f"Valuation {format_usd(v.valuation_usd)}", "confirmed", v.source_id))
+        rows.append(
+            (
+                "funding",
+                v.as_of_date,
+                v.as_of_date_precision,
+                v.as_of_date_inferred,
+                f"Valuation {format_usd(v.valuation_usd)}",
+                "confirmed",
+                v.source_id,
+            )
+        )
     for f in tables["funding_totals"][tables["funding_totals"]["company_id"] == company_id].itertuples():
-        rows.append(("funding", f.as_of_date, f.as_of_date_precision, f.as_of_date_inferred,
-                     f"Total funding {format_usd(f.total_usd, qualifier=f.amount_qualifier)}", "confirmed", f.source_id))
+        rows.append(
+            (
+                "funding",
+                f.as_of_date,
+                f.as_of_date_precision,
+                f.as_of_date_inferred,
+                f"Total funding {format_usd(f.total_usd, qualifier=f.amount_qualifier)}",
+                "confirmed",
+                f.source_id,
+            )
+        )
     parties = tables["event_parties"]
     involved = set(parties[parties["company_id"] == company_id]["event_id"])
     for e in tables["events"][tables["events"]["event_id"].isin(involved)].itertuples():
-        rows.append((e.kind, e.date, e.date_precision, e.date_inferred, e.label, e.status, e.source_id))  # fmt: skip
+        rows.append((e.kind, e.date, e.date_precision, e.date_inferred, e.label, e.status, e.source_id))
     frame = pd.DataFrame(rows, columns=["kind", "date", "precision", "inferred", "label", "status", "source_ids"])
     frame["lane"] = frame["kind"].map(TIMELINE_LANES).fillna("Other")
     return frame.sort_values(["date", "lane"], na_position="last").reset_index(drop=True)
@@ -206,13 +280,21 @@ def timeline_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> C
         if part.empty:
             continue
         traces.append(
-            Trace("Rumoured" if status == "rumoured" else "Reported", "markers",
-                  tuple(part["date"]), tuple(part["lane"]), INVESTOR_COLOURS[5 if status == "rumoured" else 4],
-                  labels=tuple(f"{r.label} ({r.source_ids})" for r in part.itertuples()),
-                  hover=tuple(f"{r.label} ({r.source_ids}; {format_date(r.date, r.precision, r.inferred)})"
-                              for r in part.itertuples()),
-                  hollow=tuple(bool(i) for i in part["inferred"]), symbols=(symbol,) * len(part))
-        )  # fmt: skip
+            Trace(
+                "Rumoured" if status == "rumoured" else "Reported",
+                "markers",
+                tuple(part["date"]),
+                tuple(part["lane"]),
+                INVESTOR_COLOURS[5 if status == "rumoured" else 4],
+                labels=tuple(f"{r.label} ({r.source_ids})" for r in part.itertuples()),
+                hover=tuple(
+                    f"{r.label} ({r.source_ids}; {format_date(r.date, r.precision, r.inferred)})"
+                    for r in part.itertuples()
+                ),
+                hollow=tuple(bool(i) for i in part["inferred"]),
+                symbols=(symbol,) * len(part),
+            )
+        )
     undated = items[items["date"].isna()]
     caption = (
         "Filled markers: dates the sources state; hollow markers: dates inferred from the text "
@@ -231,4 +313,3 @@ def timeline_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> C
         x_kind="date",
         categories=lanes,
     )
-

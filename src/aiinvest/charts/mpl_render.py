@@ -1,14 +1,15 @@
 """Render a Chart with matplotlib, for print (SVG) and slides (PNG)."""
 
 import io
+import re
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 
-from .spec import FONT_FAMILY, HEIGHT_IN, WIDTH_IN, Chart, Trace  # noqa: E402
+from .spec import FONT_FAMILY, HEIGHT_IN, WIDTH_IN, Chart, Trace
 
 STYLE = {
     "font.family": FONT_FAMILY,
@@ -33,14 +34,24 @@ def to_matplotlib(chart: Chart):
             draw = ax.axvline if chart.horizontal else ax.axhline
             draw(line.value, color=line.color, linestyle="--", linewidth=1)
             if chart.horizontal:
-                ax.annotate(line.label, (line.value, 1.0), xycoords=("data", "axes fraction"),
-                            ha="center", va="bottom", fontsize=8)  # fmt: skip
+                ax.annotate(
+                    line.label,
+                    (line.value, 1.0),
+                    xycoords=("data", "axes fraction"),
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                )
         _axes(ax, chart, positions)
         ax.set_title(chart.title, loc="left", fontsize=11, fontweight="bold")
         handles, labels = ax.get_legend_handles_labels()
+        order = [t.name for t in chart.traces]  # the specification's order, not matplotlib's
+        pairs = sorted(zip(handles, labels, strict=True), key=lambda pair: order.index(pair[1]))
+        handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
         if handles:
-            fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 3),
-                       frameon=False, fontsize=8)  # fmt: skip
+            fig.legend(
+                handles, labels, loc="outside lower center", ncols=min(len(handles), 3), frameon=False, fontsize=8
+            )
     return fig
 
 
@@ -56,9 +67,14 @@ def _draw(ax, trace: Trace, chart: Chart, positions: dict) -> None:
         else:
             bars = ax.bar(where, values, bottom=trace.base or 0, width=0.55, **style, **hatch)
         if trace.labels:
-            ax.bar_label(bars, labels=list(trace.labels), label_type="center" if chart.horizontal else "edge",
-                         fontsize=8, padding=2,
-                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
+            ax.bar_label(
+                bars,
+                labels=list(trace.labels),
+                label_type="center" if chart.horizontal else "edge",
+                fontsize=8,
+                padding=2,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
     elif trace.kind == "line":
         where = [positions[c] for c in trace.x]
         ax.plot(where, trace.y, marker="o", linewidth=2, **style)
@@ -71,12 +87,21 @@ def _draw(ax, trace: Trace, chart: Chart, positions: dict) -> None:
         for i, (x, y) in enumerate(zip(trace.x, ys, strict=True)):
             stack = seen[y] = seen.get(y, -1) + 1  # alternate label heights within a lane
             hollow = trace.hollow[i] if trace.hollow else False
-            ax.scatter([x], [y], s=60, marker=marker[trace.symbols[i] if trace.symbols else "circle"],
-                       facecolors="white" if hollow else trace.color, edgecolors=trace.color, linewidths=1.8,
-                       label=style["label"] if i == 0 else None, zorder=3)  # fmt: skip
+            ax.scatter(
+                [x],
+                [y],
+                s=60,
+                marker=marker[trace.symbols[i] if trace.symbols else "circle"],
+                facecolors="white" if hollow else trace.color,
+                edgecolors=trace.color,
+                linewidths=1.8,
+                label=style["label"] if i == 0 else None,
+                zorder=3,
+            )
             if trace.labels:
-                ax.annotate(trace.labels[i], (x, y), textcoords="offset points", xytext=(7, 5 - 11 * (stack % 2)),
-                            fontsize=7)  # fmt: skip
+                ax.annotate(
+                    trace.labels[i], (x, y), textcoords="offset points", xytext=(7, 5 - 11 * (stack % 2)), fontsize=7
+                )
 
 
 def _axes(ax, chart: Chart, positions: dict) -> None:
@@ -107,13 +132,20 @@ def _axes(ax, chart: Chart, positions: dict) -> None:
 
 
 def to_svg(chart: Chart) -> str:
-    """The chart as SVG text (vector, text kept as text)."""
+    """The chart as SVG text (vector, text kept as text), its ids prefixed with the chart id."""
     fig = to_matplotlib(chart)
     buffer = io.StringIO()
     with plt.rc_context(STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
-    return buffer.getvalue()
+    return _prefix_ids(buffer.getvalue(), chart.id)
+
+
+def _prefix_ids(svg: str, prefix: str) -> str:
+    """Make element ids unique per chart, so several SVGs can share one HTML page."""
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    return re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}-\1"', svg)
 
 
 def to_png(chart: Chart, dpi: int = 200) -> bytes:

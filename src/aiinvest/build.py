@@ -204,7 +204,7 @@ def _execute(request: BuildRequest, params, output: Path) -> None:
             kernel_name="python3",
             progress_bar=request.progress,
             log_output=False,
-            request_save_on_cell_execute=False,
+            request_save_on_cell_execute=True,  # so a timed-out or dead kernel still leaves the failing cell
             execution_timeout=request.cell_timeout,
             cwd=str(NOTEBOOKS_DIR),
         )
@@ -218,29 +218,42 @@ def _execute(request: BuildRequest, params, output: Path) -> None:
         failure = f"failed: {error}"
     if failure is not None:
         where, kept = _keep_failed(request, params.company_id, output)
-        raise BuildFailure(exitcodes.BUILD, f"notebook {where} {failure}; the executed notebook is kept in {kept}")
+        raise BuildFailure(exitcodes.BUILD, f"notebook {where} {failure}; {kept}")
     _scrub_notebook(output, request.notebook)
 
 
 def _keep_failed(request: BuildRequest, company_id: str, output: Path) -> tuple[str, str]:
-    """Move the failing notebook to reports/failed/; name the failing cell."""
+    """Move the failing notebook to reports/failed/; name the failing cell and say where it is kept."""
     import nbformat
 
     failed_dir = Path(request.output_dir) / FAILED_DIR
     failed_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = failed_dir / f"{company_id}-{stamp}-{os.getpid()}.ipynb"
-    where = "cell ?"
+    where, kept_text = "(cell unknown)", "no executed notebook was written"
     if output.exists():
         nb = nbformat.read(output, as_version=4)
-        for index, cell in enumerate(nb.cells):
-            status = cell.get("metadata", {}).get("papermill", {}).get("status")
-            if cell.cell_type == "code" and status in {"failed", "running"}:
-                first = next((line for line in cell.source.splitlines() if line.strip()), "")
-                where = f"cell {index} ({first.strip()[:60]})"
-                break
+        index = _failing_cell(nb)
+        if index is not None:
+            first = next((line for line in nb.cells[index].source.splitlines() if line.strip()), "")
+            where = f"cell {index} ({first.strip()[:60]})"
         shutil.move(output, kept)
-    return where, display_path(kept)
+        kept_text = f"the executed notebook is kept in {display_path(kept)}"
+    return where, kept_text
+
+
+def _failing_cell(nb) -> int | None:
+    """Index of the cell that failed: marked failed, else the last one that started (timeout, dead kernel)."""
+    started = None
+    for index, cell in enumerate(nb.cells):
+        record = cell.get("metadata", {}).get("papermill", {})
+        if cell.cell_type != "code":
+            continue
+        if record.get("status") == "failed" or record.get("exception"):
+            return index
+        if record.get("start_time"):
+            started = index
+    return started
 
 
 def _scrub_notebook(path: Path, source: Path) -> None:

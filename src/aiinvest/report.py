@@ -180,8 +180,8 @@ def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list[str
         )
         out.append(
             f"As of {format_date(params.as_of, 'day')}, the sources put {names[investor]}'s investment in "
-            f"{company} at {format_usd(own['amount_usd'].sum(), unit)}, the sum of {plural(len(own), 'distinct tranche')}: "
-            f"{listed}."
+            f"{company} at {format_usd(own['amount_usd'].sum(), unit)}, "
+            f"the sum of {plural(len(own), 'distinct tranche')}: {listed}."
         )
     funding = reconcile.funding_breakdown(tables, params.company_id)
     if len(funding.by_investor):

@@ -1,0 +1,210 @@
+"""Scheduled builds: atomic, incremental, locked, parallel, and never silent about failure."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pypdf
+import pytest
+from filelock import FileLock
+
+from aiinvest import exitcodes
+from aiinvest.build import BuildRequest, build
+from aiinvest.manifest import REPORT_NOTEBOOK, hash_outputs
+from aiinvest.schema import rehash
+
+HTML_ONLY = ("html",)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below a folder with its bytes, symlinks by target."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            out[key] = ("->" + os.readlink(path)).encode()
+        elif path.is_file():
+            out[key] = path.read_bytes()
+    return out
+
+
+def notebook_with(tmp_path: Path, code: str) -> Path:
+    """The report notebook with one extra cell after the set-up cell."""
+    nb = nbformat.read(REPORT_NOTEBOOK, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell(code))
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("good")
+    result = build(BuildRequest(output_dir=out, formats=HTML_ONLY))
+    assert result.status == exitcodes.OK and result.built, result.message
+    return out
+
+
+@pytest.fixture
+def reports(good_build, tmp_path) -> Path:
+    """A private copy of a reports folder holding one good build."""
+    target = tmp_path / "reports"
+    shutil.copytree(good_build, target, symlinks=True)
+    return target
+
+
+def test_layout_latest_pointer_and_manifest(reports):
+    folder = reports / "anthropic" / "2024-03-27"
+    assert os.readlink(reports / "anthropic" / "latest") == "2024-03-27"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["request"]["formats"] == ["html"]
+    assert manifest["outputs"] == json.loads(json.dumps(hash_outputs(folder)))
+    assert set(manifest["outputs"]) >= {"report.html", "report.ipynb", "figures/tranches.svg"}
+
+
+def test_rebuild_with_no_change_does_nothing_quickly(reports):
+    before = snapshot(reports)
+    start = time.perf_counter()
+    result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY))
+    elapsed = time.perf_counter() - start
+    assert result.status == exitcodes.OK and not result.built
+    assert result.message.startswith("up to date: ")
+    assert snapshot(reports) == before
+    assert elapsed < 1.0, f"no-op rebuild took {elapsed:.2f}s"
+
+
+def test_force_rebuilds(reports):
+    result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY, force=True))
+    assert result.status == exitcodes.OK and result.built
+
+
+def test_a_changed_input_triggers_a_rebuild(reports, data_dir):
+    path = data_dir / "curated" / "events.csv"
+    path.write_text(path.read_text().replace("Apple is rumoured", "Apple is said"))
+    rehash(data_dir)
+    result = build(BuildRequest(params={"data_dir": str(data_dir)}, output_dir=reports, formats=HTML_ONLY))
+    assert result.status == exitcodes.OK and result.built
+    assert "Apple is said" in (result.folder / "report.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("code", "timeout", "expected"),
+    [
+        ("raise ValueError('boom')", 60, r"notebook cell \d+ \(raise ValueError\('boom'\)\) raised ValueError: boom"),
+        (
+            "import time; time.sleep(60)",
+            3,
+            r"notebook cell \d+ \(import time; time.sleep\(60\)\) exceeded the time limit of 3s",
+        ),
+        (
+            "import os; os.kill(os.getpid(), 9)",
+            60,
+            r"notebook cell \d+ \(import os; os.kill\(os.getpid\(\), 9\)\) killed the kernel",
+        ),
+    ],
+    ids=["cell-raises", "cell-timeout", "kernel-dies"],
+)
+def test_failed_build_names_the_cell_and_leaves_the_previous_report_intact(reports, tmp_path, code, timeout, expected):
+    before = snapshot(reports / "anthropic")
+    request = BuildRequest(
+        output_dir=reports, formats=HTML_ONLY, force=True, cell_timeout=timeout, notebook=notebook_with(tmp_path, code)
+    )
+    result = build(request)
+    assert result.status == exitcodes.BUILD
+    assert re.search(expected, result.message), result.message
+    kept = list((reports / "failed").glob("anthropic-*.ipynb"))
+    assert len(kept) == 1 and f"kept in {kept[0]}" in result.message
+    assert snapshot(reports / "anthropic") == before
+    assert not any((reports / ".tmp").iterdir())
+
+
+def test_invalid_data_exits_65_and_keeps_the_report(reports, data_dir):
+    (data_dir / "curated" / "valuations.csv").write_text("valuation_id\n")
+    rehash(data_dir)
+    before = snapshot(reports / "anthropic")
+    result = build(BuildRequest(params={"data_dir": str(data_dir)}, output_dir=reports, formats=HTML_ONLY))
+    assert result.status == exitcodes.DATA
+    assert "valuations.csv:1: column 'fact_id': expected this column in the header" in result.message
+    assert snapshot(reports / "anthropic") == before
+
+
+def test_lock_held_too_long_exits_75(reports):
+    lock = FileLock(reports / ".locks" / "anthropic-2024-03-27.lock")
+    with lock:
+        result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY, force=True, lock_timeout=0.5))
+    assert result.status == exitcodes.LOCKED
+    assert "held the lock for 0.5s" in result.message
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "aiinvest.cli", "build", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_builds_started_at_once_do_not_corrupt_each_other(tmp_path):
+    out = tmp_path / "reports"
+    first = run_cli("-o", str(out), "--formats", "html", cwd=tmp_path)
+    second = run_cli("-o", str(out), "--formats", "html", cwd=tmp_path)
+    results = [(*p.communicate(timeout=300), p.returncode) for p in (first, second)]
+    assert [r[2] for r in results] == [0, 0], results
+    outs = sorted(r[0] for r in results)
+    assert sum("anthropic: built " in o for o in outs) == 1, outs
+    assert sum("up to date" in o for o in outs) == 1, outs
+    folder = out / "anthropic" / "2024-03-27"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["outputs"] == json.loads(json.dumps(hash_outputs(folder)))
+    # Not on a terminal: plain, timestamped log lines.
+    stderr = results[0][1] + results[1][1]
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000 INFO aiinvest.build: anthropic: ", stderr, re.M)
+
+
+def test_several_parameter_files_build_in_parallel(tmp_path):
+    early, late = tmp_path / "early.yaml", tmp_path / "late.yaml"
+    early.write_text("company: Anthropic\nas_of: '2024-03-15'\n")
+    late.write_text("company: Anthropic\nunit: millions\n")
+    process = run_cli(str(early), str(late), "-j", "2", "-o", str(tmp_path / "out"), "--formats", "html", cwd=tmp_path)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert "early: built out/anthropic/2024-03-15" in stdout
+    assert "late: built out/anthropic/2024-03-27" in stdout
+    assert os.readlink(tmp_path / "out" / "anthropic" / "latest") == "2024-03-27"
+    assert "$1,250M" in (tmp_path / "out" / "anthropic" / "2024-03-27" / "report.html").read_text()
+    early_html = (tmp_path / "out" / "anthropic" / "2024-03-15" / "report.html").read_text()
+    assert "$18.4B" not in early_html  # the valuation source was published later
+
+
+def test_text_from_the_data_is_escaped_and_no_local_path_leaks(tmp_path, data_dir):
+    events = data_dir / "curated" / "events.csv"
+    events.write_text(
+        events.read_text()
+        .replace(
+            "Apple is rumoured to be considering", '<script>alert("x")</script> Apple is rumoured to be considering'
+        )
+        .replace("Apple iOS 18 collaboration", "<b>Apple</b> & <i>iOS 18</i>")
+    )
+    rehash(data_dir)
+    out = tmp_path / "out"
+    result = build(BuildRequest(params={"data_dir": str(data_dir)}, output_dir=out))
+    assert result.status == exitcodes.OK, result.message
+    html = result.outputs["html"].read_text()
+    assert "<script>alert(" not in html
+    assert '&lt;script&gt;alert("x")&lt;/script&gt; Apple is rumoured' in html
+    assert "<b>Apple</b>" not in html.replace("\\u003cb\\u003eApple", "")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(result.outputs["pdf"]).pages)
+    assert '<script>alert("x")</script> Apple is rumoured' in " ".join(text.split())
+    for path in result.folder.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".ipynb", ".json", ".svg"}:
+            content = path.read_text(encoding="utf-8")
+            assert str(tmp_path) not in content, path
+            assert str(Path.home()) + "/" not in content, path

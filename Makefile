@@ -16,7 +16,7 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python -m ipykernel install --sys-prefix --name aiinvest --display-name "Python (aiinvest)" >/dev/null
+	$(BIN)/aiinvest install-kernel >/dev/null
 	touch $@
 
 venv: $(STAMP) ## Create the virtual environment with the pinned requirements and the package
@@ -30,18 +30,25 @@ validate: $(STAMP) ## Validate the curated data package (schema, hashes, provena
 report: $(STAMP) ## Build the HTML and PDF report for the default parameters
 	$(BIN)/aiinvest build $(PARAMS)
 
-test: $(STAMP) system-deps ## Lint, then run the whole test suite
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+test: lint system-deps ## Lint, then run the whole test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## Check code and notebooks (ruff, nbQA, jupytext pairing)
+lint: $(STAMP) ## Check code and notebooks: ruff, nbQA ruff, no outputs or noise, jupytext pairs in sync
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/nbqa ruff notebooks/*.ipynb
+	$(BIN)/aiinvest notebooks
 
-format: $(STAMP) ## Fix code style in place (ruff)
+format: $(STAMP) ## Fix code and notebooks in place: ruff, nbQA ruff, strip outputs, sync jupytext pairs
 	$(BIN)/ruff check --fix src tests scripts
 	$(BIN)/ruff format src tests scripts
+	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
+	$(BIN)/nbqa ruff --fix notebooks/*.ipynb
+	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
+	$(BIN)/aiinvest notebooks --fix
+
+lab: $(STAMP) ## Start JupyterLab in the project environment (kernel "Python (aiinvest)")
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/explore.ipynb
 
 rehash: $(STAMP) ## Record the SHA-256 of every curated CSV in datapackage.json after a reviewed edit
 	$(BIN)/aiinvest rehash

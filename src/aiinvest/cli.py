@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import exitcodes
 from .manifest import REPORT_NOTEBOOK
-from .paths import DATA_DIR, PARAMS_DIR, REPORTS_DIR
+from .paths import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +87,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--notebook", type=Path, default=REPORT_NOTEBOOK, help=argparse.SUPPRESS)
     build.set_defaults(run=_build)
+
+    notebooks = sub.add_parser(
+        "notebooks", help="check (or --fix) committed notebooks: no outputs, no noise, pairs in sync"
+    )
+    notebooks.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
+    notebooks.add_argument("--fix", action="store_true", help="strip outputs and metadata noise in place")
+    notebooks.set_defaults(run=_notebooks)
+
+    kernel = sub.add_parser("install-kernel", help="register this environment's Jupyter kernel 'aiinvest'")
+    kernel.set_defaults(run=_install_kernel)
 
     docs = sub.add_parser("docs", help="regenerate data/README.md from the descriptor")
     docs.add_argument("--check", action="store_true", help="only check that it is up to date")
@@ -176,6 +186,27 @@ def _build(args) -> int:
         for kind, path in result.outputs.items():
             print(f"  {kind:9} {display_path(path)}")
     return max((r.status for r in results), default=exitcodes.OK)
+
+
+def _notebooks(args) -> int:
+    from .nbhygiene import check_notebook, fix_notebook
+
+    paths = args.paths or sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    if args.fix:
+        for path in paths:
+            if fix_notebook(path):
+                print(f"cleaned {path}")
+    problems = [problem for path in paths for problem in check_notebook(path)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return exitcodes.DATA if problems else exitcodes.OK
+
+
+def _install_kernel(args) -> int:
+    from .kernel import install_kernel
+
+    print(f"installed kernel 'aiinvest' in {install_kernel()}")
+    return exitcodes.OK
 
 
 def _docs(args) -> int:

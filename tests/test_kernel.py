@@ -1,0 +1,155 @@
+"""A real Jupyter server on loopback runs the project's kernel, which imports the package."""
+
+import json
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import websocket
+
+from aiinvest.kernel import KERNEL_NAME, install_kernel
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    install_kernel()
+    port, token = free_port(), secrets.token_hex(16)
+    root = tmp_path_factory.mktemp("server-root")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            f"--ServerApp.port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.allow_root=True",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"Jupyter server did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+    yield base, token
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def api(base, token, path, method="GET", body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"{base}{path}",
+        data=data,
+        method=method,
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        text = response.read().decode()
+        return json.loads(text) if text else None
+
+
+def execute(base, token, kernel_id, code, timeout=60) -> tuple[list[str], dict]:
+    """Run code in a kernel over the websocket channels; return its text outputs and reply."""
+    ws = websocket.create_connection(
+        f"{base.replace('http', 'ws')}/api/kernels/{kernel_id}/channels?token={token}", timeout=timeout
+    )
+    msg_id = uuid.uuid4().hex
+    ws.send(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "username": "test",
+                    "session": uuid.uuid4().hex,
+                    "msg_type": "execute_request",
+                    "version": "5.3",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "content": {
+                    "code": code,
+                    "silent": False,
+                    "store_history": False,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                },
+            }
+        )
+    )
+    outputs, reply, idle = [], None, False
+    while reply is None or not idle:
+        message = json.loads(ws.recv())
+        if message.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        kind = message["msg_type"]
+        if kind == "stream":
+            outputs.append(message["content"]["text"])
+        elif kind in {"execute_result", "display_data"}:
+            outputs.append(message["content"]["data"].get("text/plain", ""))
+        elif kind == "error":
+            outputs.append("\n".join(message["content"]["traceback"]))
+        elif kind == "execute_reply":
+            reply = message["content"]
+        elif kind == "status" and message["content"]["execution_state"] == "idle":
+            idle = True
+    ws.close()
+    return outputs, reply
+
+
+def test_project_kernel_is_listed(server):
+    base, token = server
+    specs = api(base, token, "/api/kernelspecs")["kernelspecs"]
+    assert KERNEL_NAME in specs
+    assert specs[KERNEL_NAME]["spec"]["display_name"] == "Python (aiinvest)"
+
+
+def test_kernel_imports_the_package_and_loads_the_data(server):
+    base, token = server
+    kernel = api(base, token, "/api/kernels", method="POST", body={"name": KERNEL_NAME})
+    try:
+        code = (
+            "import sys, aiinvest\n"
+            "from aiinvest.load import load_tables\n"
+            "from aiinvest.reconcile import funding_breakdown\n"
+            "t = load_tables()\n"
+            "f = funding_breakdown(t, 'anthropic')\n"
+            "print(sys.prefix, len(t['investments']), f.named_usd, f.unattributed_usd, f.unattributed_qualifier)\n"
+            "ip = get_ipython()\n"
+            "print('IPython.extensions.autoreload' in ip.extension_manager.loaded,"
+            " ip.magics_manager.registry['AutoreloadMagics']._reloader.enabled)"
+        )
+        outputs, reply = execute(base, token, kernel["id"], code)
+        assert reply["status"] == "ok", outputs
+        first, second = "".join(outputs).strip().splitlines()
+        prefix, rows, named, rest, qualifier = first.split()
+        assert Path(prefix).resolve() == Path(sys.prefix).resolve()
+        assert (int(rows), float(named), float(rest), qualifier) == (6, 6e9, 4e9, "at_least")
+        assert second == "True True"  # autoreload loaded and on (%autoreload 2)
+    finally:
+        api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")

@@ -10,6 +10,14 @@ from aiinvest.paths import DATA_DIR
 from aiinvest.schema import rehash
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """Keep the validation cache of test runs out of the user's cache folder."""
+    import os
+
+    os.environ["AIINVEST_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of data/ (curated tables and raw articles), in the working directory."""

@@ -36,3 +36,21 @@ def test_invalid_data_is_refused_on_load(data_dir, edit_csv):
     edit_csv("valuations", lambda t: t.replace("18400000000", "-5"))
     with pytest.raises(DataValidationError, match=r"valuations.csv:2: column 'valuation_usd'"):
         load_tables(data_dir)
+
+
+def test_validated_bytes_are_not_validated_again_but_any_edit_is(data_dir, edit_csv, monkeypatch, tmp_path):
+    from aiinvest import validate
+
+    monkeypatch.setenv("AIINVEST_CACHE_DIR", str(tmp_path / "cache"))
+    calls = []
+    real = validate.validate_package
+    monkeypatch.setattr(validate, "validate_package", lambda d: calls.append(d) or real(d))
+    load_tables(data_dir)
+    load_tables(data_dir)
+    assert len(calls) == 1
+    edit_csv("valuations", lambda t: t.replace("18400000000", "-5"))
+    with pytest.raises(DataValidationError):
+        load_tables(data_dir)
+    with pytest.raises(DataValidationError):  # a failure is never remembered as a pass
+        load_tables(data_dir)
+    assert len(calls) == 3

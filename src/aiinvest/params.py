@@ -4,15 +4,20 @@ papermill only warns about an unknown parameter; this project refuses it, and ev
 other bad value, with a message that names the parameter and what was expected.
 """
 
+from __future__ import annotations
+
 import difflib
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
-from .formatting import UNITS
+if TYPE_CHECKING:  # pandas is imported only where data is handled: checking names stays fast
+    import pandas as pd
+
+UNITS = ("billions", "millions")  # mirrors formatting.UNITS, without importing pandas
 
 PAGE_SIZES = ("A4", "Letter")
 
@@ -84,6 +89,8 @@ def check_names_and_types(raw: dict) -> list[str]:
 
 def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
     """Validate parameters against the data; raise ParameterError listing every problem."""
+    import pandas as pd
+
     problems = check_names_and_types(raw)
     if problems:
         raise ParameterError(problems)

@@ -5,6 +5,8 @@ and all problems of every file are reported at once.
 """
 
 import csv
+import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,10 +89,35 @@ def validate_package(data_dir: Path) -> list[Problem]:
 
 
 def check_package(data_dir: Path) -> None:
-    """Raise DataValidationError listing every problem, if there is any."""
+    """Raise DataValidationError listing every problem, if there is any.
+
+    A package whose exact bytes (every file, and this validator) passed before is not
+    validated again: the SHA-256 of every file is checked on each call instead.
+    """
+    marker = _cache_dir() / f"{package_digest(data_dir)}.valid"
+    if marker.exists():
+        return
     problems = validate_package(data_dir)
     if problems:
         raise DataValidationError(problems)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
+def package_digest(data_dir: Path) -> str:
+    """One SHA-256 over the validator's code and every file of the data package (names and bytes)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for root in (curated_dir(data_dir), raw_dir(data_dir)):
+        for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+            digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + sha256_file(path).encode())
+    return digest.hexdigest()
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("AIINVEST_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aiinvest"
+    )
+    return Path(base) / "validated"
 
 
 def _frictionless_problems(data_dir: Path, path: Path) -> Iterator[Problem]:

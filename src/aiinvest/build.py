@@ -195,6 +195,8 @@ def _execute(request: BuildRequest, params, output: Path) -> None:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     parameters = {**request.params, "as_of": params.as_of.date().isoformat()}
+    if parameters.get("data_dir"):  # the kernel runs in notebooks/: a relative path would point elsewhere
+        parameters["data_dir"] = str(Path(parameters["data_dir"]).resolve())
     failure = None
     try:
         papermill.execute_notebook(

@@ -26,6 +26,19 @@ def quote_occurs(quote: str, article_text: str) -> bool:
     return normalise_whitespace(quote) in normalise_whitespace(article_text)
 
 
+class Article:
+    """An article's text, normalised once, for checking many quotes against it."""
+
+    def __init__(self, text: str):
+        self.text = normalise_whitespace(text)
+        self.lines = {normalise_whitespace(line) for line in text.splitlines()}
+
+    def contains(self, quote: str) -> bool:
+        """True when the quote occurs verbatim (whitespace-normalised); whole lines are a set look-up."""
+        wanted = normalise_whitespace(quote)
+        return wanted in self.lines or wanted in self.text
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of an article, skipping a leading 'date YYYY-MM-DD' line."""
     body = re.sub(r"^\s*date\s+\d{4}-\d{2}-\d{2}\s*", "", text)

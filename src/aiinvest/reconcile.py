@@ -12,6 +12,7 @@ The articles describe the same money in different ways. The rules here:
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .formatting import format_date, format_percent, format_usd, plural
@@ -58,94 +59,80 @@ class ValuationComparison:
     ratio: float  # raised / valuation, a lower bound when raised_qualifier is at_least
 
 
+PAIR = ["investor_id", "investee_id"]
+
+
+def _join_sources(values: pd.Series) -> str:
+    return ", ".join(sorted(set(values)))
+
+
 def tranches(investments: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct (investor, investee, tranche) with its amount and claims."""
     tied = investments[investments["round"] != UNSPECIFIED]
-    rows = []
-    for (investor, investee, rnd), group in tied.groupby(["investor_id", "investee_id", "round"]):
-        dated = group.dropna(subset=["announced_date"]).sort_values("announced_date")
-        first = dated.iloc[0] if len(dated) else group.iloc[0]
-        rows.append(
-            {
-                "investor_id": investor,
-                "investee_id": investee,
-                "round": rnd,
-                "amount_usd": float(group["amount_usd"].median()),
-                "amounts_agree": group["amount_usd"].nunique() == 1,
-                "announced_date": first["announced_date"],
-                "announced_date_precision": first["announced_date_precision"],
-                "announced_date_inferred": bool(first["announced_date_inferred"]),
-                "claim_ids": ", ".join(group["investment_id"]),
-                "source_ids": ", ".join(sorted(group["source_id"].unique())),
-            }
-        )
-    columns = [
-        "investor_id",
-        "investee_id",
-        "round",
-        "amount_usd",
-        "amounts_agree",
-        "announced_date",
-        "announced_date_precision",
-        "announced_date_inferred",
-        "claim_ids",
-        "source_ids",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame["cumulative_usd"] = frame.groupby(["investor_id", "investee_id"])["amount_usd"].cumsum()
-    return frame.reset_index(drop=True)
+    keys = [*PAIR, "round"]
+    ordered = tied.sort_values([*keys, "announced_date"], na_position="last", kind="stable")
+    groups = ordered.groupby(keys, sort=True)
+    first = groups.head(1).set_index(keys)  # the earliest dated claim of each tranche
+    frame = pd.DataFrame(
+        {
+            "amount_usd": groups["amount_usd"].median().astype(float),
+            "amounts_agree": groups["amount_usd"].nunique() == 1,
+            "announced_date": first["announced_date"],
+            "announced_date_precision": first["announced_date_precision"],
+            "announced_date_inferred": first["announced_date_inferred"].astype(bool),
+            "claim_ids": groups["investment_id"].agg(", ".join),
+            "source_ids": groups["source_id"].agg(_join_sources),
+        }
+    ).reset_index()
+    frame["cumulative_usd"] = frame.groupby(PAIR)["amount_usd"].cumsum()
+    return frame
 
 
 def investor_totals(investments: pd.DataFrame) -> pd.DataFrame:
     """Each investor's canonical total in each company, with the method used."""
     parts = tranches(investments)
-    rows = []
-    for (investor, investee), group in investments.groupby(["investor_id", "investee_id"]):
-        own = parts[(parts["investor_id"] == investor) & (parts["investee_id"] == investee)]
-        if len(own):
-            amounts = " + ".join(format_usd(a) for a in own["amount_usd"])
-            method = f"sum of {plural(len(own), 'distinct tranche')}: {amounts}"
-            total = float(own["amount_usd"].sum())
-        else:
-            amounts = group["amount_usd"].unique()
-            total = float(amounts.max())
-            method = "single reported amount" if len(amounts) == 1 else "largest of differing amounts"
-        rows.append(
-            {
-                "investor_id": investor,
-                "investee_id": investee,
-                "amount_usd": total,
-                "method": method,
-                "source_ids": ", ".join(sorted(group["source_id"].unique())),
-            }
+    by_pair = parts.groupby(PAIR)
+    summed = pd.DataFrame(
+        {
+            "tranche_total": by_pair["amount_usd"].sum(),
+            "n_tranches": by_pair["amount_usd"].size(),
+            "amounts": by_pair["amount_usd"].agg(lambda s: " + ".join(format_usd(a) for a in s)),
+        }
+    )
+    claims = investments.groupby(PAIR).agg(
+        largest=("amount_usd", "max"), distinct=("amount_usd", "nunique"), source_ids=("source_id", _join_sources)
+    )
+    frame = claims.join(summed, how="left").reset_index()
+    has = frame["n_tranches"].notna()
+    frame["amount_usd"] = frame["tranche_total"].where(has, frame["largest"]).astype(float)
+    frame["method"] = [
+        f"sum of {plural(int(n), 'distinct tranche')}: {amounts}"
+        if ok
+        else ("single reported amount" if distinct == 1 else "largest of differing amounts")
+        for ok, n, amounts, distinct in zip(
+            has, frame["n_tranches"].fillna(0), frame["amounts"], frame["distinct"], strict=True
         )
-    return pd.DataFrame(rows, columns=["investor_id", "investee_id", "amount_usd", "method", "source_ids"])
+    ]
+    return frame[["investor_id", "investee_id", "amount_usd", "method", "source_ids"]]
 
 
 def interpret_claims(investments: pd.DataFrame) -> pd.DataFrame:
     """Each investment claim with what it describes: a tranche, the cumulative total or neither."""
     parts = tranches(investments)
-    totals = investor_totals(investments).set_index(["investor_id", "investee_id"])["amount_usd"]
-    has_tranches = set(zip(parts["investor_id"], parts["investee_id"], strict=True))
+    stats = parts.groupby(PAIR).agg(n_tranches=("round", "size"), total=("amount_usd", "sum")).reset_index()
+    matches = parts[[*PAIR, "amount_usd", "round"]].drop_duplicates([*PAIR, "amount_usd"])
+    matches = matches.rename(columns={"round": "matched"})
+    merged = investments[[*PAIR, "amount_usd"]].astype({"amount_usd": float}).reset_index(drop=True)
+    merged = merged.merge(stats, on=PAIR, how="left").merge(matches, on=[*PAIR, "amount_usd"], how="left")
+    tied = (investments["round"] != UNSPECIFIED).to_numpy()
+    cumulative = ((merged["n_tranches"] > 1) & np.isclose(merged["amount_usd"], merged["total"].fillna(-1))).to_numpy()
+    describes = np.select(
+        [tied, merged["n_tranches"].isna().to_numpy(), cumulative, merged["matched"].notna().to_numpy()],
+        [investments["round"].to_numpy(), UNSPECIFIED, CUMULATIVE, merged["matched"].to_numpy()],
+        default=UNEXPLAINED,
+    )
     out = investments.copy()
-    meanings = []
-    for row in investments.itertuples(index=False):
-        pair = (row.investor_id, row.investee_id)
-        if row.round != UNSPECIFIED:
-            meanings.append(row.round)
-            continue
-        if pair not in has_tranches:
-            meanings.append(UNSPECIFIED)
-            continue
-        own = parts[(parts["investor_id"] == row.investor_id) & (parts["investee_id"] == row.investee_id)]
-        match = own[[_same(a, row.amount_usd) for a in own["amount_usd"]]]
-        if len(own) > 1 and _same(totals[pair], row.amount_usd):
-            meanings.append(CUMULATIVE)
-        elif len(match):
-            meanings.append(match.iloc[0]["round"])
-        else:
-            meanings.append(UNEXPLAINED)
-    out["describes"] = meanings
+    out["describes"] = describes
     return out
 
 
@@ -199,24 +186,25 @@ def valuation_comparison(tables: dict[str, pd.DataFrame], company_id: str) -> Va
     )
 
 
-def fact_coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def fact_coverage(tables: dict[str, pd.DataFrame], disputed: set[str] | None = None) -> pd.DataFrame:
     """Each fact with the sources that report it: agree, disagree, or single source."""
-    disputed = set(discrepancies(tables)["fact_id"])
-    rows = []
+    if disputed is None:
+        disputed = set(discrepancies(tables)["fact_id"])
+    frames = []
     for table in CLAIM_TABLES:
-        for fact, group in tables[table].groupby("fact_id", sort=False):
-            sources = sorted(group["source_id"].unique())
-            status = "disagree" if fact in disputed else ("agree" if len(sources) > 1 else "single source")
-            rows.append(
-                {
-                    "table": table,
-                    "fact_id": fact,
-                    "claims": len(group),
-                    "source_ids": ", ".join(sources),
-                    "status": status,
-                }
-            )
-    return pd.DataFrame(rows, columns=["table", "fact_id", "claims", "source_ids", "status"])
+        groups = tables[table].groupby("fact_id", sort=False)["source_id"]
+        frame = pd.DataFrame({"claims": groups.size(), "n_sources": groups.nunique(), "first": groups.first()})
+        multi = frame.index[frame["n_sources"] > 1]
+        frame["source_ids"] = frame["first"]
+        if len(multi):
+            frame.loc[multi, "source_ids"] = groups.agg(_join_sources).loc[multi]
+        frame["table"] = table
+        frames.append(frame.reset_index())
+    frame = pd.concat(frames, ignore_index=True)
+    frame["status"] = np.where(
+        frame["fact_id"].isin(disputed), "disagree", np.where(frame["n_sources"] > 1, "agree", "single source")
+    )
+    return frame[["table", "fact_id", "claims", "source_ids", "status"]]
 
 
 def discrepancies(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -237,14 +225,16 @@ def _row(topic: str, fact_id: str, sources, explanation: str) -> dict:
 def _framing_discrepancies(tables: dict[str, pd.DataFrame]) -> list[dict]:
     """Claims whose own framing contradicts what their amount adds up to."""
     names = tables["companies"].set_index("company_id")["name"]
-    parts = tranches(tables["investments"])
+    claims = interpret_claims(tables["investments"])
+    latest = claims[(claims["describes"] == CUMULATIVE) & (claims["framing"] == "latest")]
+    unexplained = claims[claims["describes"] == UNEXPLAINED]
     rows = []
-    for row in interpret_claims(tables["investments"]).itertuples(index=False):
-        investor, investee = names.get(row.investor_id), names.get(row.investee_id)
-        amount = format_usd(row.amount_usd)
-        if row.describes == CUMULATIVE and row.framing == "latest":
-            own = parts[(parts["investor_id"] == row.investor_id) & (parts["investee_id"] == row.investee_id)]
-            last = own.iloc[-1]
+    if len(latest):
+        parts = tranches(tables["investments"]).groupby(PAIR)
+        for row in latest.itertuples(index=False):
+            own = parts.get_group((row.investor_id, row.investee_id))
+            investor, investee = names.get(row.investor_id), names.get(row.investee_id)
+            amount, last = format_usd(row.amount_usd), own.iloc[-1]
             sum_text = " + ".join(format_usd(a) for a in own["amount_usd"])
             explanation = (
                 f"{row.source_id} calls {amount} the latest infusion, but {amount} equals the sum "
@@ -253,11 +243,13 @@ def _framing_discrepancies(tables: dict[str, pd.DataFrame]) -> list[dict]:
                 f"{format_usd(last['amount_usd'])}."
             )
             topic = f"{investor}'s latest investment in {investee}"
-            sources = [row.source_id, *last["source_ids"].split(", ")]
-            rows.append(_row(topic, row.fact_id, sources, explanation))
-        elif row.describes == UNEXPLAINED:
-            explanation = f"{row.source_id} reports {amount}, which matches no tranche and not their sum."
-            rows.append(_row(f"{investor} in {investee}", row.fact_id, [row.source_id], explanation))
+            rows.append(_row(topic, row.fact_id, [row.source_id, *last["source_ids"].split(", ")], explanation))
+    for row in unexplained.itertuples(index=False):
+        explanation = (
+            f"{row.source_id} reports {format_usd(row.amount_usd)}, which matches no tranche and not their sum."
+        )
+        topic = f"{names.get(row.investor_id)} in {names.get(row.investee_id)}"
+        rows.append(_row(topic, row.fact_id, [row.source_id], explanation))
     return rows
 
 
@@ -265,7 +257,10 @@ def _amount_discrepancies(tables: dict[str, pd.DataFrame]) -> list[dict]:
     """Facts whose claims give different amounts."""
     rows = []
     for table, amount in AMOUNT_COLUMNS.items():
-        for fact, group in tables[table].groupby("fact_id", sort=False):
+        claims = tables[table]
+        counts = claims.groupby("fact_id", sort=False)[amount].nunique()
+        differing = claims[claims["fact_id"].isin(counts.index[counts > 1])]
+        for fact, group in differing.groupby("fact_id", sort=False):
             if group[amount].nunique() > 1:
                 pairs = zip(group["source_id"], group[amount], strict=True)
                 told = "; ".join(f"{source} says {format_usd(value)}" for source, value in pairs)
@@ -277,6 +272,8 @@ def _amount_discrepancies(tables: dict[str, pd.DataFrame]) -> list[dict]:
 def _date_discrepancies(events: pd.DataFrame) -> list[dict]:
     """Events that two or more sources place at different times."""
     rows = []
+    counts = events.groupby("fact_id", sort=False)["source_id"].nunique()
+    events = events[events["fact_id"].isin(counts.index[counts > 1])]
     for fact, group in events.groupby("fact_id", sort=False):
         dates = {(str(d), p) for d, p in zip(group["date"], group["date_precision"], strict=True)}
         if group["source_id"].nunique() < 2 or len(dates) < 2:

@@ -7,6 +7,7 @@ per section. Every number in the prose comes from here, never from typed text.
 import base64
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -20,6 +21,8 @@ from .load import load_tables
 from .params import ResolvedParams, resolve, tables_as_of
 from .paths import DATA_DIR, TEMPLATES_DIR
 
+MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded) at any data size
+TOP_INVESTORS = 5
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -44,6 +47,11 @@ class Report:
     charts: dict[str, Chart]
     figure_numbers: dict[str, int] = field(default_factory=dict)
 
+    @cached_property
+    def disputes(self) -> pd.DataFrame:
+        """Discrepancies between the sources, computed once per report."""
+        return reconcile.discrepancies(self.tables)
+
     def _html(self, text: str):
         from IPython.display import HTML
 
@@ -62,7 +70,7 @@ class Report:
                 unit=p.unit,
                 n_sources=len(self.tables["sources"]),
                 n_claims=n_claims,
-                summary=summary(self.tables, p),
+                summary=summary(self.tables, p, len(self.disputes)),
                 key_figures=key_figures(self.tables, p),
             )
         )
@@ -81,21 +89,24 @@ class Report:
 
     def facts(self):
         """Every curated claim with its source and quote."""
-        rows = facts_table(self.tables, self.params.unit)
+        rows = facts_table(self.tables, self.params)
         return self._table(rows, "facts", "One row per claim; claims about the same fact share a fact id.")
 
     def discrepancies(self):
         """Where the sources disagree, with explanations."""
-        rows = reconcile.discrepancies(self.tables).rename(
-            columns={"topic": "Topic", "source_ids": "Sources", "explanation": "Explanation"}
-        )[["Topic", "Sources", "Explanation"]]
+        rows = self.disputes.rename(columns={"topic": "Topic", "source_ids": "Sources", "explanation": "Explanation"})[
+            ["Topic", "Sources", "Explanation"]
+        ]
         if rows.empty:
             return self._html("<p>The sources do not disagree on any fact in the data.</p>")
         return self._table(rows, "discrepancies", None)
 
     def coverage(self):
         """Which source reports which fact."""
-        rows = reconcile.fact_coverage(self.tables).rename(
+        coverage = reconcile.fact_coverage(self.tables, set(self.disputes["fact_id"]))
+        order = coverage["status"].map({"disagree": 0, "agree": 1, "single source": 2})
+        coverage = coverage.iloc[order.argsort(kind="stable")]
+        rows = coverage.rename(
             columns={
                 "fact_id": "Fact",
                 "source_ids": "Reported by",
@@ -125,6 +136,10 @@ class Report:
         return self._table(rows, "sources", None)
 
     def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None):
+        if len(rows) > MAX_TABLE_ROWS:
+            note = f"Showing the first {MAX_TABLE_ROWS} of {len(rows)} rows; all are in data/curated/."
+            intro = f"{intro} {note}" if intro else note
+            rows = rows.head(MAX_TABLE_ROWS)
         records = rows.astype(object).where(rows.notna(), "").to_dict("records")
         numeric = {"Amount", "Claims"}
         html = render(
@@ -163,7 +178,7 @@ def chart_bundle(chart: Chart) -> dict:
     }
 
 
-def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list[str]:
+def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams, disagreements: int) -> list[str]:
     """The summary paragraphs, every number computed."""
     unit, company = params.unit, params.company_name
     names = tables["companies"].set_index("company_id")["name"]
@@ -185,14 +200,19 @@ def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list[str
         )
     funding = reconcile.funding_breakdown(tables, params.company_id)
     if len(funding.by_investor):
-        named = ", ".join(f"{r.name} {format_usd(r.amount_usd, unit)}" for r in funding.by_investor.itertuples())
+        top = funding.by_investor.head(TOP_INVESTORS)
+        named = ", ".join(f"{r.name} {format_usd(r.amount_usd, unit)}" for r in top.itertuples())
+        if len(funding.by_investor) > TOP_INVESTORS:
+            named += f" and {plural(len(funding.by_investor) - TOP_INVESTORS, 'other')}"
         text = f"Named investors account for {format_usd(funding.named_usd, unit)} ({named})."
         if funding.total_usd is not None:
             total = format_usd(funding.total_usd, unit, funding.total_qualifier)
             rest = format_usd(funding.unattributed_usd, unit, funding.unattributed_qualifier)
-            text += (
-                f" The sources report total funding of {total}, which leaves {rest} from investors they do not name."
-            )
+            if funding.unattributed_usd > 0:
+                text += f" The sources report total funding of {total}, which leaves {rest} from investors"
+                text += " they do not name."
+            else:
+                text += f" That already exceeds the total funding the sources report ({total}): none is unattributed."
         out.append(text)
     comparison = reconcile.valuation_comparison(tables, params.company_id)
     if comparison is not None:
@@ -202,7 +222,6 @@ def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list[str
             f"Funding raised ({raised}) is {ratio} of the valuation reported at "
             f"{format_usd(comparison.valuation_usd, unit)} as of {format_date(comparison.valuation_as_of, 'day')}."
         )
-    disagreements = len(reconcile.discrepancies(tables))
     out.append(
         f"The {len(tables['sources'])} sources disagree on {plural(disagreements, 'point')}, explained in "
         "'Where the sources disagree'."
@@ -218,7 +237,10 @@ def key_figures(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list
     names = tables["companies"].set_index("company_id")["name"]
     rows = []
     parts = reconcile.tranches(tables["investments"])
-    for r in parts[parts["investee_id"] == params.company_id].itertuples():
+    parts = parts[parts["investee_id"] == params.company_id]
+    if len(parts):  # the tranches of the investor the tranche chart shows
+        parts = parts[parts["investor_id"] == parts["investor_id"].value_counts().index[0]]
+    for r in parts.itertuples():
         rows.append(
             {
                 "label": f"{names[r.investor_id]} in {company}, {r.round.replace('_', ' ')}",
@@ -228,7 +250,7 @@ def key_figures(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list
             }
         )
     funding = reconcile.funding_breakdown(tables, params.company_id)
-    for r in funding.by_investor.itertuples():
+    for r in funding.by_investor.head(TOP_INVESTORS).itertuples():
         rows.append(
             {
                 "label": f"{r.name} in {company}, in all",
@@ -255,6 +277,7 @@ def key_figures(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list
                 "sources": funding.total_source_id,
             }
         )
+    if funding.total_usd is not None and funding.unattributed_usd > 0:
         rows.append(
             {
                 "label": "From investors the sources do not name",
@@ -284,9 +307,11 @@ def key_figures(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list
     return rows
 
 
-def facts_table(tables: dict[str, pd.DataFrame], unit: str) -> pd.DataFrame:
-    """Every claim as one row: id, fact, what, amount, date, source and quote."""
+def facts_table(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> pd.DataFrame:
+    """Every claim as one row, the subject's first and the largest amounts first."""
+    unit, subject = params.unit, params.company_id
     names = tables["companies"].set_index("company_id")["name"]
+    involved = set(tables["event_parties"].loc[tables["event_parties"]["company_id"] == subject, "event_id"])
     rows = []
     for r in tables["investments"].itertuples():
         rows.append(
@@ -298,6 +323,8 @@ def facts_table(tables: dict[str, pd.DataFrame], unit: str) -> pd.DataFrame:
                 format_date(r.announced_date, r.announced_date_precision, r.announced_date_inferred),
                 r.source_id,
                 r.quote,
+                subject in (r.investee_id, r.investor_id),
+                r.amount_usd,
             )
         )
     for r in tables["valuations"].itertuples():
@@ -310,6 +337,8 @@ def facts_table(tables: dict[str, pd.DataFrame], unit: str) -> pd.DataFrame:
                 format_date(r.as_of_date, r.as_of_date_precision, r.as_of_date_inferred),
                 r.source_id,
                 r.quote,
+                r.company_id == subject,
+                r.valuation_usd,
             )
         )
     for r in tables["funding_totals"].itertuples():
@@ -322,6 +351,8 @@ def facts_table(tables: dict[str, pd.DataFrame], unit: str) -> pd.DataFrame:
                 format_date(r.as_of_date, r.as_of_date_precision, r.as_of_date_inferred),
                 r.source_id,
                 r.quote,
+                r.company_id == subject,
+                r.total_usd,
             )
         )
     for r in tables["events"].itertuples():
@@ -335,6 +366,12 @@ def facts_table(tables: dict[str, pd.DataFrame], unit: str) -> pd.DataFrame:
                 format_date(r.date, r.date_precision, r.date_inferred),
                 r.source_id,
                 r.quote,
+                r.event_id in involved,
+                0.0,
             )
         )
-    return pd.DataFrame(rows, columns=["Claim", "Fact", "What", "Amount", "Date", "Source", "Quote"])
+    columns = ["Claim", "Fact", "What", "Amount", "Date", "Source", "Quote"]
+    frame = pd.DataFrame(rows, columns=[*columns, "subject", "size"])
+    if len(frame) > MAX_TABLE_ROWS:  # only then reorder: a short table keeps the tables' own order
+        frame = frame.sort_values(["subject", "size"], ascending=False, kind="stable")
+    return frame[columns].reset_index(drop=True)

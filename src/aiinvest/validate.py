@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .paths import curated_dir, display, raw_dir
-from .provenance import quote_occurs, sha256_file
+from .provenance import Article, sha256_file
 from .schema import descriptor_path, read_descriptor, resources
 
 # (date column, precision column, inferred column) in each table that has dated rows.
@@ -297,7 +297,7 @@ def _quote_problems(data_dir: Path, descriptor: dict) -> Iterator[Problem]:
     for row in source_rows:
         article = raw_dir(data_dir) / (row.get("file") or "")
         if row.get("file") and article.is_file():
-            texts[row["source_id"]] = article.read_text(encoding="utf-8", errors="replace")
+            texts[row["source_id"]] = Article(article.read_text(encoding="utf-8", errors="replace"))
     for resource in res.values():
         if "quote" not in {f["name"] for f in resource["schema"]["fields"]}:
             continue
@@ -305,7 +305,7 @@ def _quote_problems(data_dir: Path, descriptor: dict) -> Iterator[Problem]:
         for line, row in enumerate(_read_rows(file) or [], start=2):
             text = texts.get(row.get("source_id"))
             quote = row.get("quote") or ""
-            if text is not None and quote and not quote_occurs(quote, text):
+            if text is not None and quote and not text.contains(quote):
                 yield Problem(
                     display(file),
                     f"a verbatim quote from source {row['source_id']} (not found in its article)",

@@ -5,7 +5,7 @@ import pandas as pd
 from .. import reconcile
 from ..formatting import UNITS, format_date, format_usd
 from ..params import ResolvedParams
-from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, Chart, RefLine, Trace
+from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, SKY_BLUE, Chart, RefLine, Trace
 
 TIMELINE_LANES = {
     "investment": "Investment",
@@ -20,6 +20,9 @@ TIMELINE_LANES = {
     "investment_context": "Other",
 }
 LANE_ORDER = ("Investment", "Funding and valuation", "Product", "Partnership", "Rumour", "Other")
+TOP_INVESTORS = 5  # the funding chart names this many investors and groups the rest
+MAX_MARKERS = 30  # above this, the timeline draws one marker per lane and quarter
+MAX_LISTED = 5  # undated items named in the timeline caption
 
 
 def _sources_note(source_ids) -> str:
@@ -101,7 +104,8 @@ def funding_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> Ch
     divisor, axis = _scale(params)
     row = ("Funding",)
     traces, start = [], 0.0
-    for i, inv in enumerate(funding.by_investor.itertuples()):
+    investors = funding.by_investor.head(TOP_INVESTORS)
+    for i, inv in enumerate(investors.itertuples()):
         value = inv.amount_usd / divisor
         traces.append(
             Trace(
@@ -116,6 +120,21 @@ def funding_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> Ch
             )
         )
         start += value
+    rest = funding.by_investor.iloc[TOP_INVESTORS:]
+    if len(rest):
+        amount = float(rest["amount_usd"].sum())
+        traces.append(
+            Trace(
+                f"Other named investors ({len(rest)})",
+                "bar",
+                (amount / divisor,),
+                row,
+                SKY_BLUE,
+                labels=(f"{len(rest)} others {format_usd(amount, params.unit)}",),
+                base=(start,),
+            )
+        )
+        start += amount / divisor
     lines = ()
     sources = list(funding.by_investor["source_ids"])
     caption = f"Named investors total {format_usd(funding.named_usd, params.unit)}."
@@ -274,6 +293,9 @@ def timeline_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> C
     if dated.empty:
         return None
     lanes = tuple(lane for lane in LANE_ORDER if lane in set(dated["lane"]))
+    aggregated = len(dated) > MAX_MARKERS
+    if aggregated:
+        dated = _by_quarter(dated)
     traces = []
     for status, symbol in (("confirmed", "circle"), ("rumoured", "diamond")):
         part = dated[dated["status"] == status]
@@ -286,7 +308,7 @@ def timeline_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> C
                 tuple(part["date"]),
                 tuple(part["lane"]),
                 INVESTOR_COLOURS[5 if status == "rumoured" else 4],
-                labels=tuple(f"{r.label} ({r.source_ids})" for r in part.itertuples()),
+                labels=() if aggregated else tuple(f"{r.label} ({r.source_ids})" for r in part.itertuples()),
                 hover=tuple(
                     f"{r.label} ({r.source_ids}; {format_date(r.date, r.precision, r.inferred)})"
                     for r in part.itertuples()
@@ -297,12 +319,19 @@ def timeline_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> C
         )
     undated = items[items["date"].isna()]
     caption = (
+        f"{len(items)} items, too many to draw one by one: each marker stands for a lane's items in one "
+        "quarter (their count shows on hover in the HTML report). "
+        if aggregated
+        else ""
+    ) + (
         "Filled markers: dates the sources state; hollow markers: dates inferred from the text "
         "(month precision is drawn at the start of the month). Where two sources date the same "
         "event differently, both are shown."
     )
     if len(undated):
-        caption += f" Not shown, as no source dates them: {'; '.join(undated['label'])}."
+        listed = "; ".join(undated["label"].head(MAX_LISTED))
+        more = f" and {len(undated) - MAX_LISTED} more" if len(undated) > MAX_LISTED else ""
+        caption += f" Not shown, as no source dates them: {listed}{more}."
     return Chart(
         id="timeline",
         title=f"{params.company_name}: timeline of reported events",
@@ -312,4 +341,25 @@ def timeline_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> C
         traces=tuple(traces),
         x_kind="date",
         categories=lanes,
+    )
+
+
+def _by_quarter(items: pd.DataFrame) -> pd.DataFrame:
+    """One row per lane, status and quarter: the count as label, hollow only if every date is inferred."""
+    items = items.assign(quarter=items["date"].dt.to_period("Q").dt.start_time)
+    grouped = items.groupby(["lane", "status", "quarter"], sort=True).agg(
+        count=("label", "size"), inferred=("inferred", "all"), sources=("source_ids", "nunique")
+    )
+    grouped = grouped.reset_index()
+    return pd.DataFrame(
+        {
+            "kind": grouped["lane"],
+            "date": grouped["quarter"],
+            "precision": "quarter",
+            "inferred": grouped["inferred"],
+            "label": [f"{n} items" if n > 1 else "1 item" for n in grouped["count"]],
+            "status": grouped["status"],
+            "source_ids": [f"{n} sources" for n in grouped["sources"]],
+            "lane": grouped["lane"],
+        }
     )

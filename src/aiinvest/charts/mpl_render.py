@@ -66,10 +66,15 @@ def _draw(ax, trace: Trace, chart: Chart, positions: dict) -> None:
             bars = ax.barh(where, values, left=trace.base or 0, height=0.55, **style, **hatch)
         else:
             bars = ax.bar(where, values, bottom=trace.base or 0, width=0.55, **style, **hatch)
-        if trace.labels:
+        labels = list(trace.labels)
+        if chart.horizontal and chart.value_max:  # a label wider than its segment would overlap
+            labels = [
+                text if value >= 0.12 * chart.value_max else "" for text, value in zip(labels, values, strict=True)
+            ]
+        if labels:
             ax.bar_label(
                 bars,
-                labels=list(trace.labels),
+                labels=labels,
                 label_type="center" if chart.horizontal else "edge",
                 fontsize=8,
                 padding=2,
@@ -117,8 +122,9 @@ def _axes(ax, chart: Chart, positions: dict) -> None:
         ax.set_yticks(ticks, names)
         ax.invert_yaxis()
         ax.set_ylim(len(names) - 0.5, -0.5)
-        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=1))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         left, right = ax.get_xlim()
         ax.set_xlim(left - 20, right + 75)  # room for labels to the right of the last markers
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)

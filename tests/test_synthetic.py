@@ -1,0 +1,50 @@
+"""Synthetic benchmark data: valid, clearly marked, never mixed into data/; the report stays bounded."""
+
+import pytest
+
+from aiinvest import report
+from aiinvest.charts.figures import MAX_MARKERS
+from aiinvest.load import load_tables
+from aiinvest.synthetic import MARKER, generate
+from aiinvest.validate import validate_package
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    return generate(tmp_path_factory.mktemp("syn") / "n3000", 3000, seed=1)
+
+
+def test_synthetic_data_is_valid_and_marked(synthetic):
+    assert validate_package(synthetic) == []
+    tables = load_tables(synthetic)
+    assert len(tables["investments"]) == 3000
+    assert MARKER in (synthetic / "SYNTHETIC.md").read_text()
+    for article in (synthetic / "raw" / "articles").iterdir():
+        assert article.read_text().splitlines()[0] == MARKER
+    names = set(tables["companies"]["name"]) - {"Anthropic"}
+    assert names and all(name.startswith("Synthetic ") for name in names)
+
+
+def test_generation_is_deterministic(tmp_path, synthetic):
+    again = generate(tmp_path / "again", 3000, seed=1)
+    assert (again / "curated" / "investments.csv").read_bytes() == (
+        synthetic / "curated" / "investments.csv"
+    ).read_bytes()
+
+
+def test_refuses_to_overwrite_real_data(tmp_path, data_dir):
+    with pytest.raises(SystemExit, match="not synthetic"):
+        generate(data_dir, 100)
+
+
+def test_report_stays_bounded_on_large_data(synthetic):
+    rep = report.prepare(data_dir=str(synthetic))
+    facts = rep.facts().data
+    assert facts.count("<tr>") == report.MAX_TABLE_ROWS + 1  # header row + bounded body
+    assert "Showing the first 30 of " in facts
+    timeline = rep.charts["timeline"]
+    markers = sum(len(trace.x) for trace in timeline.traces)
+    assert markers <= 6 * 18 * 2 and all(not trace.labels for trace in timeline.traces)
+    assert "too many to draw one by one" in timeline.caption
+    assert len(rep.charts["funding"].traces) <= 5 + 2  # five investors, the rest grouped, the unattributed part
+    assert len(rep.tables["events"]) > MAX_MARKERS

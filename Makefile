@@ -56,6 +56,9 @@ rehash: $(STAMP) ## Record the SHA-256 of every curated CSV in datapackage.json 
 docs: $(STAMP) ## Regenerate data/README.md from the data package descriptor
 	$(BIN)/aiinvest docs
 
+bench: $(STAMP) ## Benchmark the build (prints figures; writes build/benchmarks.md)
+	mkdir -p build && $(BIN)/python -m aiinvest.bench --output build/benchmarks.md
+
 readme-image: report ## Render the PDF's first page to docs/report-first-page.png for the README
 	$(BIN)/python -c "import pypdfium2 as p; p.PdfDocument('reports/anthropic/latest/report.pdf')[0]\
 	.render(scale=1.3).to_pil().save('docs/report-first-page.png', optimize=True)"

@@ -5,12 +5,14 @@ succeeded, so the last good report is never clobbered. When no input changed, a 
 does nothing; builds of the same report are serialised by a lock.
 """
 
+import dataclasses
 import json
 import logging
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -91,6 +93,7 @@ def build(request: BuildRequest) -> BuildResult:
 
 
 def _build(request: BuildRequest) -> BuildResult:
+    started = time.perf_counter()
     from .params import ParameterError, check_names_and_types
 
     problems = check_names_and_types(request.params)
@@ -102,7 +105,11 @@ def _build(request: BuildRequest) -> BuildResult:
             exitcodes.PARAMETERS,
             f"unknown format(s) {', '.join(unknown)}: expected {', '.join(FORMATS)}",
         )
-    data_dir = Path(request.params.get("data_dir") or DATA_DIR)
+    # papermill changes the working directory while it runs: hold absolute paths from here on
+    data_dir = Path(request.params.get("data_dir") or DATA_DIR).resolve()
+    request = dataclasses.replace(
+        request, output_dir=Path(request.output_dir).resolve(), notebook=Path(request.notebook).resolve()
+    )
     steps: dict[str, float] = {}
     with _timed(steps, "hash inputs"):
         inputs = hash_inputs(data_dir, request.notebook)
@@ -112,7 +119,7 @@ def _build(request: BuildRequest) -> BuildResult:
         log.info("%s: %s", request.label, message)
         return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
 
-    params = _validate(request, data_dir, steps)
+    params = _resolve(request, data_dir, steps)
     folder = Path(request.output_dir) / params.company_id / params.as_of.date().isoformat()
     with _lock(request, folder):
         if not request.force and (hit := find_up_to_date(request.output_dir, key)):
@@ -123,7 +130,9 @@ def _build(request: BuildRequest) -> BuildResult:
         staging.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f"{params.company_id}-", dir=staging))
         try:
-            _render_all(request, params, work, steps)
+            log.info("%s: validating the data while the kernel starts", request.label)
+            validation = BackgroundValidation(data_dir)
+            _render_all(request, params, work, steps, validation)
             manifest = {
                 "aiinvest_version": __version__,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -141,35 +150,79 @@ def _build(request: BuildRequest) -> BuildResult:
             shutil.rmtree(work, ignore_errors=True)
     _update_latest(folder)
     message = f"built {display_path(folder)}"
-    log.info("%s: %s in %.1fs", request.label, message, sum(steps.values()))
+    log.info("%s: %s in %.1fs", request.label, message, time.perf_counter() - started)
     return BuildResult(exitcodes.OK, message, folder, True, _output_paths(folder), steps)
 
 
-def _validate(request: BuildRequest, data_dir: Path, steps: dict):
+class BackgroundValidation:
+    """Validate the data package in a thread while the kernel starts (the kernel waits for it)."""
+
+    def __init__(self, data_dir: Path):
+        from .validate import check_package
+
+        self.error: Exception | None = None
+        self.seconds = 0.0
+        started = threading.Event()
+
+        def work():
+            start = time.perf_counter()
+            try:
+                check_package(data_dir, on_started=started.set)
+            except Exception as error:  # reported by raise_if_invalid, never lost with the thread
+                self.error = error
+            finally:
+                started.set()
+                self.seconds = time.perf_counter() - start
+
+        self.thread = threading.Thread(target=work, name="validate", daemon=True)
+        self.thread.start()
+        started.wait()  # the lock is held (or the result known) before the kernel can ask
+
+    def raise_if_invalid(self) -> None:
+        """Wait for the result; a data error ends the build with exit status 65."""
+        from .validate import DataValidationError
+
+        self.thread.join()
+        if isinstance(self.error, DataValidationError):
+            raise BuildFailure(exitcodes.DATA, str(self.error))
+        if self.error is not None:
+            raise BuildFailure(exitcodes.BUILD, f"validation failed: {type(self.error).__name__}: {self.error}")
+
+
+def _resolve(request: BuildRequest, data_dir: Path, steps: dict):
+    """Parameters checked against the data, which loads unvalidated here: validation runs alongside."""
     from .load import load_tables
     from .params import ParameterError, resolve
-    from .validate import DataValidationError
+    from .validate import DataValidationError, check_package
 
-    with _timed(steps, "validate"):
-        log.info("%s: validating data and parameters", request.label)
+    with _timed(steps, "parameters"):
+        log.info("%s: checking parameters against the data", request.label)
         try:
-            tables = load_tables(data_dir)
-        except DataValidationError as error:
-            raise BuildFailure(exitcodes.DATA, str(error)) from None
-        try:
-            params = resolve(request.params, tables)
-        except ParameterError as error:
-            raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None
-    return params
+            tables = load_tables(data_dir, validate=False)
+            return resolve(request.params, tables)
+        except (ParameterError, ValueError, KeyError, OSError) as error:
+            try:  # invalid data explains more than the symptom it caused
+                check_package(data_dir)
+            except DataValidationError as data_error:
+                raise BuildFailure(exitcodes.DATA, str(data_error)) from None
+            if isinstance(error, ParameterError):
+                raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None
+            raise
 
 
-def _render_all(request: BuildRequest, params, work: Path, steps: dict) -> None:
+def _render_all(request: BuildRequest, params, work: Path, steps: dict, validation: BackgroundValidation) -> None:
     import nbformat
 
     notebook_path = work / "report.ipynb"
     with _timed(steps, "execute"):
         log.info("%s: executing the notebook", request.label)
-        _execute(request, params, notebook_path)
+        try:
+            _execute(request, params, notebook_path)
+        except BuildFailure:
+            validation.raise_if_invalid()  # a data error is the cause, whatever the kernel did
+            raise
+    validation.raise_if_invalid()
+    steps["validate"] = validation.seconds  # ran alongside the kernel start
     nb = nbformat.read(notebook_path, as_version=4)
     with _timed(steps, "figures"):
         _write_figures(nb, work / "figures")

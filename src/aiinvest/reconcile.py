@@ -9,7 +9,9 @@ The articles describe the same money in different ways. The rules here:
 * A funding total qualified 'at_least' is a lower bound; so is anything derived from it.
 """
 
+import functools
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +68,36 @@ def _join_sources(values: pd.Series) -> str:
     return ", ".join(sorted(set(values)))
 
 
+def per_frame(function):
+    """Memoise a function of one DataFrame by the frame's identity, for as long as the frame lives.
+
+    Tables are treated as immutable: derive a new frame (copy, filter) rather than edit one in place.
+    """
+    results: dict[int, object] = {}
+
+    @functools.wraps(function)
+    def wrapper(frame: pd.DataFrame):
+        key = id(frame)
+        if key not in results:
+            results[key] = function(frame)
+            weakref.finalize(frame, results.pop, key, None)
+        return results[key]
+
+    return wrapper
+
+
+def _joined(groups, column: str, unique_sorted: bool) -> pd.Series:
+    """', '-joined values per group; groups of one row skip the Python join (the common case)."""
+    out = groups[column].first()
+    sizes = groups.size()
+    many = sizes.index[sizes > 1]
+    if len(many):
+        joiner = _join_sources if unique_sorted else ", ".join
+        out.loc[many] = groups[column].agg(joiner).loc[many]
+    return out
+
+
+@per_frame
 def tranches(investments: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct (investor, investee, tranche) with its amount and claims."""
     tied = investments[investments["round"] != UNSPECIFIED]
@@ -80,14 +112,15 @@ def tranches(investments: pd.DataFrame) -> pd.DataFrame:
             "announced_date": first["announced_date"],
             "announced_date_precision": first["announced_date_precision"],
             "announced_date_inferred": first["announced_date_inferred"].astype(bool),
-            "claim_ids": groups["investment_id"].agg(", ".join),
-            "source_ids": groups["source_id"].agg(_join_sources),
+            "claim_ids": _joined(groups, "investment_id", unique_sorted=False),
+            "source_ids": _joined(groups, "source_id", unique_sorted=True),
         }
     ).reset_index()
     frame["cumulative_usd"] = frame.groupby(PAIR)["amount_usd"].cumsum()
     return frame
 
 
+@per_frame
 def investor_totals(investments: pd.DataFrame) -> pd.DataFrame:
     """Each investor's canonical total in each company, with the method used."""
     parts = tranches(investments)
@@ -99,9 +132,9 @@ def investor_totals(investments: pd.DataFrame) -> pd.DataFrame:
             "amounts": by_pair["amount_usd"].agg(lambda s: " + ".join(format_usd(a) for a in s)),
         }
     )
-    claims = investments.groupby(PAIR).agg(
-        largest=("amount_usd", "max"), distinct=("amount_usd", "nunique"), source_ids=("source_id", _join_sources)
-    )
+    by_claims = investments.groupby(PAIR)
+    claims = by_claims.agg(largest=("amount_usd", "max"), distinct=("amount_usd", "nunique"))
+    claims["source_ids"] = _joined(by_claims, "source_id", unique_sorted=True)
     frame = claims.join(summed, how="left").reset_index()
     has = frame["n_tranches"].notna()
     frame["amount_usd"] = frame["tranche_total"].where(has, frame["largest"]).astype(float)
@@ -116,6 +149,7 @@ def investor_totals(investments: pd.DataFrame) -> pd.DataFrame:
     return frame[["investor_id", "investee_id", "amount_usd", "method", "source_ids"]]
 
 
+@per_frame
 def interpret_claims(investments: pd.DataFrame) -> pd.DataFrame:
     """Each investment claim with what it describes: a tranche, the cumulative total or neither."""
     parts = tranches(investments)

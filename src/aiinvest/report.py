@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 import jinja2
+import numpy as np
 import pandas as pd
 
 from . import reconcile
@@ -89,8 +90,9 @@ class Report:
 
     def facts(self):
         """Every curated claim with its source and quote."""
-        rows = facts_table(self.tables, self.params)
-        return self._table(rows, "facts", "One row per claim; claims about the same fact share a fact id.")
+        total = sum(len(self.tables[t]) for t in reconcile.CLAIM_TABLES)
+        rows = facts_table(self.tables, self.params, limit=MAX_TABLE_ROWS)
+        return self._table(rows, "facts", "One row per claim; claims about the same fact share a fact id.", total)
 
     def discrepancies(self):
         """Where the sources disagree, with explanations."""
@@ -135,9 +137,10 @@ class Report:
         )
         return self._table(rows, "sources", None)
 
-    def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None):
-        if len(rows) > MAX_TABLE_ROWS:
-            note = f"Showing the first {MAX_TABLE_ROWS} of {len(rows)} rows; all are in data/curated/."
+    def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None, total: int | None = None):
+        total = len(rows) if total is None else total
+        if total > MAX_TABLE_ROWS:
+            note = f"Showing the first {MAX_TABLE_ROWS} of {total} rows; all are in data/curated/."
             intro = f"{intro} {note}" if intro else note
             rows = rows.head(MAX_TABLE_ROWS)
         records = rows.astype(object).where(rows.notna(), "").to_dict("records")
@@ -307,71 +310,88 @@ def key_figures(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list
     return rows
 
 
-def facts_table(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> pd.DataFrame:
-    """Every claim as one row, the subject's first and the largest amounts first."""
-    unit, subject = params.unit, params.company_id
+def facts_table(tables: dict[str, pd.DataFrame], params: ResolvedParams, limit: int | None = None) -> pd.DataFrame:
+    """Claims as rows (id, fact, what, amount, date, source, quote); with a limit, the subject's largest first."""
     names = tables["companies"].set_index("company_id")["name"]
-    involved = set(tables["event_parties"].loc[tables["event_parties"]["company_id"] == subject, "event_id"])
-    rows = []
-    for r in tables["investments"].itertuples():
-        rows.append(
-            (
-                r.investment_id,
-                r.fact_id,
-                f"{names[r.investor_id]} invests in {names[r.investee_id]}",
-                format_usd(r.amount_usd, unit, r.amount_qualifier),
-                format_date(r.announced_date, r.announced_date_precision, r.announced_date_inferred),
-                r.source_id,
-                r.quote,
-                subject in (r.investee_id, r.investor_id),
-                r.amount_usd,
-            )
+    subject = params.company_id
+    inv, val, tot, ev = (tables[t] for t in ("investments", "valuations", "funding_totals", "events"))
+    involved = tables["event_parties"].loc[tables["event_parties"]["company_id"] == subject, "event_id"]
+
+    def part(ids, frame, what, amount, qualifier, date, precision, inferred, is_subject):
+        return pd.DataFrame(
+            {
+                "Claim": ids,
+                "Fact": frame["fact_id"],
+                "What": what,
+                "amount": amount,
+                "qualifier": qualifier,
+                "date": date,
+                "precision": precision,
+                "inferred": inferred,
+                "Source": frame["source_id"],
+                "Quote": frame["quote"],
+                "subject": is_subject,
+            }
         )
-    for r in tables["valuations"].itertuples():
-        rows.append(
-            (
-                r.valuation_id,
-                r.fact_id,
-                f"{names[r.company_id]} valuation ({r.basis})",
-                format_usd(r.valuation_usd, unit, r.amount_qualifier),
-                format_date(r.as_of_date, r.as_of_date_precision, r.as_of_date_inferred),
-                r.source_id,
-                r.quote,
-                r.company_id == subject,
-                r.valuation_usd,
-            )
-        )
-    for r in tables["funding_totals"].itertuples():
-        rows.append(
-            (
-                r.total_id,
-                r.fact_id,
-                f"{names[r.company_id]} total funding",
-                format_usd(r.total_usd, unit, r.amount_qualifier),
-                format_date(r.as_of_date, r.as_of_date_precision, r.as_of_date_inferred),
-                r.source_id,
-                r.quote,
-                r.company_id == subject,
-                r.total_usd,
-            )
-        )
-    for r in tables["events"].itertuples():
-        what = r.description + (" (rumoured)" if r.status == "rumoured" else "")
-        rows.append(
-            (
-                r.event_id,
-                r.fact_id,
-                what,
-                "",
-                format_date(r.date, r.date_precision, r.date_inferred),
-                r.source_id,
-                r.quote,
-                r.event_id in involved,
-                0.0,
-            )
-        )
-    columns = ["Claim", "Fact", "What", "Amount", "Date", "Source", "Quote"]
-    frame = pd.DataFrame(rows, columns=[*columns, "subject", "size"])
-    if len(frame) > MAX_TABLE_ROWS:  # only then reorder: a short table keeps the tables' own order
-        frame = frame.sort_values(["subject", "size"], ascending=False, kind="stable")
-    return frame[columns].reset_index(drop=True)
+
+    rumour = np.where(ev["status"] == "rumoured", " (rumoured)", "")
+    frame = pd.concat(
+        [
+            part(
+                inv["investment_id"],
+                inv,
+                inv["investor_id"].map(names) + " invests in " + inv["investee_id"].map(names),
+                inv["amount_usd"],
+                inv["amount_qualifier"],
+                inv["announced_date"],
+                inv["announced_date_precision"],
+                inv["announced_date_inferred"],
+                (inv["investee_id"] == subject) | (inv["investor_id"] == subject),
+            ),
+            part(
+                val["valuation_id"],
+                val,
+                val["company_id"].map(names) + " valuation (" + val["basis"] + ")",
+                val["valuation_usd"],
+                val["amount_qualifier"],
+                val["as_of_date"],
+                val["as_of_date_precision"],
+                val["as_of_date_inferred"],
+                val["company_id"] == subject,
+            ),
+            part(
+                tot["total_id"],
+                tot,
+                tot["company_id"].map(names) + " total funding",
+                tot["total_usd"],
+                tot["amount_qualifier"],
+                tot["as_of_date"],
+                tot["as_of_date_precision"],
+                tot["as_of_date_inferred"],
+                tot["company_id"] == subject,
+            ),
+            part(
+                ev["event_id"],
+                ev,
+                ev["description"] + rumour,
+                np.nan,
+                None,
+                ev["date"],
+                ev["date_precision"],
+                ev["date_inferred"],
+                ev["event_id"].isin(involved),
+            ),
+        ],
+        ignore_index=True,
+    )
+    if limit is not None and len(frame) > limit:  # only then reorder: a short table keeps the tables' own order
+        frame = frame.assign(size=frame["amount"].fillna(0)).sort_values(["subject", "size"], ascending=False)
+        frame = frame.head(limit)
+    frame["Amount"] = [
+        "" if pd.isna(a) else format_usd(a, params.unit, q)
+        for a, q in zip(frame["amount"], frame["qualifier"], strict=True)
+    ]
+    frame["Date"] = [
+        format_date(d, p, bool(i)) for d, p, i in zip(frame["date"], frame["precision"], frame["inferred"], strict=True)
+    ]
+    return frame[["Claim", "Fact", "What", "Amount", "Date", "Source", "Quote"]].reset_index(drop=True)

@@ -88,20 +88,28 @@ def validate_package(data_dir: Path) -> list[Problem]:
     return problems
 
 
-def check_package(data_dir: Path) -> None:
+def check_package(data_dir: Path, on_started=None) -> None:
     """Raise DataValidationError listing every problem, if there is any.
 
     A package whose exact bytes (every file, and this validator) passed before is not
-    validated again: the SHA-256 of every file is checked on each call instead.
+    validated again: the SHA-256 of every file is checked on each call instead. A lock per
+    digest lets concurrent callers (a build and its kernel, parallel builds) validate once.
+    on_started, if given, is called once this call holds the lock or has found the result.
     """
-    marker = _cache_dir() / f"{package_digest(data_dir)}.valid"
-    if marker.exists():
-        return
-    problems = validate_package(data_dir)
-    if problems:
-        raise DataValidationError(problems)
+    from filelock import FileLock
+
+    digest = package_digest(data_dir)
+    marker = _cache_dir() / f"{digest}.valid"
     marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.touch()
+    with FileLock(marker.with_suffix(".lock")):
+        if on_started:
+            on_started()
+        if marker.exists():
+            return
+        problems = validate_package(data_dir)
+        if problems:
+            raise DataValidationError(problems)
+        marker.touch()
 
 
 def package_digest(data_dir: Path) -> str:

@@ -1,0 +1,217 @@
+"""Benchmark the build: steps, build vs bare papermill+nbconvert chain, no-op, sizes, scale, parallel.
+
+Prints figures (Markdown) and writes them to --output. Every build runs in a fresh process
+with a cold validation cache; ratios compare runs interleaved in the same session, since
+the machine is noisy. Nothing here asserts a time: goals are printed beside the figures.
+
+    python -m aiinvest.bench --output docs/benchmarks.md
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from .paths import NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT
+
+BIN = Path(sys.executable).parent
+SCALES = (100, 1_000, 10_000, 100_000)
+
+
+def run(command: list[str], env: dict | None = None) -> dict:
+    """Run a command; return wall seconds and the peak RSS of its whole process tree (MiB)."""
+    start = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=PROJECT_ROOT)
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak[0] = max(peak[0], sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{stderr.decode()[-3000:]}")
+    return {"seconds": time.perf_counter() - start, "peak_mib": peak[0] / 2**20, "stdout": stdout.decode()}
+
+
+def cold_env() -> dict:
+    """The environment with a fresh, empty validation cache."""
+    return {**os.environ, "AIINVEST_CACHE_DIR": tempfile.mkdtemp(prefix="aiinvest-bench-cache-")}
+
+
+def full_build(out: Path, *params: str, formats: str = "html,pdf") -> dict:
+    """A forced build of the report, in a fresh process, with a cold cache."""
+    extra = [item for p in params for item in ("-p", p)]
+    result = run([str(BIN / "aiinvest"), "build", "--force", "-o", str(out), "--formats", formats, *extra], cold_env())
+    folder = next(p for p in (out / "anthropic").iterdir() if p.is_dir() and not p.is_symlink() and p.name[0] != ".")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    result["steps"] = manifest["steps_seconds"]
+    result["sizes"] = {name: (folder / name).stat().st_size for name in ("report.html", "report.pdf", "report.ipynb")}
+    return result
+
+
+def bare_chain(work: Path) -> dict:
+    """What a user would otherwise type: papermill, then jupyter nbconvert --to html."""
+    env = cold_env()
+    executed = work / "bare.ipynb"
+    first = run(
+        [str(BIN / "papermill"), str(NOTEBOOKS_DIR / "report.ipynb"), str(executed), "--cwd", str(NOTEBOOKS_DIR)], env
+    )
+    second = run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)], env)
+    return {
+        "seconds": first["seconds"] + second["seconds"],
+        "papermill": first["seconds"],
+        "nbconvert": second["seconds"],
+    }
+
+
+def machine() -> str:
+    """A one-paragraph description of this machine."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = psutil.virtual_memory().total / 2**30
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB memory, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def benchmark(repeat: int, scales: tuple[int, ...], work: Path) -> list[str]:
+    lines = [f"Machine: {machine()}.", ""]
+    builds, chains = [], []
+    for i in range(repeat):  # interleaved, alternating which goes first
+        order = [
+            ("build", lambda: builds.append(full_build(work / "full"))),
+            ("chain", lambda: chains.append(bare_chain(work))),
+        ]
+        for _, step in order if i % 2 == 0 else reversed(order):
+            step()
+    med = statistics.median
+    build_s, chain_s = med(b["seconds"] for b in builds), med(c["seconds"] for c in chains)
+    steps = {k: med(b["steps"][k] for b in builds) for k in builds[0]["steps"]}
+    lines += [
+        f"## One build of the real data (median of {repeat}, cold validation cache)",
+        "",
+        "| step | seconds |",
+        "| --- | ---: |",
+        *(f"| {name} | {seconds:.2f} |" for name, seconds in steps.items()),
+        f"| whole command (wall, incl. start-up) | {build_s:.2f} |",
+        f"| peak memory, build process and kernel | {med(b['peak_mib'] for b in builds):.0f} MiB |",
+        "",
+        "## Build (HTML and PDF) against the bare chain (HTML only)",
+        "",
+        "| | seconds |",
+        "| --- | ---: |",
+        f"| `aiinvest build` (HTML + PDF + figures + manifest) | {build_s:.2f} |",
+        f"| `papermill` + `jupyter nbconvert --to html` | {chain_s:.2f} "
+        f"({med(c['papermill'] for c in chains):.2f} + {med(c['nbconvert'] for c in chains):.2f}) |",
+        f"| **ratio build / chain** (goal ≤ 1.00) | **{build_s / chain_s:.2f}** |",
+        "",
+    ]
+    noop = []
+    for _ in range(5):
+        noop.append(run([str(BIN / "aiinvest"), "build", "-o", str(work / "full"), "--formats", "html,pdf"])["seconds"])
+    sizes = builds[-1]["sizes"]
+    lines += [
+        "## No-op rebuild and sizes",
+        "",
+        f"No-op rebuild (nothing changed), median of 5: **{med(noop):.3f} s** (goal < 0.3 s).",
+        "",
+        "| output | bytes |",
+        "| --- | ---: |",
+        *(f"| {name} | {size:,} |" for name, size in sizes.items()),
+        "",
+    ]
+    lines += scale_section(scales, work, build_s, sizes["report.html"])
+    lines += parallel_section(work)
+    return lines
+
+
+def scale_section(scales, work: Path, real_seconds: float, real_html: int) -> list[str]:
+    from .synthetic import generate
+
+    lines = [
+        "## Scale: synthetic data in the same schema (`python -m aiinvest.synthetic`)",
+        "",
+        "| investment rows | build s | / real | HTML bytes | HTML growth | PDF bytes | notebook bytes | peak MiB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n in scales:
+        data = generate(PROJECT_ROOT / "build" / "synthetic" / f"n{n}", n)
+        result = full_build(work / f"scale-{n}", f"data_dir={data}")
+        html = result["sizes"]["report.html"]
+        lines.append(
+            f"| {n:,} | {result['seconds']:.2f} | {result['seconds'] / real_seconds:.2f} | {html:,} | "
+            f"{(html - real_html) / real_html:+.1%} | {result['sizes']['report.pdf']:,} | "
+            f"{result['sizes']['report.ipynb']:,} | {result['peak_mib']:.0f} |"
+        )
+    lines += ["", "Goals at 10^5 rows: build ≤ 1.5 × the real data, HTML growth ≤ 10%.", ""]
+    return lines
+
+
+def parallel_section(work: Path) -> list[str]:
+    sets = []
+    for i, as_of in enumerate(["2024-03-27", "2024-03-15"]):
+        path = work / f"set{i}.yaml"
+        path.write_text(f"company: Anthropic\nas_of: '{as_of}'\n")
+        sets.append(str(path))
+    cores = os.cpu_count() or 1
+    times = {}
+    for jobs in (1, cores):
+        shutil.rmtree(work / "parallel", ignore_errors=True)
+        command = [str(BIN / "aiinvest"), "build", *sets, "-j", str(jobs), "--force", "-o", str(work / "parallel")]
+        times[jobs] = run(command, cold_env())["seconds"]
+    return [
+        f"## Parallel: {len(sets)} parameter sets",
+        "",
+        "| jobs | seconds |",
+        "| ---: | ---: |",
+        *(f"| {jobs} | {seconds:.2f} |" for jobs, seconds in times.items()),
+        f"| **speed-up** (goal near {min(cores, len(sets))}) | **{times[1] / times[cores]:.2f}** |",
+        "",
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scales", default=",".join(map(str, SCALES)))
+    parser.add_argument("--output", type=Path, help="also write the figures to this Markdown file")
+    args = parser.parse_args(argv)
+    scales = tuple(int(n) for n in args.scales.split(",") if n)
+    with tempfile.TemporaryDirectory(prefix="aiinvest-bench-") as tmp:
+        lines = benchmark(args.repeat, scales, Path(tmp))
+    text = "\n".join(
+        ["# Benchmark figures", "", f"Generated by `make bench` ({PARAMS_DIR.name}/anthropic.yaml).", "", *lines]
+    )
+    print(text)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

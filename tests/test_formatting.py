@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from aiinvest.formatting import escape_markdown, format_date, format_percent, format_usd
+from aiinvest.formatting import format_date, format_percent, format_usd
 
 
 def test_format_usd():
@@ -21,6 +21,5 @@ def test_format_date_by_precision():
     assert format_date(pd.NaT, None) == "not stated"
 
 
-def test_escape_markdown_and_percent():
-    assert escape_markdown("$1.25B and $2.75B") == r"\$1.25B and \$2.75B"
+def test_format_percent():
     assert format_percent(10 / 18.4) == "54%"

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from aiinvest.provenance import first_sentence, normalise_whitespace, quote_occurs, sha256_file
+from aiinvest.provenance import Article, first_sentence, normalise_whitespace, sha256_file
 
 
 def test_sha256_file(tmp_path):
@@ -14,9 +14,11 @@ def test_sha256_file(tmp_path):
 def test_quotes_compare_whitespace_normalised():
     text = "Amazon's journey with\nAnthropic  began"
     assert normalise_whitespace(text) == "Amazon's journey with Anthropic began"
-    assert quote_occurs("journey with Anthropic began", text)
-    assert not quote_occurs("journey with OpenAI began", text)
-    assert not quote_occurs("journey with anthropic began", text)  # case matters: verbatim
+    article = Article(text)
+    assert article.contains("journey with Anthropic began")  # across a line break
+    assert article.contains("Amazon's journey with")  # a whole line
+    assert not article.contains("journey with OpenAI began")
+    assert not article.contains("journey with anthropic began")  # case matters: verbatim
 
 
 def test_first_sentence_skips_the_date_line():

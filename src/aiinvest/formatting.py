@@ -2,8 +2,6 @@
 
 import math
 
-import pandas as pd
-
 UNITS = {"billions": (1e9, "B"), "millions": (1e6, "M")}
 QUALIFIER_PREFIX = {"exact": "", "at_least": "at least ", "about": "about ", "up_to": "up to "}
 MONTHS = "January February March April May June July August September October November December"
@@ -17,14 +15,9 @@ def format_usd(amount: float, unit: str = "billions", qualifier: str = "exact") 
     return f"{QUALIFIER_PREFIX[qualifier]}${value:,.{digits}f}{suffix}"
 
 
-def escape_markdown(text: str) -> str:
-    """Escape dollar signs so Markdown renderers show currency, never math."""
-    return text.replace("$", r"\$")
-
-
 def format_date(date, precision: str | None, inferred: bool = False) -> str:
     """'27 March 2024', 'March 2024' or '2024', marked '(inferred)'; 'not stated' if missing."""
-    if date is None or pd.isna(date):
+    if date is None or date != date:  # None, NaN or NaT (which never equal themselves)
         return "not stated"
     month = MONTHS.split()[date.month - 1]
     text = {"day": f"{date.day} {month} {date.year}", "month": f"{month} {date.year}"}.get(precision, f"{date.year}")

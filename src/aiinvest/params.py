@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .formatting import UNITS
+
 if TYPE_CHECKING:  # pandas is imported only where data is handled: checking names stays fast
     import pandas as pd
 
-UNITS = ("billions", "millions")  # mirrors formatting.UNITS, without importing pandas
 
 PAGE_SIZES = ("A4", "Letter")
 

@@ -21,11 +21,6 @@ def normalise_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def quote_occurs(quote: str, article_text: str) -> bool:
-    """True when the quote occurs verbatim in the article, whitespace-normalised."""
-    return normalise_whitespace(quote) in normalise_whitespace(article_text)
-
-
 class Article:
     """An article's text, normalised once, for checking many quotes against it."""
 

@@ -41,3 +41,15 @@ def test_nbconvert_cli_gives_the_same_output_as_the_build(built_report, tmp_path
         return [page.extract_text() for page in pypdf.PdfReader(path).pages]
 
     assert text(tmp_path / "report.pdf") == text(built_report.outputs["pdf"])
+
+
+def test_pdf_page_size_follows_the_parameter(built_report):
+    import io
+
+    import nbformat
+
+    nb = nbformat.read(built_report.outputs["notebook"], as_version=4)
+    nb.metadata["papermill"]["parameters"]["page_size"] = "Letter"
+    pdf, _ = ReportPDFExporter().from_notebook_node(nb)
+    box = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)

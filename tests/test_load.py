@@ -54,3 +54,15 @@ def test_validated_bytes_are_not_validated_again_but_any_edit_is(data_dir, edit_
     with pytest.raises(DataValidationError):  # a failure is never remembered as a pass
         load_tables(data_dir)
     assert len(calls) == 3
+
+
+def test_a_build_gates_only_the_exact_bytes_it_validates(data_dir, edit_csv, monkeypatch, tmp_path):
+    from aiinvest import validate
+
+    monkeypatch.setenv("AIINVEST_CACHE_DIR", str(tmp_path / "cache"))
+    edit_csv("valuations", lambda t: t.replace("18400000000", "-5"))
+    monkeypatch.setenv(validate.GATED_BY_BUILD, validate.package_digest(data_dir))
+    load_tables(data_dir)  # the build validating these bytes will refuse to publish; the kernel need not wait
+    monkeypatch.setenv(validate.GATED_BY_BUILD, "0" * 64)
+    with pytest.raises(DataValidationError):  # any other bytes are validated as always
+        load_tables(data_dir)

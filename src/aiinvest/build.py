@@ -12,7 +12,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -130,7 +129,7 @@ def _build(request: BuildRequest) -> BuildResult:
         staging.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f"{params.company_id}-", dir=staging))
         try:
-            log.info("%s: validating the data while the kernel starts", request.label)
+            log.info("%s: validating the data while the notebook executes", request.label)
             validation = BackgroundValidation(data_dir)
             _render_all(request, params, work, steps, validation)
             manifest = {
@@ -155,38 +154,54 @@ def _build(request: BuildRequest) -> BuildResult:
 
 
 class BackgroundValidation:
-    """Validate the data package in a thread while the kernel starts (the kernel waits for it)."""
+    """Validate the data package in a separate process while the notebook executes.
+
+    Validation gates publication rather than execution: the kernel is told (by the data's
+    digest) that this build validates exactly those bytes, so it loads them at once; the
+    build waits for the result before rendering, and a failure publishes nothing (exit 65).
+    A process, not a thread: validation is CPU-bound Python and would hold up papermill.
+    """
 
     def __init__(self, data_dir: Path):
-        from .validate import check_package
+        import multiprocessing
 
-        self.error: Exception | None = None
+        from .validate import package_digest
+
+        self.digest = package_digest(data_dir)
         self.seconds = 0.0
-        started = threading.Event()
-
-        def work():
-            start = time.perf_counter()
-            try:
-                check_package(data_dir, on_started=started.set)
-            except Exception as error:  # reported by raise_if_invalid, never lost with the thread
-                self.error = error
-            finally:
-                started.set()
-                self.seconds = time.perf_counter() - start
-
-        self.thread = threading.Thread(target=work, name="validate", daemon=True)
-        self.thread.start()
-        started.wait()  # the lock is held (or the result known) before the kernel can ask
+        self._start = time.perf_counter()
+        context = multiprocessing.get_context("fork")  # the child needs none of the parent's threads
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_validate_in_child, args=(data_dir, send), name="validate", daemon=True)
+        self._process.start()
+        send.close()
 
     def raise_if_invalid(self) -> None:
         """Wait for the result; a data error ends the build with exit status 65."""
-        from .validate import DataValidationError
+        try:
+            kind, detail = self._receive.recv()
+        except EOFError:
+            kind, detail = "crash", f"the validation process died (exit status {self._process.exitcode})"
+        self._process.join()
+        self.seconds = time.perf_counter() - self._start
+        if kind == "invalid":
+            from .validate import DataValidationError
 
-        self.thread.join()
-        if isinstance(self.error, DataValidationError):
-            raise BuildFailure(exitcodes.DATA, str(self.error))
-        if self.error is not None:
-            raise BuildFailure(exitcodes.BUILD, f"validation failed: {type(self.error).__name__}: {self.error}")
+            raise BuildFailure(exitcodes.DATA, str(DataValidationError(detail)))
+        if kind == "crash":
+            raise BuildFailure(exitcodes.BUILD, f"validation failed: {detail}")
+
+
+def _validate_in_child(data_dir: Path, send) -> None:
+    from .validate import DataValidationError, check_package
+
+    try:
+        check_package(data_dir)
+        send.send(("valid", None))
+    except DataValidationError as error:
+        send.send(("invalid", error.problems))
+    except Exception as error:  # reported by the parent, never lost with the child
+        send.send(("crash", f"{type(error).__name__}: {error}"))
 
 
 def _resolve(request: BuildRequest, data_dir: Path, steps: dict):
@@ -211,22 +226,26 @@ def _resolve(request: BuildRequest, data_dir: Path, steps: dict):
 
 
 def _render_all(request: BuildRequest, params, work: Path, steps: dict, validation: BackgroundValidation) -> None:
+    """Execute and render while the data is validated; the validation result gates publication."""
     import nbformat
+
+    from .validate import GATED_BY_BUILD
 
     notebook_path = work / "report.ipynb"
     with _timed(steps, "execute"):
         log.info("%s: executing the notebook", request.label)
+        os.environ[GATED_BY_BUILD] = validation.digest  # inherited by the kernel papermill starts
         try:
             _execute(request, params, notebook_path)
         except BuildFailure:
             validation.raise_if_invalid()  # a data error is the cause, whatever the kernel did
             raise
-    validation.raise_if_invalid()
-    steps["validate"] = validation.seconds  # ran alongside the kernel start
+        finally:
+            os.environ.pop(GATED_BY_BUILD, None)
     nb = nbformat.read(notebook_path, as_version=4)
-    with _timed(steps, "figures"):
-        _write_figures(nb, work / "figures")
     try:
+        with _timed(steps, "figures"):
+            _write_figures(nb, work / "figures")
         if "html" in request.formats:
             with _timed(steps, "html"):
                 log.info("%s: rendering HTML", request.label)
@@ -236,11 +255,11 @@ def _render_all(request: BuildRequest, params, work: Path, steps: dict, validati
                 log.info("%s: rendering PDF", request.label)
                 _export_pdf(nb, work / "report.pdf")
     except Exception as error:
+        validation.raise_if_invalid()
         _, kept = _keep_failed(request, params.company_id, notebook_path)
-        raise BuildFailure(
-            exitcodes.BUILD,
-            f"rendering failed ({type(error).__name__}: {error}); the executed notebook is kept in {kept}",
-        ) from error
+        raise BuildFailure(exitcodes.BUILD, f"rendering failed ({type(error).__name__}: {error}); {kept}") from error
+    validation.raise_if_invalid()  # nothing is published unless the data passed
+    steps["validate"] = validation.seconds  # ran alongside execution and rendering
 
 
 def _execute(request: BuildRequest, params, output: Path) -> None:

@@ -25,6 +25,7 @@ DATE_GROUPS = {
     "events": ("date", "date_precision", "date_inferred"),
 }
 
+GATED_BY_BUILD = "AIINVEST_VALIDATION_GATED_BY_BUILD"  # set by `aiinvest build` for its kernel
 _FILE_ERRORS = {"hash-count", "encoding-error", "scheme-error", "source-error"}
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _TYPE_HINT = {
@@ -99,6 +100,8 @@ def check_package(data_dir: Path, on_started=None) -> None:
     from filelock import FileLock
 
     digest = package_digest(data_dir)
+    if os.environ.get(GATED_BY_BUILD) == digest:
+        return  # a build is validating exactly these bytes and publishes nothing unless they pass
     marker = _cache_dir() / f"{digest}.valid"
     marker.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(marker.with_suffix(".lock")):

@@ -21,13 +21,14 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## Create the virtual environment with the pinned requirements and the package
 
-system-deps: ## Install system packages the browser tests need (Debian's chromium) when missing
-	@bash scripts/system-deps.sh
+system-deps: ## Install missing system packages: Pango and fonts (PDF), Chromium (browser tests)
+	@bash scripts/system-deps.sh test
 
 validate: $(STAMP) ## Validate the curated data package (schema, hashes, provenance)
 	$(BIN)/aiinvest validate
 
 report: $(STAMP) ## Build the HTML and PDF report for the default parameters
+	@bash scripts/system-deps.sh report
 	$(BIN)/aiinvest build $(PARAMS)
 
 test: lint system-deps ## Lint, then run the whole test suite

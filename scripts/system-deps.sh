@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
-# Install the system packages the browser tests need, only when they are missing.
-# A Chromium that Playwright installed itself (`playwright install chromium`) also counts.
+# Install the system packages a purpose needs, only when they are missing.
+#   report: Pango and a font, for WeasyPrint (PDF)
+#   test:   the above, and a Chromium for the browser tests (Debian's; one that
+#           Playwright installed itself with `playwright install chromium` also counts)
 set -euo pipefail
+purpose="${1:-test}"
+packages=()
 
-have_chromium() {
-    command -v chromium >/dev/null 2>&1 && return 0
-    compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium*" >/dev/null 2>&1
-}
-
-if have_chromium; then
-    exit 0
+if ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so"; then
+    packages+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
+if ! fc-list 2>/dev/null | grep -qi "dejavu"; then
+    packages+=(fonts-dejavu-core fontconfig)
+fi
+if [ "$purpose" = "test" ]; then
+    if ! command -v chromium >/dev/null 2>&1 \
+        && ! compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium*" >/dev/null 2>&1; then
+        packages+=(chromium)
+    fi
+fi
+[ ${#packages[@]} -eq 0 ] && exit 0
+
+echo "system-deps: installing ${packages[*]}"
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "system-deps: installing Debian's chromium (for the browser tests)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 else
-    echo "system-deps: no Chromium found and no apt-get to install one." >&2
-    echo "  Install Chromium, or run: .venv/bin/playwright install chromium" >&2
+    echo "system-deps: missing ${packages[*]} and no apt-get to install them; install them with your package manager" >&2
+    echo "  (for the browser tests, '.venv/bin/playwright install chromium' also works)" >&2
     exit 1
 fi

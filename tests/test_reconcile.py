@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from aiinvest import reconcile
+from aiinvest.formatting import format_usd
 from aiinvest.load import load_tables
 
 
@@ -96,11 +97,26 @@ def test_fact_coverage_statuses(tables):
     assert cover["anthropic-valuation"] == "single source"
 
 
-def test_summary_figures_are_text_from_data(tables):
-    assert reconcile.summary_figures(tables, "anthropic") == {
+def test_figures_for_prose_are_text_from_data(tables):
+    funding = reconcile.funding_breakdown(tables, "anthropic")
+    comparison = reconcile.valuation_comparison(tables, "anthropic")
+    assert {
+        "named_usd": format_usd(funding.named_usd),
+        "total": format_usd(funding.total_usd, qualifier=funding.total_qualifier),
+        "unattributed": format_usd(funding.unattributed_usd, qualifier=funding.unattributed_qualifier),
+        "valuation": format_usd(comparison.valuation_usd),
+        "ratio": comparison.ratio_text,
+    } == {
         "named_usd": "$6B",
         "total": "at least $10B",
         "unattributed": "at least $4B",
         "valuation": "$18.4B",
         "ratio": "at least 54%",
     }
+
+
+def test_lead_investor_tranches(tables):
+    lead = reconcile.lead_investor_tranches(tables["investments"], "anthropic")
+    assert list(lead["investor_id"]) == ["amazon", "amazon"]
+    assert list(lead["round"]) == ["tranche_1", "tranche_2"]
+    assert reconcile.lead_investor_tranches(tables["investments"], "google").empty

@@ -32,7 +32,7 @@ from .manifest import (
     scrub,
     write_json,
 )
-from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
+from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display
 
 log = logging.getLogger("aiinvest.build")
 
@@ -114,7 +114,7 @@ def _build(request: BuildRequest) -> BuildResult:
         inputs = hash_inputs(data_dir, request.notebook)
     key = fingerprint({"params": request.params, "formats": sorted(request.formats)}, inputs)
     if not request.force and (hit := find_up_to_date(request.output_dir, key)):
-        message = f"up to date: {display_path(hit)} (no input changed; --force rebuilds)"
+        message = f"up to date: {display(hit)} (no input changed; --force rebuilds)"
         log.info("%s: %s", request.label, message)
         return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
 
@@ -122,7 +122,7 @@ def _build(request: BuildRequest) -> BuildResult:
     folder = Path(request.output_dir) / params.company_id / params.as_of.date().isoformat()
     with _lock(request, folder):
         if not request.force and (hit := find_up_to_date(request.output_dir, key)):
-            message = f"up to date: {display_path(hit)} (built meanwhile by another run)"
+            message = f"up to date: {display(hit)} (built meanwhile by another run)"
             log.info("%s: %s", request.label, message)
             return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
         staging = Path(request.output_dir) / TMP_DIR
@@ -131,7 +131,7 @@ def _build(request: BuildRequest) -> BuildResult:
         try:
             log.info("%s: validating the data while the notebook executes", request.label)
             validation = BackgroundValidation(data_dir)
-            _render_all(request, params, work, steps, validation)
+            _render_all(request, params, data_dir, work, steps, validation)
             manifest = {
                 "aiinvest_version": __version__,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -148,7 +148,7 @@ def _build(request: BuildRequest) -> BuildResult:
         finally:
             shutil.rmtree(work, ignore_errors=True)
     _update_latest(folder)
-    message = f"built {display_path(folder)}"
+    message = f"built {display(folder)}"
     log.info("%s: %s in %.1fs", request.label, message, time.perf_counter() - started)
     return BuildResult(exitcodes.OK, message, folder, True, _output_paths(folder), steps)
 
@@ -158,7 +158,7 @@ class BackgroundValidation:
 
     Validation gates publication rather than execution: the kernel is told (by the data's
     digest) that this build validates exactly those bytes, so it loads them at once; the
-    build waits for the result before rendering, and a failure publishes nothing (exit 65).
+    build waits for the result before publishing, and a failure publishes nothing (exit 65).
     A process, not a thread: validation is CPU-bound Python and would hold up papermill.
     """
 
@@ -225,7 +225,9 @@ def _resolve(request: BuildRequest, data_dir: Path, steps: dict):
             raise
 
 
-def _render_all(request: BuildRequest, params, work: Path, steps: dict, validation: BackgroundValidation) -> None:
+def _render_all(
+    request: BuildRequest, params, data_dir: Path, work: Path, steps: dict, validation: BackgroundValidation
+) -> None:
     """Execute and render while the data is validated; the validation result gates publication."""
     import nbformat
 
@@ -236,7 +238,7 @@ def _render_all(request: BuildRequest, params, work: Path, steps: dict, validati
         log.info("%s: executing the notebook", request.label)
         os.environ[GATED_BY_BUILD] = validation.digest  # inherited by the kernel papermill starts
         try:
-            _execute(request, params, notebook_path)
+            _execute(request, params, data_dir, notebook_path)
         except BuildFailure:
             validation.raise_if_invalid()  # a data error is the cause, whatever the kernel did
             raise
@@ -262,13 +264,13 @@ def _render_all(request: BuildRequest, params, work: Path, steps: dict, validati
     steps["validate"] = validation.seconds  # ran alongside execution and rendering
 
 
-def _execute(request: BuildRequest, params, output: Path) -> None:
+def _execute(request: BuildRequest, params, data_dir: Path, output: Path) -> None:
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     parameters = {**request.params, "as_of": params.as_of.date().isoformat()}
-    if parameters.get("data_dir"):  # the kernel runs in notebooks/: a relative path would point elsewhere
-        parameters["data_dir"] = str(Path(parameters["data_dir"]).resolve())
+    if parameters.get("data_dir"):  # the kernel runs in notebooks/: give it the resolved folder
+        parameters["data_dir"] = str(data_dir)
     failure = None
     try:
         papermill.execute_notebook(
@@ -312,7 +314,7 @@ def _keep_failed(request: BuildRequest, company_id: str, output: Path) -> tuple[
             first = next((line for line in nb.cells[index].source.splitlines() if line.strip()), "")
             where = f"cell {index} ({first.strip()[:60]})"
         shutil.move(output, kept)
-        kept_text = f"the executed notebook is kept in {display_path(kept)}"
+        kept_text = f"the executed notebook is kept in {display(kept)}"
     return where, kept_text
 
 
@@ -430,13 +432,13 @@ def _lock(request: BuildRequest, folder: Path):
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        log.info("%s: another build of %s is running; waiting", request.label, display_path(folder))
+        log.info("%s: another build of %s is running; waiting", request.label, display(folder))
         try:
             lock.acquire(timeout=request.lock_timeout)
         except Timeout:
             raise BuildFailure(
                 exitcodes.LOCKED,
-                f"another build of {display_path(folder)} held the lock for {request.lock_timeout:g}s; try later",
+                f"another build of {display(folder)} held the lock for {request.lock_timeout:g}s; try later",
             ) from None
     try:
         yield
@@ -472,15 +474,6 @@ def _output_paths(folder: Path) -> dict[str, Path]:
         "manifest": MANIFEST_NAME,
     }
     return {kind: folder / name for kind, name in names.items() if (folder / name).exists()}
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the working directory when possible."""
-    path = Path(path).absolute()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import exitcodes
 from .manifest import REPORT_NOTEBOOK
-from .paths import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR
+from .paths import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, display
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,7 +144,7 @@ def _rehash(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import BuildRequest, build_many, configure_logging, display_path
+    from .build import BuildRequest, build_many, configure_logging
     from .params import ParameterError, read_params_file
 
     progress = sys.stderr.isatty()
@@ -184,7 +184,7 @@ def _build(args) -> int:
             continue
         print(f"{request.label}: {result.message}")
         for kind, path in result.outputs.items():
-            print(f"  {kind:9} {display_path(path)}")
+            print(f"  {kind:9} {display(path)}")
     return max((r.status for r in results), default=exitcodes.OK)
 
 

@@ -60,6 +60,11 @@ class ValuationComparison:
     raised_qualifier: str
     ratio: float  # raised / valuation, a lower bound when raised_qualifier is at_least
 
+    @property
+    def ratio_text(self) -> str:
+        """'at least 54%' (or '54%' when the funding figure is exact)."""
+        return ("at least " if self.raised_qualifier == "at_least" else "") + format_percent(self.ratio)
+
 
 PAIR = ["investor_id", "investee_id"]
 
@@ -118,6 +123,15 @@ def tranches(investments: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     frame["cumulative_usd"] = frame.groupby(PAIR)["amount_usd"].cumsum()
     return frame
+
+
+def lead_investor_tranches(investments: pd.DataFrame, company_id: str) -> pd.DataFrame:
+    """The tranches of the company's investor with the most tranches (empty when there are none)."""
+    parts = tranches(investments)
+    parts = parts[parts["investee_id"] == company_id]
+    if parts.empty:
+        return parts
+    return parts[parts["investor_id"] == parts["investor_id"].value_counts().index[0]].reset_index(drop=True)
 
 
 @per_frame
@@ -324,19 +338,3 @@ def _date_discrepancies(events: pd.DataFrame) -> list[dict]:
         topic = str(group["description"].iloc[0]).rstrip(".")
         rows.append(_row(topic, fact, group["source_id"], explanation))
     return rows
-
-
-def summary_figures(tables: dict[str, pd.DataFrame], company_id: str) -> dict[str, str]:
-    """Plain-text figures for prose; every number computed from the data."""
-    funding = funding_breakdown(tables, company_id)
-    comparison = valuation_comparison(tables, company_id)
-    figures = {"named_usd": format_usd(funding.named_usd)}
-    if funding.total_usd is not None:
-        figures["total"] = format_usd(funding.total_usd, qualifier=funding.total_qualifier)
-        figures["unattributed"] = format_usd(funding.unattributed_usd, qualifier=funding.unattributed_qualifier)
-    if comparison is not None:
-        figures["valuation"] = format_usd(comparison.valuation_usd)
-        figures["ratio"] = ("at least " if comparison.raised_qualifier == "at_least" else "") + format_percent(
-            comparison.ratio
-        )
-    return figures

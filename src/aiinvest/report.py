@@ -186,11 +186,9 @@ def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams, disagreemen
     unit, company = params.unit, params.company_name
     names = tables["companies"].set_index("company_id")["name"]
     out = []
-    parts = reconcile.tranches(tables["investments"])
-    parts = parts[parts["investee_id"] == params.company_id]
-    if len(parts):
-        investor = parts["investor_id"].value_counts().index[0]
-        own = parts[parts["investor_id"] == investor]
+    own = reconcile.lead_investor_tranches(tables["investments"], params.company_id)
+    if len(own):
+        investor = own["investor_id"].iloc[0]
         listed = ", ".join(
             f"{format_usd(r.amount_usd, unit)} "
             f"({format_date(r.announced_date, r.announced_date_precision, r.announced_date_inferred)})"
@@ -220,7 +218,7 @@ def summary(tables: dict[str, pd.DataFrame], params: ResolvedParams, disagreemen
     comparison = reconcile.valuation_comparison(tables, params.company_id)
     if comparison is not None:
         raised = format_usd(comparison.raised_usd, unit, comparison.raised_qualifier)
-        ratio = reconcile.summary_figures(tables, params.company_id)["ratio"]
+        ratio = comparison.ratio_text
         out.append(
             f"Funding raised ({raised}) is {ratio} of the valuation reported at "
             f"{format_usd(comparison.valuation_usd, unit)} as of {format_date(comparison.valuation_as_of, 'day')}."
@@ -239,11 +237,7 @@ def key_figures(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list
     unit, company = params.unit, params.company_name
     names = tables["companies"].set_index("company_id")["name"]
     rows = []
-    parts = reconcile.tranches(tables["investments"])
-    parts = parts[parts["investee_id"] == params.company_id]
-    if len(parts):  # the tranches of the investor the tranche chart shows
-        parts = parts[parts["investor_id"] == parts["investor_id"].value_counts().index[0]]
-    for r in parts.itertuples():
+    for r in reconcile.lead_investor_tranches(tables["investments"], params.company_id).itertuples():
         rows.append(
             {
                 "label": f"{names[r.investor_id]} in {company}, {r.round.replace('_', ' ')}",
@@ -302,7 +296,7 @@ def key_figures(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> list
         rows.append(
             {
                 "label": "Funding raised / valuation",
-                "value": reconcile.summary_figures(tables, params.company_id)["ratio"],
+                "value": comparison.ratio_text,
                 "how": "total funding divided by the valuation",
                 "sources": "",
             }

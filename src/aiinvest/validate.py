@@ -77,15 +77,15 @@ def validate_package(data_dir: Path) -> list[Problem]:
         return [Problem(display(path), "the data package descriptor to exist")]
     descriptor = read_descriptor(data_dir)
     problems = list(_frictionless_problems(data_dir, path))
-    for name, res in resources(descriptor).items():
-        file = curated_dir(data_dir) / res["path"]
-        rows = _read_rows(file)
+    tables = {name: _read_rows(curated_dir(data_dir) / res["path"]) for name, res in resources(descriptor).items()}
+    for name, rows in tables.items():
         if rows is None:
             continue
-        problems += _rule_problems(name, display(file), rows)
+        file = display(curated_dir(data_dir) / resources(descriptor)[name]["path"])
+        problems += _rule_problems(name, file, rows)
         if name == "sources":
-            problems += _article_problems(data_dir, display(file), rows)
-    problems += _quote_problems(data_dir, descriptor)
+            problems += _article_problems(data_dir, file, rows)
+    problems += _quote_problems(data_dir, descriptor, tables)
     return problems
 
 
@@ -300,25 +300,23 @@ def _article_problems(data_dir: Path, file: str, rows: list[dict]) -> Iterator[P
             )
 
 
-def _quote_problems(data_dir: Path, descriptor: dict) -> Iterator[Problem]:
+def _quote_problems(data_dir: Path, descriptor: dict, tables: dict[str, list[dict] | None]) -> Iterator[Problem]:
     """Every quote occurs verbatim (whitespace-normalised) in the article it cites."""
-    res = resources(descriptor)
-    source_rows = _read_rows(curated_dir(data_dir) / res["sources"]["path"]) or []
     texts = {}
-    for row in source_rows:
+    for row in tables.get("sources") or []:
         article = raw_dir(data_dir) / (row.get("file") or "")
         if row.get("file") and article.is_file():
             texts[row["source_id"]] = Article(article.read_text(encoding="utf-8", errors="replace"))
-    for resource in res.values():
+    for name, resource in resources(descriptor).items():
         if "quote" not in {f["name"] for f in resource["schema"]["fields"]}:
             continue
-        file = curated_dir(data_dir) / resource["path"]
-        for line, row in enumerate(_read_rows(file) or [], start=2):
+        file = display(curated_dir(data_dir) / resource["path"])
+        for line, row in enumerate(tables.get(name) or [], start=2):
             text = texts.get(row.get("source_id"))
             quote = row.get("quote") or ""
             if text is not None and quote and not text.contains(quote):
                 yield Problem(
-                    display(file),
+                    file,
                     f"a verbatim quote from source {row['source_id']} (not found in its article)",
                     line,
                     "quote",

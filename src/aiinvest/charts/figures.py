@@ -48,12 +48,10 @@ def report_charts(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> li
 
 def tranche_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> Chart | None:
     """The subject's investor with the most tranches: each tranche and the running total."""
-    parts = reconcile.tranches(tables["investments"])
-    parts = parts[parts["investee_id"] == params.company_id]
+    parts = reconcile.lead_investor_tranches(tables["investments"], params.company_id)
     if parts.empty:
         return None
-    investor = parts["investor_id"].value_counts().index[0]
-    parts = parts[parts["investor_id"] == investor].reset_index(drop=True)
+    investor = parts["investor_id"].iloc[0]
     names = tables["companies"].set_index("company_id")["name"]
     divisor, axis = _scale(params)
     labels = tuple(
@@ -183,7 +181,7 @@ def valuation_chart(tables: dict[str, pd.DataFrame], params: ResolvedParams) -> 
     bound = comparison.raised_qualifier == "at_least"
     raised = format_usd(comparison.raised_usd, params.unit, comparison.raised_qualifier)
     valuation = format_usd(comparison.valuation_usd, params.unit)
-    ratio = reconcile.summary_figures(tables, params.company_id)["ratio"]
+    ratio = comparison.ratio_text
     rows = ("Funding raised", "Valuation")
     return Chart(
         id="valuation",

@@ -68,9 +68,13 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium: Playwright's own where installed, else the system's (Debian's chromium)."""
+    """Headless Chromium: Playwright's own where installed, else the system's (Debian's chromium).
+
+    Module-scoped: Playwright's sync API leaves its event loop marked as running in this thread,
+    which would change how later tests' papermill runs schedule their work.
+    """
     import os
     import shutil
 

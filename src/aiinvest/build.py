@@ -55,6 +55,7 @@ class BuildRequest:
     force: bool = False
     cell_timeout: float = 600.0  # seconds one notebook cell may run
     lock_timeout: float = 1800.0  # seconds to wait for another build of the same report
+    validation_timeout: float = 600.0  # seconds the data validation may take
     notebook: Path = REPORT_NOTEBOOK
     progress: bool = False  # papermill's progress bar (on a terminal)
 
@@ -130,8 +131,8 @@ def _build(request: BuildRequest) -> BuildResult:
         work = Path(tempfile.mkdtemp(prefix=f"{params.company_id}-", dir=staging))
         try:
             log.info("%s: validating the data while the notebook executes", request.label)
-            validation = BackgroundValidation(data_dir)
-            _render_all(request, params, data_dir, work, steps, validation)
+            with BackgroundValidation(data_dir, request.validation_timeout) as validation:
+                _render_all(request, params, data_dir, work, steps, validation)
             manifest = {
                 "aiinvest_version": __version__,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -160,30 +161,63 @@ class BackgroundValidation:
     digest) that this build validates exactly those bytes, so it loads them at once; the
     build waits for the result before publishing, and a failure publishes nothing (exit 65).
     A process, not a thread: validation is CPU-bound Python and would hold up papermill.
+    The process is spawned, not forked: a fork copies locks that other threads (papermill's
+    event-loop thread under Jupyter, for one) may hold at that instant, and can deadlock.
     """
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, timeout: float = 600.0):
         import multiprocessing
 
         from .validate import package_digest
 
         self.digest = package_digest(data_dir)
         self.seconds = 0.0
+        self.timeout = timeout
         self._start = time.perf_counter()
-        context = multiprocessing.get_context("fork")  # the child needs none of the parent's threads
+        self._outcome: tuple[str, object] | None = None
+        context = multiprocessing.get_context("spawn")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_validate_in_child, args=(data_dir, send), name="validate", daemon=True)
         self._process.start()
         send.close()
 
+    def __enter__(self) -> "BackgroundValidation":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the process if the build ended without waiting for it."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
+        self._receive.close()
+
+    def outcome(self) -> tuple[str, object]:
+        """('valid' | 'invalid' | 'crash', detail): waits at most `timeout` seconds in all."""
+        from multiprocessing.connection import wait
+
+        if self._outcome is None:
+            remaining = max(0.0, self.timeout - (time.perf_counter() - self._start))
+            ready = wait([self._receive, self._process.sentinel], timeout=remaining)
+            if self._receive in ready or self._receive.poll():
+                try:
+                    self._outcome = self._receive.recv()
+                except EOFError:
+                    ready = [self._process.sentinel]
+            if self._outcome is None and ready:
+                self._process.join(timeout=5)
+                self._outcome = ("crash", f"the validation process died (exit status {self._process.exitcode})")
+            elif self._outcome is None:
+                self._process.terminate()
+                self._outcome = ("crash", f"the validation process did not finish within {self.timeout:g}s")
+            self.seconds = time.perf_counter() - self._start
+        return self._outcome
+
     def raise_if_invalid(self) -> None:
         """Wait for the result; a data error ends the build with exit status 65."""
-        try:
-            kind, detail = self._receive.recv()
-        except EOFError:
-            kind, detail = "crash", f"the validation process died (exit status {self._process.exitcode})"
-        self._process.join()
-        self.seconds = time.perf_counter() - self._start
+        kind, detail = self.outcome()
         if kind == "invalid":
             from .validate import DataValidationError
 
@@ -480,9 +514,11 @@ def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:
     """Build several parameter sets, in parallel processes when jobs > 1."""
     if jobs <= 1 or len(requests) <= 1:
         return [build(r) for r in requests]
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(requests))) as pool:
+    context = multiprocessing.get_context("spawn")  # forking a process that has threads can deadlock
+    with ProcessPoolExecutor(max_workers=min(jobs, len(requests)), mp_context=context) as pool:
         return list(pool.map(_build_in_worker, requests))
 
 

@@ -85,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for another build of the same report (default: %(default)s)",
     )
+    build.add_argument(
+        "--validation-timeout",
+        type=float,
+        default=600,
+        metavar="SECONDS",
+        help="time limit for validating the data, which runs beside the notebook (default: %(default)s)",
+    )
     build.add_argument("--notebook", type=Path, default=REPORT_NOTEBOOK, help=argparse.SUPPRESS)
     build.set_defaults(run=_build)
 
@@ -173,6 +180,7 @@ def _build(args) -> int:
                 force=args.force,
                 cell_timeout=args.cell_timeout,
                 lock_timeout=args.lock_timeout,
+                validation_timeout=args.validation_timeout,
                 notebook=args.notebook,
                 progress=progress and len(files) == 1,
             )

@@ -120,3 +120,27 @@ def test_lead_investor_tranches(tables):
     assert list(lead["investor_id"]) == ["amazon", "amazon"]
     assert list(lead["round"]) == ["tranche_1", "tranche_2"]
     assert reconcile.lead_investor_tranches(tables["investments"], "google").empty
+
+
+def test_joined_by_keeps_row_order_or_sorts_unique_values_per_group():
+    frame = pd.DataFrame(
+        {"a": ["x", "y", "x", "x", "y"], "b": ["1", "1", "1", "1", "2"], "v": ["c", "b", "a", "c", "d"]}
+    )
+    in_order = reconcile.joined_by(frame, ["a", "b"], "v", unique_sorted=False, separator=" + ")
+    assert in_order.to_dict() == {("x", "1"): "c + a + c", ("y", "1"): "b", ("y", "2"): "d"}
+    unique = reconcile.joined_by(frame, ["a"], "v", unique_sorted=True)
+    assert unique.to_dict() == {"x": "a, c", "y": "b, d"}
+    assert unique.index.name == "a"
+
+
+def test_joined_by_an_empty_frame_is_empty():
+    frame = pd.DataFrame({"a": pd.Series([], dtype="string"), "v": pd.Series([], dtype="string")})
+    assert reconcile.joined_by(frame, ["a"], "v", unique_sorted=True).empty
+    assert reconcile.joined_by(frame, ["a"], "v", unique_sorted=False).empty
+
+
+def test_usd_texts_formats_each_amount():
+    amounts = pd.Series([1.25e9, 2.75e9, 1.25e9, None])
+    assert reconcile.usd_texts(amounts).tolist()[:3] == ["$1.25B", "$2.75B", "$1.25B"]
+    assert pd.isna(reconcile.usd_texts(amounts).iloc[3])
+    assert reconcile.usd_texts(pd.Series([], dtype=float)).dtype == object

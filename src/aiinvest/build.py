@@ -119,39 +119,44 @@ def _build(request: BuildRequest) -> BuildResult:
         log.info("%s: %s", request.label, message)
         return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
 
-    params = _resolve(request, data_dir, steps)
-    folder = Path(request.output_dir) / params.company_id / params.as_of.date().isoformat()
-    with _lock(request, folder):
-        if not request.force and (hit := find_up_to_date(request.output_dir, key)):
-            message = f"up to date: {display(hit)} (built meanwhile by another run)"
-            log.info("%s: %s", request.label, message)
-            return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
-        staging = Path(request.output_dir) / TMP_DIR
-        staging.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f"{params.company_id}-", dir=staging))
-        try:
-            log.info("%s: validating the data while the notebook executes", request.label)
-            with BackgroundValidation(data_dir, request.validation_timeout) as validation:
-                _render_all(request, params, data_dir, work, steps, validation)
-            manifest = {
-                "aiinvest_version": __version__,
-                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "fingerprint": key,
-                "request": {"params": request.params, "formats": sorted(request.formats)},
-                "parameters": _resolved_dict(params),
-                "inputs": inputs,
-                "packages": package_versions(),
-                "steps_seconds": {k: round(v, 3) for k, v in steps.items()},
-                "outputs": hash_outputs(work),
-            }
-            write_json(work / MANIFEST_NAME, json.loads(scrub(json.dumps(manifest))))
-            publish(work, folder)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    log.info("%s: validating the data while the notebook executes", request.label)
+    with BackgroundValidation(data_dir, request.validation_timeout) as validation:
+        params = _resolve(request, data_dir, steps, validation)
+        folder = Path(request.output_dir) / params.company_id / params.as_of.date().isoformat()
+        with _lock(request, folder):
+            if not request.force and (hit := find_up_to_date(request.output_dir, key)):
+                message = f"up to date: {display(hit)} (built meanwhile by another run)"
+                log.info("%s: %s", request.label, message)
+                return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
+            _stage_and_publish(request, params, data_dir, folder, key, inputs, steps, validation)
     _update_latest(folder)
     message = f"built {display(folder)}"
     log.info("%s: %s in %.1fs", request.label, message, time.perf_counter() - started)
     return BuildResult(exitcodes.OK, message, folder, True, _output_paths(folder), steps)
+
+
+def _stage_and_publish(request, params, data_dir, folder, key, inputs, steps, validation) -> None:
+    """Build into a private folder under reports/.tmp, then move it into place."""
+    staging = Path(request.output_dir) / TMP_DIR
+    staging.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{params.company_id}-", dir=staging))
+    try:
+        _render_all(request, params, data_dir, work, steps, validation)
+        manifest = {
+            "aiinvest_version": __version__,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "fingerprint": key,
+            "request": {"params": request.params, "formats": sorted(request.formats)},
+            "parameters": _resolved_dict(params),
+            "inputs": inputs,
+            "packages": package_versions(),
+            "steps_seconds": {k: round(v, 3) for k, v in steps.items()},
+            "outputs": hash_outputs(work),
+        }
+        write_json(work / MANIFEST_NAME, json.loads(scrub(json.dumps(manifest))))
+        publish(work, folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 class BackgroundValidation:
@@ -171,13 +176,15 @@ class BackgroundValidation:
         from .validate import package_digest
 
         self.digest = package_digest(data_dir)
-        self.seconds = 0.0
+        self.seconds = 0.0  # as the validation process measured itself, start-up included
         self.timeout = timeout
         self._start = time.perf_counter()
         self._outcome: tuple[str, object] | None = None
         context = multiprocessing.get_context("spawn")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_validate_in_child, args=(data_dir, send), name="validate", daemon=True)
+        self._process = context.Process(
+            target=_validate_in_child, args=(data_dir, send, time.time()), name="validate", daemon=True
+        )
         self._process.start()
         send.close()
 
@@ -203,7 +210,7 @@ class BackgroundValidation:
             ready = wait([self._receive, self._process.sentinel], timeout=remaining)
             if self._receive in ready or self._receive.poll():
                 try:
-                    self._outcome = self._receive.recv()
+                    *self._outcome, self.seconds = self._receive.recv()
                 except EOFError:
                     ready = [self._process.sentinel]
             if self._outcome is None and ready:
@@ -212,7 +219,7 @@ class BackgroundValidation:
             elif self._outcome is None:
                 self._process.terminate()
                 self._outcome = ("crash", f"the validation process did not finish within {self.timeout:g}s")
-            self.seconds = time.perf_counter() - self._start
+            self._outcome = tuple(self._outcome)
         return self._outcome
 
     def raise_if_invalid(self) -> None:
@@ -226,23 +233,24 @@ class BackgroundValidation:
             raise BuildFailure(exitcodes.BUILD, f"validation failed: {detail}")
 
 
-def _validate_in_child(data_dir: Path, send) -> None:
-    from .validate import DataValidationError, check_package
+def _validate_in_child(data_dir: Path, send, started: float) -> None:
+    from .validate import DataValidationError, check_package, skip_unused_format_checkers
 
+    skip_unused_format_checkers()
     try:
         check_package(data_dir)
-        send.send(("valid", None))
+        outcome = ("valid", None)
     except DataValidationError as error:
-        send.send(("invalid", error.problems))
+        outcome = ("invalid", error.problems)
     except Exception as error:  # reported by the parent, never lost with the child
-        send.send(("crash", f"{type(error).__name__}: {error}"))
+        outcome = ("crash", f"{type(error).__name__}: {error}")
+    send.send((*outcome, time.time() - started))
 
 
-def _resolve(request: BuildRequest, data_dir: Path, steps: dict):
+def _resolve(request: BuildRequest, data_dir: Path, steps: dict, validation: BackgroundValidation):
     """Parameters checked against the data, which loads unvalidated here: validation runs alongside."""
     from .load import load_tables
     from .params import ParameterError, resolve
-    from .validate import DataValidationError, check_package
 
     with _timed(steps, "parameters"):
         log.info("%s: checking parameters against the data", request.label)
@@ -250,10 +258,7 @@ def _resolve(request: BuildRequest, data_dir: Path, steps: dict):
             tables = load_tables(data_dir, validate=False)
             return resolve(request.params, tables)
         except (ParameterError, ValueError, KeyError, OSError) as error:
-            try:  # invalid data explains more than the symptom it caused
-                check_package(data_dir)
-            except DataValidationError as data_error:
-                raise BuildFailure(exitcodes.DATA, str(data_error)) from None
+            validation.raise_if_invalid()  # invalid data explains more than the symptom it caused
             if isinstance(error, ParameterError):
                 raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None
             raise
@@ -295,7 +300,7 @@ def _render_all(
         _, kept = _keep_failed(request, params.company_id, notebook_path)
         raise BuildFailure(exitcodes.BUILD, f"rendering failed ({type(error).__name__}: {error}); {kept}") from error
     validation.raise_if_invalid()  # nothing is published unless the data passed
-    steps["validate"] = validation.seconds  # ran alongside execution and rendering
+    steps["validate"] = validation.seconds  # in its own process, alongside execution and rendering
 
 
 def _execute(request: BuildRequest, params, data_dir: Path, output: Path) -> None:

@@ -224,19 +224,22 @@ def timeline_items(tables: dict[str, pd.DataFrame], company_id: str) -> pd.DataF
     """Dated and undated items for the timeline: tranches, funding figures and events."""
     names = tables["companies"].set_index("company_id")["name"]
     rows = []
-    for t in reconcile.tranches(tables["investments"]).itertuples():
-        if t.investee_id == company_id:
-            rows.append(
-                (
-                    "investment",
-                    t.announced_date,
-                    t.announced_date_precision,
-                    t.announced_date_inferred,
-                    f"{names.get(t.investor_id)} {format_usd(t.amount_usd)}",
-                    "confirmed",
-                    t.source_ids,
-                )
+    parts = reconcile.tranches(tables["investments"])
+    parts = parts[parts["investee_id"] == company_id]
+    for t in parts.assign(
+        label=parts["investor_id"].map(names) + " " + reconcile.usd_texts(parts["amount_usd"])
+    ).itertuples():
+        rows.append(
+            (
+                "investment",
+                t.announced_date,
+                t.announced_date_precision,
+                t.announced_date_inferred,
+                t.label,
+                "confirmed",
+                t.source_ids,
             )
+        )
     claims = reconcile.interpret_claims(tables["investments"])
     loose = claims[(claims["investee_id"] == company_id) & (claims["describes"] == reconcile.UNSPECIFIED)]
     for c in loose.itertuples():

@@ -26,6 +26,14 @@ def test_tables_are_typed_from_the_schema():
     assert inv["announced_date"].isna().sum() == (inv["announced_date_precision"].isna()).sum()
 
 
+def test_only_the_named_columns_are_read_and_they_keep_their_types():
+    full = load_tables()
+    tables = load_tables(columns={"investments": ["source_id", "announced_date"]})
+    assert list(tables["investments"].columns) == ["source_id", "announced_date"]
+    pd.testing.assert_frame_equal(tables["investments"], full["investments"][["source_id", "announced_date"]])
+    pd.testing.assert_frame_equal(tables["valuations"], full["valuations"])
+
+
 def test_missing_values_stay_missing():
     companies = load_tables()["companies"].set_index("company_id")
     assert companies.loc["anthropic", "headquarters"] == "San Francisco"

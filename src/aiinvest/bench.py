@@ -150,12 +150,12 @@ def benchmark(repeat: int, scales: tuple[int, ...], work: Path) -> list[str]:
         *(f"| {name} | {size:,} |" for name, size in sizes.items()),
         "",
     ]
-    lines += scale_section(scales, work, build_s, sizes["report.html"])
+    lines += scale_section(scales, work, build_s, sizes["report.html"], repeat)
     lines += parallel_section(work)
     return lines
 
 
-def scale_section(scales, work: Path, real_seconds: float, real_html: int) -> list[str]:
+def scale_section(scales, work: Path, real_seconds: float, real_html: int, repeat: int) -> list[str]:
     from .synthetic import generate
 
     lines = [
@@ -174,10 +174,20 @@ def scale_section(scales, work: Path, real_seconds: float, real_html: int) -> li
             f"{result['sizes']['report.ipynb']:,} | {result['peak_mib']:.0f} |"
         )
     largest = PROJECT_ROOT / "build" / "synthetic" / f"n{scales[-1]}"
+    ratios = []
+    for i in range(repeat):  # pairs run back to back, alternating which goes first: drift cancels out
+        runs = {}
+        for name in ("real", "large") if i % 2 == 0 else ("large", "real"):
+            params = (f"data_dir={largest}",) if name == "large" else ()
+            runs[name] = full_build(work / f"pair-{name}", *params)["seconds"]
+        ratios.append(runs["large"] / runs["real"])
     warm = cold_env()
     full_build(work / "warm", f"data_dir={largest}", env=warm)
     again = full_build(work / "warm", f"data_dir={largest}", env=warm)
     lines += [
+        "",
+        f"{scales[-1]:,} rows against the real data, {repeat} pairs run back to back: ratios "
+        f"{', '.join(f'{r:.2f}' for r in ratios)}; **median {statistics.median(ratios):.2f} ×** (goal ≤ 1.5).",
         "",
         f"{scales[-1]:,} rows again with the validation cached (the report changed, the data did not): "
         f"{again['seconds']:.2f} s, {again['seconds'] / real_seconds:.2f} × the real data.",

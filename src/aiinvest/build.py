@@ -250,12 +250,12 @@ def _validate_in_child(data_dir: Path, send, started: float) -> None:
 def _resolve(request: BuildRequest, data_dir: Path, steps: dict, validation: BackgroundValidation):
     """Parameters checked against the data, which loads unvalidated here: validation runs alongside."""
     from .load import load_tables
-    from .params import ParameterError, resolve
+    from .params import COLUMNS_NEEDED, ParameterError, resolve
 
     with _timed(steps, "parameters"):
         log.info("%s: checking parameters against the data", request.label)
         try:
-            tables = load_tables(data_dir, validate=False)
+            tables = load_tables(data_dir, validate=False, columns=COLUMNS_NEEDED)
             return resolve(request.params, tables)
         except (ParameterError, ValueError, KeyError, OSError) as error:
             validation.raise_if_invalid()  # invalid data explains more than the symptom it caused

@@ -9,9 +9,12 @@ from .schema import PANDAS_DTYPES, field_types, read_descriptor, resources
 from .validate import check_package
 
 
-def load_tables(data_dir: Path = DATA_DIR, *, validate: bool = True) -> dict[str, pd.DataFrame]:
+def load_tables(
+    data_dir: Path = DATA_DIR, *, validate: bool = True, columns: dict[str, list[str]] | None = None
+) -> dict[str, pd.DataFrame]:
     """Every curated table by name, typed from its Table Schema.
 
+    columns, if given, names the only columns to read of some tables (the rest are read whole).
     Raises DataValidationError (listing every problem) when the data is invalid.
     """
     data_dir = Path(data_dir)
@@ -19,7 +22,10 @@ def load_tables(data_dir: Path = DATA_DIR, *, validate: bool = True) -> dict[str
         check_package(data_dir)
     tables = {}
     for name, res in resources(read_descriptor(data_dir)).items():
-        tables[name] = read_table(curated_dir(data_dir) / res["path"], field_types(res))
+        types = field_types(res)
+        if columns and name in columns:
+            types = {column: types[column] for column in columns[name]}
+        tables[name] = read_table(curated_dir(data_dir) / res["path"], types)
     return tables
 
 
@@ -28,6 +34,7 @@ def read_table(path: Path, types: dict[str, str]) -> pd.DataFrame:
     dtypes = {name: PANDAS_DTYPES[kind] for name, kind in types.items() if kind != "boolean"}
     frame = pd.read_csv(
         path,
+        usecols=list(types),
         dtype=dtypes,
         keep_default_na=False,
         na_values={name: [""] for name in types},

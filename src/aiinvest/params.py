@@ -88,6 +88,10 @@ def check_names_and_types(raw: dict) -> list[str]:
     return problems
 
 
+# The columns resolve() reads of the large tables; the others it reads whole.
+COLUMNS_NEEDED = {"investments": ["investee_id", "source_id"]}
+
+
 def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
     """Validate parameters against the data; raise ParameterError listing every problem."""
     import pandas as pd

@@ -234,7 +234,8 @@ class BackgroundValidation:
 
 
 def _validate_in_child(data_dir: Path, send, started: float) -> None:
-    from .validate import DataValidationError, check_package, skip_unused_format_checkers
+    from .startup import skip_unused_format_checkers
+    from .validate import DataValidationError, check_package
 
     skip_unused_format_checkers()
     try:
@@ -528,6 +529,9 @@ def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:
 
 
 def _build_in_worker(request: BuildRequest) -> BuildResult:
+    from .startup import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
     configure_logging(progress=False)
     return build(request)
 

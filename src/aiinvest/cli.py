@@ -130,9 +130,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args) -> int:
-    from .validate import skip_unused_format_checkers, validate_package
+    from .validate import validate_package
 
-    skip_unused_format_checkers()
     problems = validate_package(args.data_dir)
     if problems:
         print(f"{len(problems)} problem(s) in the curated data:", file=sys.stderr)
@@ -263,5 +262,13 @@ def _register(args) -> int:
     return exitcodes.OK
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The `aiinvest` command: a process of its own, so it may trim its start-up."""
+    from .startup import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -8,7 +8,6 @@ import csv
 import hashlib
 import os
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,18 +67,6 @@ class DataValidationError(Exception):
         lines = [f"{len(problems)} problem(s) in {', '.join(files)}:"]
         lines += [f"  {problem}" for problem in problems]
         super().__init__("\n".join(lines))
-
-
-def skip_unused_format_checkers() -> None:
-    """Keep jsonschema from loading its optional IRI format checker in a process of our own.
-
-    frictionless checks descriptors without a format checker, so that checker never runs, yet
-    jsonschema imports rfc3987_syntax whenever it is installed (Jupyter installs it) and that
-    compiles a grammar: about 1 s of every cold validation. Call this only in processes that
-    run nothing but aiinvest (the validation process, the command line), never in a kernel.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: the import fails
 
 
 def validate_package(data_dir: Path) -> list[Problem]:

@@ -11,6 +11,13 @@ def test_run_measures_wall_time_and_peak_memory_of_the_process_tree():
     result = bench.run([sys.executable, "-c", code])
     assert result["seconds"] > 0.5
     assert result["peak_mib"] > 80  # the child's 80 MiB are counted
+    assert result["cpu_seconds"] < result["seconds"]  # sleeping is not CPU
+
+
+def test_run_counts_the_cpu_time_of_grandchildren():
+    child = "import time; end = time.process_time() + 0.6\nwhile time.process_time() < end: pass"
+    code = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    assert bench.run([sys.executable, "-c", code])["cpu_seconds"] >= 0.6
 
 
 def test_machine_description_names_cores_and_memory():

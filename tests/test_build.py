@@ -53,9 +53,9 @@ def good_build(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def reports(good_build, tmp_path) -> Path:
-    """A private copy of a reports folder holding one good build."""
+    """A private copy of a reports folder holding one good build (its lock files stay behind)."""
     target = tmp_path / "reports"
-    shutil.copytree(good_build, target, symlinks=True)
+    shutil.copytree(good_build, target, symlinks=True, ignore=shutil.ignore_patterns(".locks"))
     return target
 
 
@@ -148,6 +148,7 @@ def test_data_error_found_while_the_kernel_runs_exits_65(reports, data_dir):
 
 
 def test_lock_held_too_long_exits_75(reports):
+    (reports / ".locks").mkdir()
     lock = FileLock(reports / ".locks" / "anthropic-2024-03-27.lock")
     with lock:
         result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY, force=True, lock_timeout=0.5))

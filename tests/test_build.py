@@ -14,9 +14,8 @@ import pytest
 from filelock import FileLock
 
 from aiinvest import exitcodes
-from aiinvest.build import BackgroundValidation, BuildFailure, BuildRequest, build
+from aiinvest.build import BuildRequest, build
 from aiinvest.manifest import REPORT_NOTEBOOK, hash_outputs
-from aiinvest.paths import DATA_DIR
 from aiinvest.schema import rehash
 
 HTML_ONLY = ("html",)
@@ -154,31 +153,6 @@ def test_lock_held_too_long_exits_75(reports):
         result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY, force=True, lock_timeout=0.5))
     assert result.status == exitcodes.LOCKED
     assert "held the lock for 0.5s" in result.message
-
-
-def test_validation_that_overruns_its_time_limit_fails_the_build_and_stops():
-    with BackgroundValidation(DATA_DIR, timeout=0.01) as validation, pytest.raises(BuildFailure) as failure:
-        validation.raise_if_invalid()
-    assert failure.value.status == exitcodes.BUILD
-    assert str(failure.value) == "validation failed: the validation process did not finish within 0.01s"
-    validation._process.join(timeout=10)
-    assert not validation._process.is_alive()
-
-
-def test_validation_process_that_dies_fails_the_build_without_hanging():
-    with BackgroundValidation(DATA_DIR, timeout=120) as validation:
-        os.kill(validation._process.pid, 9)
-        with pytest.raises(BuildFailure) as failure:
-            validation.raise_if_invalid()
-    assert failure.value.status == exitcodes.BUILD
-    assert str(failure.value) == "validation failed: the validation process died (exit status -9)"
-
-
-def test_validation_of_good_data_passes_and_is_timed():
-    with BackgroundValidation(DATA_DIR) as validation:
-        validation.raise_if_invalid()
-    assert validation.outcome() == ("valid", None)
-    assert validation.seconds > 0
 
 
 def test_build_called_from_a_running_event_loop_completes(tmp_path):

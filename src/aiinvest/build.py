@@ -33,6 +33,7 @@ from .manifest import (
     write_json,
 )
 from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display
+from .validation_process import CRASH, INVALID, BackgroundValidation
 
 log = logging.getLogger("aiinvest.build")
 
@@ -159,93 +160,15 @@ def _stage_and_publish(request, params, data_dir, folder, key, inputs, steps, va
         shutil.rmtree(work, ignore_errors=True)
 
 
-class BackgroundValidation:
-    """Validate the data package in a separate process while the notebook executes.
+def _raise_if_invalid(validation: BackgroundValidation) -> None:
+    """Wait for the validation process; invalid data ends the build with status 65, a failed check with 70."""
+    kind, detail = validation.outcome()
+    if kind == INVALID:
+        from .validate import DataValidationError
 
-    Validation gates publication rather than execution: the kernel is told (by the data's
-    digest) that this build validates exactly those bytes, so it loads them at once; the
-    build waits for the result before publishing, and a failure publishes nothing (exit 65).
-    A process, not a thread: validation is CPU-bound Python and would hold up papermill.
-    The process is spawned, not forked: a fork copies locks that other threads (papermill's
-    event-loop thread under Jupyter, for one) may hold at that instant, and can deadlock.
-    """
-
-    def __init__(self, data_dir: Path, timeout: float = 600.0):
-        import multiprocessing
-
-        from .validate import package_digest
-
-        self.digest = package_digest(data_dir)
-        self.seconds = 0.0  # as the validation process measured itself, start-up included
-        self.timeout = timeout
-        self._start = time.perf_counter()
-        self._outcome: tuple[str, object] | None = None
-        context = multiprocessing.get_context("spawn")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_validate_in_child, args=(data_dir, send, time.time()), name="validate", daemon=True
-        )
-        self._process.start()
-        send.close()
-
-    def __enter__(self) -> "BackgroundValidation":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop the process if the build ended without waiting for it."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join(timeout=5)
-        self._receive.close()
-
-    def outcome(self) -> tuple[str, object]:
-        """('valid' | 'invalid' | 'crash', detail): waits at most `timeout` seconds in all."""
-        from multiprocessing.connection import wait
-
-        if self._outcome is None:
-            remaining = max(0.0, self.timeout - (time.perf_counter() - self._start))
-            ready = wait([self._receive, self._process.sentinel], timeout=remaining)
-            if self._receive in ready or self._receive.poll():
-                try:
-                    *self._outcome, self.seconds = self._receive.recv()
-                except EOFError:
-                    ready = [self._process.sentinel]
-            if self._outcome is None and ready:
-                self._process.join(timeout=5)
-                self._outcome = ("crash", f"the validation process died (exit status {self._process.exitcode})")
-            elif self._outcome is None:
-                self._process.terminate()
-                self._outcome = ("crash", f"the validation process did not finish within {self.timeout:g}s")
-            self._outcome = tuple(self._outcome)
-        return self._outcome
-
-    def raise_if_invalid(self) -> None:
-        """Wait for the result; a data error ends the build with exit status 65."""
-        kind, detail = self.outcome()
-        if kind == "invalid":
-            from .validate import DataValidationError
-
-            raise BuildFailure(exitcodes.DATA, str(DataValidationError(detail)))
-        if kind == "crash":
-            raise BuildFailure(exitcodes.BUILD, f"validation failed: {detail}")
-
-
-def _validate_in_child(data_dir: Path, send, started: float) -> None:
-    from .startup import skip_unused_format_checkers
-    from .validate import DataValidationError, check_package
-
-    skip_unused_format_checkers()
-    try:
-        check_package(data_dir)
-        outcome = ("valid", None)
-    except DataValidationError as error:
-        outcome = ("invalid", error.problems)
-    except Exception as error:  # reported by the parent, never lost with the child
-        outcome = ("crash", f"{type(error).__name__}: {error}")
-    send.send((*outcome, time.time() - started))
+        raise BuildFailure(exitcodes.DATA, str(DataValidationError(detail)))
+    if kind == CRASH:
+        raise BuildFailure(exitcodes.BUILD, f"validation failed: {detail}")
 
 
 def _resolve(request: BuildRequest, data_dir: Path, steps: dict, validation: BackgroundValidation):
@@ -259,7 +182,7 @@ def _resolve(request: BuildRequest, data_dir: Path, steps: dict, validation: Bac
             tables = load_tables(data_dir, validate=False, columns=COLUMNS_NEEDED)
             return resolve(request.params, tables)
         except (ParameterError, ValueError, KeyError, OSError) as error:
-            validation.raise_if_invalid()  # invalid data explains more than the symptom it caused
+            _raise_if_invalid(validation)  # invalid data explains more than the symptom it caused
             if isinstance(error, ParameterError):
                 raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None
             raise
@@ -280,7 +203,7 @@ def _render_all(
         try:
             _execute(request, params, data_dir, notebook_path)
         except BuildFailure:
-            validation.raise_if_invalid()  # a data error is the cause, whatever the kernel did
+            _raise_if_invalid(validation)  # a data error is the cause, whatever the kernel did
             raise
         finally:
             os.environ.pop(GATED_BY_BUILD, None)
@@ -297,10 +220,10 @@ def _render_all(
                 log.info("%s: rendering PDF", request.label)
                 _export_pdf(nb, work / "report.pdf")
     except Exception as error:
-        validation.raise_if_invalid()
+        _raise_if_invalid(validation)
         _, kept = _keep_failed(request, params.company_id, notebook_path)
         raise BuildFailure(exitcodes.BUILD, f"rendering failed ({type(error).__name__}: {error}); {kept}") from error
-    validation.raise_if_invalid()  # nothing is published unless the data passed
+    _raise_if_invalid(validation)  # nothing is published unless the data passed
     steps["validate"] = validation.seconds  # in its own process, alongside execution and rendering
 
 
@@ -517,7 +440,11 @@ def _output_paths(folder: Path) -> dict[str, Path]:
 
 
 def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:
-    """Build several parameter sets, in parallel processes when jobs > 1."""
+    """Build several parameter sets, in parallel processes when jobs > 1.
+
+    The workers are spawned (forking a process that has threads can deadlock), so a script
+    that calls this with jobs > 1 must do so under `if __name__ == "__main__":`.
+    """
     if jobs <= 1 or len(requests) <= 1:
         return [build(r) for r in requests]
     import multiprocessing

@@ -1,0 +1,98 @@
+"""Validate the data package in a process of its own while a build runs.
+
+The build starts `python -m aiinvest.validation_process DATA_DIR` and reads one JSON
+object from its standard output. A plain subprocess, not multiprocessing: nothing of the
+build process is inherited (no threads' locks, as a fork would copy) and nothing of the
+caller's main module is re-imported (as spawn would do to a script without a main guard).
+"""
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+VALID, INVALID, CRASH = "valid", "invalid", "crash"
+
+
+class BackgroundValidation:
+    """One validation process; `outcome()` waits for it, at most `timeout` seconds from the start."""
+
+    def __init__(self, data_dir: Path, timeout: float = 600.0):
+        from .validate import GATED_BY_BUILD, package_digest
+
+        self.digest = package_digest(data_dir)
+        self.timeout = timeout
+        self.seconds = 0.0  # as the validation process measured itself, start-up included
+        self._start = time.perf_counter()
+        self._outcome: tuple[str, object] | None = None
+        env = {k: v for k, v in os.environ.items() if k != GATED_BY_BUILD}  # this process must really validate
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(data_dir), repr(time.time())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+
+    def __enter__(self) -> "BackgroundValidation":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the process if nobody waited for it."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+
+    def outcome(self) -> tuple[str, object]:
+        """(VALID, None), (INVALID, [Problem, ...]) or (CRASH, what happened)."""
+        if self._outcome is None:
+            remaining = max(0.0, self.timeout - (time.perf_counter() - self._start))
+            try:
+                stdout, _ = self._process.communicate(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.communicate()
+                self._outcome = (CRASH, f"the validation process did not finish within {self.timeout:g}s")
+                return self._outcome
+            try:
+                result = json.loads(stdout)
+            except ValueError:
+                self._outcome = (CRASH, f"the validation process died (exit status {self._process.returncode})")
+                return self._outcome
+            self.seconds = result["seconds"]
+            self._outcome = (result["kind"], _detail(result["kind"], result["detail"]))
+        return self._outcome
+
+
+def _detail(kind: str, detail):
+    if kind != INVALID:
+        return detail
+    from .validate import Problem
+
+    return [Problem(**problem) for problem in detail]
+
+
+def main(data_dir: str, started: str) -> None:
+    """Validate and print one JSON object: kind, detail and seconds since `started` (a time.time())."""
+    from .startup import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
+    from .validate import DataValidationError, check_package
+
+    try:
+        check_package(Path(data_dir))
+        kind, detail = VALID, None
+    except DataValidationError as error:
+        kind, detail = INVALID, [dataclasses.asdict(problem) for problem in error.problems]
+    except Exception as error:  # reported by the build, never lost with this process
+        kind, detail = CRASH, f"{type(error).__name__}: {error}"
+    json.dump({"kind": kind, "detail": detail, "seconds": time.time() - float(started)}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

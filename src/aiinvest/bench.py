@@ -241,7 +241,7 @@ def parallel_section(work: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per median (default: %(default)s)")
     parser.add_argument("--scales", default=",".join(map(str, SCALES)))
     parser.add_argument("--output", type=Path, help="also write the figures to this Markdown file")
     args = parser.parse_args(argv)

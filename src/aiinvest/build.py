@@ -115,25 +115,30 @@ def _build(request: BuildRequest) -> BuildResult:
     with _timed(steps, "hash inputs"):
         inputs = hash_inputs(data_dir, request.notebook)
     key = fingerprint({"params": request.params, "formats": sorted(request.formats)}, inputs)
-    if not request.force and (hit := find_up_to_date(request.output_dir, key)):
-        message = f"up to date: {display(hit)} (no input changed; --force rebuilds)"
-        log.info("%s: %s", request.label, message)
-        return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
+    if up_to_date := _up_to_date(request, key, steps, "no input changed; --force rebuilds"):
+        return up_to_date
 
     log.info("%s: validating the data while the notebook executes", request.label)
     with BackgroundValidation(data_dir, request.validation_timeout) as validation:
         params = _resolve(request, data_dir, steps, validation)
         folder = Path(request.output_dir) / params.company_id / params.as_of.date().isoformat()
         with _lock(request, folder):
-            if not request.force and (hit := find_up_to_date(request.output_dir, key)):
-                message = f"up to date: {display(hit)} (built meanwhile by another run)"
-                log.info("%s: %s", request.label, message)
-                return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
+            if up_to_date := _up_to_date(request, key, steps, "built meanwhile by another run"):
+                return up_to_date
             _stage_and_publish(request, params, data_dir, folder, key, inputs, steps, validation)
     _update_latest(folder)
     message = f"built {display(folder)}"
     log.info("%s: %s in %.1fs", request.label, message, time.perf_counter() - started)
     return BuildResult(exitcodes.OK, message, folder, True, _output_paths(folder), steps)
+
+
+def _up_to_date(request: BuildRequest, key: str, steps: dict, why: str) -> BuildResult | None:
+    """The result for a report already built from these inputs (unless forced), else None."""
+    if request.force or not (hit := find_up_to_date(request.output_dir, key)):
+        return None
+    message = f"up to date: {display(hit)} ({why})"
+    log.info("%s: %s", request.label, message)
+    return BuildResult(exitcodes.OK, message, hit, False, _output_paths(hit), steps)
 
 
 def _stage_and_publish(request, params, data_dir, folder, key, inputs, steps, validation) -> None:

@@ -32,11 +32,13 @@
 # %autoreload 2
 import pandas as pd
 
-from aiinvest import explore, reconcile
-from aiinvest.charts.figures import report_charts
-from aiinvest.charts.plotly_render import to_plotly
-from aiinvest.load import load_tables
-from aiinvest.params import resolve, tables_as_of
+from aiinvest import explore
+from aiinvest.analysis.reconcile import reconcile
+from aiinvest.data.load import load_tables
+from aiinvest.params import resolve
+from aiinvest.report.charts.figures import report_charts
+from aiinvest.report.charts.plotly_render import to_plotly
+from aiinvest.report.text import View
 
 pd.set_option("display.max_colwidth", 80)
 
@@ -51,20 +53,33 @@ tables = load_tables()
 {name: len(frame) for name, frame in tables.items()}
 
 # %%
-tables["investments"][["investment_id", "source_id", "investor_id", "investee_id", "amount_usd", "round", "framing"]]
+tables["investments"][["investment_id", "source_id", "investor_id", "investee_id", "amount_usd", "framing", "wording"]]
 
 # %% [markdown]
-# ## 2. Every claim in one table, and filters
+# ## 2. Reconcile as of a date
 #
-# `explore.claims()` puts investments, valuations, funding totals and events in one long
-# table; `explore.filter_claims()` narrows it by company, investor, source or date.
+# `reconcile(tables, as_of)` is the one computation a report makes: it keeps only the
+# sources published on or before `as_of`, and reads every claim against what was known
+# at its own date. Change `as_of` to see the story as it stood on another day.
 
 # %%
-all_claims = explore.claims(tables)
+params = resolve({"company": "Anthropic", "unit": "billions"}, tables)
+rec = reconcile(tables, params.as_of)
+rec.as_of
+
+# %% [markdown]
+# ## 3. Every claim in one table, and filters
+#
+# `explore.claims()` puts every claim (investments, valuations, funding totals, events,
+# statements) in one long table; `explore.filter_claims()` narrows it by company,
+# investor, source or date.
+
+# %%
+all_claims = explore.claims(rec)
 all_claims.head()
 
 # %%
-# Everything Amazon put into Anthropic, according to either article
+# Everything Amazon put into Anthropic, according to the sources known at the date
 explore.filter_claims(all_claims, company="anthropic", investor="amazon")
 
 # %%
@@ -72,55 +87,53 @@ explore.filter_claims(all_claims, company="anthropic", investor="amazon")
 explore.filter_claims(all_claims, start="2024-01-01", end="2024-12-31")[["claim_id", "table", "date", "date_inferred"]]
 
 # %%
-# Only what the dated article (art-001) says
-explore.filter_claims(all_claims, source="art-001")[["claim_id", "table", "amount_usd", "quote"]]
+# Only what the newest source says
+explore.filter_claims(all_claims, source=rec.sources["source_id"].iloc[-1])[["claim_id", "table", "amount_usd", "quote"]]
 
 # %% [markdown]
-# ## 3. Where does a figure come from?
+# ## 4. Where does a figure come from?
 #
 # Every claim carries the verbatim quote it was taken from; `explore.quote_for()` shows
-# it with its article and publication date.
+# it with its article, publication date and how the reconciliation reads it.
 
 # %%
-print(explore.quote_for(tables, "inv-05"))
-print(explore.quote_for(tables, "tot-01"))
+for claim_id in rec.interpretations["claim_id"]:
+    print(explore.quote_for(rec, claim_id))
 
 # %% [markdown]
-# ## 4. The reconciled figures
+# ## 5. The reconciled figures
 #
-# The articles describe the same money differently. `aiinvest.reconcile` counts each
-# tranche once, reads a claim tied to no tranche by arithmetic, and lists the
-# disagreements with explanations.
+# Each tranche counted once; each claim read against the tranches known at its own
+# date (`reason` says how); running totals and funding as step series over time; every
+# disagreement as a record with a reason code.
 
 # %%
-reconcile.tranches(tables["investments"])[["investor_id", "round", "amount_usd", "cumulative_usd", "source_ids"]]
+rec.tranches[["investor_id", "fact_id", "amount_usd", "date", "known_date", "source_ids"]]
 
 # %%
-reconcile.interpret_claims(tables["investments"])[["investment_id", "amount_usd", "framing", "describes"]]
+rec.interpretations[["claim_id", "amount_usd", "framing", "wording", "describes", "reason"]]
 
 # %%
-reconcile.discrepancies(tables)
+rec.investor_totals
+
+# %%
+rec.funding
+
+# %%
+rec.disagreements
 
 # %% [markdown]
-# ## 5. Draw the report's charts interactively
+# ## 6. Draw the report's charts interactively
 #
-# The report's charts are specified once (`aiinvest.charts`) and drawn by plotly here
-# and in the HTML report, by matplotlib in the PDF. Change the parameters to see another
-# subject, date or unit.
+# The report's charts are specified once (`aiinvest.report.charts`) and drawn by plotly
+# here and in the HTML report, by matplotlib in the PDF. Change the parameters to see
+# another subject (an investor such as Amazon gets the investments-made view), date or unit.
 
 # %%
-params = resolve({"company": "Anthropic", "unit": "billions"}, tables)
-charts = report_charts(tables_as_of(tables, params.as_of), params)
+names = dict(zip(rec.companies["company_id"], rec.companies["name"]))
+charts = report_charts(View(rec, params.company_id, params.unit, names))
 [chart.id for chart in charts]
 
 # %%
-to_plotly(charts[0])
-
-# %%
-to_plotly(charts[1])
-
-# %%
-to_plotly(charts[2])
-
-# %%
-to_plotly(charts[3])
+for chart in charts:
+    to_plotly(chart).show()

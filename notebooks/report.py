@@ -33,42 +33,14 @@ report = prepare(
 # %% tags=["remove-input"]
 report.header()
 
-# %% [markdown]
-# ## Investment by tranche
-#
-# An investor's total is the sum of its distinct tranches: a tranche that both articles
-# mention is counted once.
-
 # %% tags=["remove-input"]
-report.chart("tranches")
-
-# %% [markdown]
-# ## Who funds the company
-#
-# Named investors against the total funding the sources report. Where the total is a
-# lower bound ("exceeding"), the part no source attributes is a lower bound too, and is
-# drawn hatched.
-
-# %% tags=["remove-input"]
-report.chart("funding")
-
-# %% [markdown]
-# ## Funding raised against the valuation
-
-# %% tags=["remove-input"]
-report.chart("valuation")
-
-# %% [markdown]
-# ## Timeline
-
-# %% tags=["remove-input"]
-report.chart("timeline")
+report.figures()
 
 # %% [markdown]
 # ## Where the sources disagree
 #
 # Each disagreement is found by the reconciliation rules (see the method below), not
-# typed by hand.
+# typed by hand. Each claim is compared with what was known at its own date.
 
 # %% tags=["remove-input"]
 report.discrepancies()
@@ -87,19 +59,9 @@ report.facts()
 
 # %% [markdown]
 # ## Sources and method
-#
-# **Sources.** Two news articles, stored byte-for-byte; their SHA-256 is checked on every
-# build. Neither names a publisher or an address.
 
 # %% tags=["remove-input"]
 report.sources()
 
-# %% [markdown]
-# **Method.** Every figure is a claim curated from one article, with a verbatim quote
-# checked against the stored text. Claims about the same fact share a fact id, so
-# agreement and disagreement between the articles can be shown. An investor's total is
-# the sum of its distinct tranches, never the sum of every mention; a claim tied to no
-# tranche is read by arithmetic (equal to the sum of the tranches: a cumulative total).
-# A total described as "exceeding" a figure is a lower bound, and so is anything derived
-# from it. Dates the text implies but does not state are marked "(inferred)". The data
-# and the reconciliation rules are in the project repository (`data/README.md`).
+# %% tags=["remove-input"]
+report.method()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from aiinvest.data.schema import rehash
 from aiinvest.paths import DATA_DIR
-from aiinvest.schema import rehash
 
 
 @pytest.fixture(scope="session", autouse=True)

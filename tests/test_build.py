@@ -15,8 +15,8 @@ from filelock import FileLock
 
 from aiinvest import exitcodes
 from aiinvest.build import BuildRequest, build
+from aiinvest.data.schema import rehash
 from aiinvest.manifest import REPORT_NOTEBOOK, hash_outputs
-from aiinvest.schema import rehash
 
 HTML_ONLY = ("html",)
 

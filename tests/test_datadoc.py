@@ -1,7 +1,7 @@
 """data/README.md is generated from the descriptor and kept in sync."""
 
-from aiinvest.datadoc import allowed_values, render_data_readme
 from aiinvest.paths import DATA_DIR
+from aiinvest.report.datadoc import allowed_values, render_data_readme
 
 
 def test_committed_data_readme_is_up_to_date():

@@ -4,38 +4,43 @@ import papermill
 import pytest
 
 from aiinvest import explore
+from aiinvest.analysis.reconcile import reconcile
+from aiinvest.data.load import load_tables
 from aiinvest.kernel import KERNEL_NAME, install_kernel
-from aiinvest.load import load_tables
 from aiinvest.paths import NOTEBOOKS_DIR
 
 
 @pytest.fixture(scope="module")
-def tables():
-    return load_tables()
+def rec():
+    tables = load_tables()
+    return reconcile(tables, tables["sources"]["published_date"].max())
 
 
-def test_claims_puts_every_claim_in_one_table(tables):
-    frame = explore.claims(tables)
-    assert len(frame) == sum(len(tables[t]) for t in ("investments", "valuations", "funding_totals", "events"))
+def test_claims_puts_every_claim_in_one_table(rec):
+    frame = explore.claims(rec)
+    tables = load_tables()
+    assert len(frame) == sum(len(tables[t.name]) for t in tables.claims)
     assert frame["claim_id"].is_unique
-    assert frame.set_index("claim_id").loc["tot-01", "amount_qualifier"] == "at_least"
+    assert frame.set_index("claim_id").loc["tot-01", "qualifier"] == "at_least"
 
 
-def test_filters(tables):
-    frame = explore.claims(tables)
+def test_filters(rec):
+    frame = explore.claims(rec)
     amazon = explore.filter_claims(frame, company="anthropic", investor="amazon")
     assert list(amazon["claim_id"]) == ["inv-01", "inv-02", "inv-03", "inv-04", "inv-05"]
     dated = explore.filter_claims(frame, start="2024-03-02", end="2024-12-31")
-    assert set(dated["claim_id"]) == {"inv-04", "inv-05", "val-01", "ev-06"}
+    assert set(dated["claim_id"]) == {"inv-04", "inv-05", "val-01", "ev-06", "st-02", "st-03"}
     assert set(explore.filter_claims(frame, source="art-000")["source_id"]) == {"art-000"}
 
 
-def test_quote_for_a_figure(tables):
-    text = explore.quote_for(tables, "val-01")
+def test_quote_for_a_figure_says_how_it_was_read(rec):
+    text = explore.quote_for(rec, "val-01")
     assert text.startswith(
         'val-01 ($18.4B, 27 March 2024 (inferred)): "With a valuation now reported at $18.4 billion"'
     )
     assert "source art-001, articles/001_ae6a560785f46407.txt, published 27 March 2024" in text
+    assert explore.quote_for(rec, "inv-05", unit="millions").endswith("read as: cumulative (equals_sum_of_tranches)")
+    assert "$4,000M" in explore.quote_for(rec, "inv-05", unit="millions")
 
 
 def test_exploration_notebook_runs_headless(tmp_path):
@@ -51,6 +56,6 @@ def test_exploration_notebook_runs_headless(tmp_path):
     plotly = [
         o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.plotly.v1+json" in o.get("data", {})
     ]
-    assert len(plotly) == 4
+    assert len(plotly) == 4  # one per report chart, drawn in a loop
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream")
     assert 'inv-05 ($4B, 27 March 2024 (inferred)): "Amazon\'s latest $4 billion infusion into Anthropic"' in printed

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from aiinvest.formatting import format_date, format_percent, format_usd
+from aiinvest.report.formatting import format_date, format_percent, format_usd
 
 
 def test_format_usd():

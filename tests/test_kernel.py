@@ -135,11 +135,11 @@ def test_kernel_imports_the_package_and_loads_the_data(server):
     try:
         code = (
             "import sys, aiinvest\n"
-            "from aiinvest.load import load_tables\n"
-            "from aiinvest.reconcile import funding_breakdown\n"
+            "from aiinvest.data.load import load_tables\n"
+            "from aiinvest.analysis.reconcile import reconcile\n"
             "t = load_tables()\n"
-            "f = funding_breakdown(t, 'anthropic')\n"
-            "print(sys.prefix, len(t['investments']), f.named_usd, f.unattributed_usd, f.unattributed_qualifier)\n"
+            "f = reconcile(t, t['sources']['published_date'].max()).funding_at('anthropic')\n"
+            "print(sys.prefix, len(t['investments']), f.named_usd, f.unattributed_usd, f.total_qualifier)\n"
             "ip = get_ipython()\n"
             "print('IPython.extensions.autoreload' in ip.extension_manager.loaded,"
             " ip.magics_manager.registry['AutoreloadMagics']._reloader.enabled)"

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from aiinvest.load import load_tables
-from aiinvest.validate import DataValidationError
+from aiinvest.data.load import load_tables
+from aiinvest.data.validate import DataValidationError
 
 
 def test_tables_are_typed_from_the_schema():
@@ -16,6 +16,7 @@ def test_tables_are_typed_from_the_schema():
         "investments",
         "valuations",
         "funding_totals",
+        "statements",
         "events",
         "event_parties",
     }
@@ -47,7 +48,7 @@ def test_invalid_data_is_refused_on_load(data_dir, edit_csv):
 
 
 def test_validated_bytes_are_not_validated_again_but_any_edit_is(data_dir, edit_csv, monkeypatch, tmp_path):
-    from aiinvest import validate
+    from aiinvest.data import validate
 
     monkeypatch.setenv("AIINVEST_CACHE_DIR", str(tmp_path / "cache"))
     calls = []
@@ -65,7 +66,7 @@ def test_validated_bytes_are_not_validated_again_but_any_edit_is(data_dir, edit_
 
 
 def test_a_build_gates_only_the_exact_bytes_it_validates(data_dir, edit_csv, monkeypatch, tmp_path):
-    from aiinvest import validate
+    from aiinvest.data import validate
 
     monkeypatch.setenv("AIINVEST_CACHE_DIR", str(tmp_path / "cache"))
     edit_csv("valuations", lambda t: t.replace("18400000000", "-5"))

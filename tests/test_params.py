@@ -9,9 +9,10 @@ import papermill
 import pytest
 
 from aiinvest import exitcodes
-from aiinvest.load import load_tables
+from aiinvest.analysis.asof import tables_as_of
+from aiinvest.data.load import load_tables
 from aiinvest.manifest import REPORT_NOTEBOOK
-from aiinvest.params import ParameterError, ReportParams, read_params_file, resolve, tables_as_of
+from aiinvest.params import ParameterError, ReportParams, read_params_file, resolve
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,22 @@ def test_as_of_limits_the_claims_to_sources_known_then(tables):
     current = tables_as_of(tables, params.as_of)
     assert list(current["sources"]["source_id"]) == ["art-000"]
     assert set(current["investments"]["source_id"]) == {"art-000"}
+
+
+def test_an_investor_can_be_the_subject(tables):
+    params = resolve({"company": "Amazon"}, tables)
+    assert (params.company_id, params.company_name) == ("amazon", "Amazon")
+
+
+def test_a_company_without_figures_is_refused_naming_those_with_data(tables):
+    message = error_of({"company": "Apple"}, tables)
+    assert "'company': value 'Apple': expected a company with quantified data" in message
+    assert "Anthropic, Amazon, Google" in message
+
+
+def test_a_bad_as_of_gives_no_second_error_about_the_company(tables):
+    message = error_of({"as_of": "2024-13-45"}, tables)
+    assert "'as_of'" in message and "'company'" not in message
 
 
 def test_company_by_id_and_millions(tables):

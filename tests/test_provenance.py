@@ -2,7 +2,7 @@
 
 import hashlib
 
-from aiinvest.provenance import Article, first_sentence, normalise_whitespace, sha256_file
+from aiinvest.data.provenance import Article, first_sentence, normalise_whitespace, sha256_file
 
 
 def test_sha256_file(tmp_path):

@@ -2,8 +2,8 @@
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
-from aiinvest.load import load_tables
-from aiinvest.provenance import sha256_file
+from aiinvest.data.load import load_tables
+from aiinvest.data.provenance import sha256_file
 
 
 def register(data_dir, article, *extra: str, published: str = "2024-03-01", precision: str = "month") -> int:

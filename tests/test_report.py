@@ -55,8 +55,8 @@ def test_html_shows_key_figures_as_currency(html_text):
     for figure in KEY_FIGURES:
         assert figure in html_text, figure
     assert "\\$" not in html_text
-    assert "Amazon's investment in Anthropic at $4B, the sum of 2 distinct tranches" in html_text
-    assert "leaves at least $4B from investors they do not name" in html_text
+    assert "the sources put Amazon's investment in Anthropic at $4B: 2 distinct tranches" in html_text
+    assert "That leaves at least $4B from investors the sources do not name" in html_text
 
 
 def test_html_hides_code_and_shows_discrepancies_and_sources(html, html_text):

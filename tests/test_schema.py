@@ -6,8 +6,9 @@ import re
 import frictionless
 import pytest
 
+from aiinvest.data.registry import claim_tables, date_groups
+from aiinvest.data.schema import read_descriptor, resources
 from aiinvest.paths import DATA_DIR, PROJECT_ROOT
-from aiinvest.schema import read_descriptor, resources
 
 DESCRIPTOR = read_descriptor(DATA_DIR)
 README = (PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")
@@ -38,3 +39,30 @@ def test_csv_header_matches_schema_and_readme_documents_each_column(name):
     section = README.split(f"### `{res['path']}`", 1)[1].split("\n### ", 1)[0]
     documented = re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.M)
     assert documented == header
+
+
+def test_the_claim_registry_names_columns_that_exist_with_the_right_types():
+    tables = claim_tables(DESCRIPTOR)
+    assert [t.name for t in tables] == ["investments", "valuations", "funding_totals", "statements", "events"]
+    for table in tables:
+        fields = {f["name"]: f for f in resources(DESCRIPTOR)[table.name]["schema"]["fields"]}
+        assert {"fact_id", "source_id", "quote", table.id} <= set(fields), table.name
+        assert fields[table.date]["type"] == "date"
+        assert fields[table.precision]["constraints"]["enum"] == ["day", "month", "year"]
+        assert fields[table.inferred]["type"] == "boolean"
+        if table.amount:
+            assert fields[table.amount]["unit"] == "USD" and table.amount.endswith("_usd")
+            assert set(fields[table.qualifier]["constraints"]["enum"]) >= {"exact", "at_least"}
+        for role in (table.company, table.counterparty):
+            if role:
+                references = [fk["fields"] for fk in resources(DESCRIPTOR)[table.name]["schema"]["foreignKeys"]]
+                assert [role] in references, f"{table.name}.{role} is not a company reference"
+        if table.parties:
+            assert table.parties in resources(DESCRIPTOR)
+
+
+def test_every_date_column_of_every_table_is_in_the_registry():
+    groups = date_groups(DESCRIPTOR)
+    for name, res in resources(DESCRIPTOR).items():
+        dates = [f["name"] for f in res["schema"]["fields"] if f["type"] == "date"]
+        assert dates == ([groups[name][0]] if name in groups else []), name

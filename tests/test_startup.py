@@ -10,7 +10,7 @@ def test_validation_process_skips_the_unused_iri_checker_and_still_finds_problem
     code = (
         "import sys; from pathlib import Path\n"
         "from aiinvest.startup import skip_unused_format_checkers\n"
-        "from aiinvest.validate import validate_package\n"
+        "from aiinvest.data.validate import validate_package\n"
         "skip_unused_format_checkers()\n"
         f"problems = validate_package(Path({str(data_dir)!r}))\n"
         "print(sys.modules.get('rfc3987_syntax', 'absent'), 'jsonschema' in sys.modules)\n"

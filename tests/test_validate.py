@@ -5,9 +5,9 @@ import io
 
 import pytest
 
+from aiinvest.data.schema import rehash
+from aiinvest.data.validate import DataValidationError, check_package, validate_package
 from aiinvest.paths import DATA_DIR
-from aiinvest.schema import rehash
-from aiinvest.validate import DataValidationError, check_package, validate_package
 
 
 def messages(data_dir) -> list[str]:
@@ -81,8 +81,8 @@ def test_zero_or_negative_amount(data_dir, edit_csv, amount):
 def test_unknown_qualifier_and_status_reported_together(data_dir, edit_csv):
     edit_csv(
         "investments",
-        lambda t: t.replace(",exact,tranche_2,", ",roughly,tranche_2,").replace(
-            ',announced,"announcing', ',rumoured,"announcing'
+        lambda t: t.replace("2750000000,exact,", "2750000000,roughly,").replace(
+            ',announced,announcing', ',rumoured,announcing'
         ),
     )
     assert messages(data_dir) == [
@@ -202,3 +202,46 @@ def test_all_errors_of_all_files_at_once(data_dir, edit_csv):
     assert "investments.csv:4: column 'amount_usd': value '-1'" in text
     assert "investments.csv:3: column 'amount_usd': value 'x'" in text
     assert "events.csv:7: column 'kind': value 'gossip'" in text
+
+
+def test_a_claim_cannot_describe_a_date_after_its_source_was_published(data_dir, edit_csv):
+    edit_csv("valuations", lambda t: t.replace("2024-03-27,day,true", "2024-04-02,day,true"))
+    assert messages(data_dir) == [
+        "data/curated/valuations.csv:2: column 'as_of_date': value '2024-04-02': expected a date on or before its "
+        "source's publication (2024-03-27 for art-001): a claim describes what was known when it was published"
+    ]
+
+
+def test_a_month_precision_source_allows_claims_dated_within_its_month(data_dir, edit_csv):
+    edit_csv(
+        "events",
+        lambda t: t.replace(
+            "ev-10,aws-generative-ai-statement,art-000,2024-03-01,month",
+            "ev-10,aws-generative-ai-statement,art-000,2024-03-20,day",
+        ),
+    )
+    assert messages(data_dir) == []
+
+
+def test_claims_of_one_investment_fact_share_investor_investee_and_framing(data_dir, edit_csv):
+    edit_csv(
+        "investments",
+        lambda t: t.replace(
+            "inv-03,amazon-anthropic-tranche-1,art-001,amazon,anthropic,1250000000,exact,tranche",
+            "inv-03,amazon-anthropic-tranche-1,art-001,google,anthropic,1250000000,exact,cumulative",
+        ),
+    )
+    assert messages(data_dir) == [
+        "data/curated/investments.csv:4: column 'investor_id': value 'google': expected the investor_id of the same "
+        "fact on line 2 (amazon)",
+        "data/curated/investments.csv:4: column 'framing': value 'cumulative': expected the framing of the same fact "
+        "on line 2 (tranche): one fact is either a tranche or a running total (use another fact_id, or framing "
+        "unknown)",
+    ]
+
+
+def test_framing_must_be_one_of_the_vocabulary(data_dir, edit_csv):
+    edit_csv("investments", lambda t: t.replace(",exact,unknown,latest,", ",exact,latest,latest,"))
+    assert messages(data_dir) == [
+        "data/curated/investments.csv:6: column 'framing': value 'latest': expected one of tranche, cumulative, unknown"
+    ]

@@ -33,7 +33,7 @@ from .manifest import (
     write_json,
 )
 from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display
-from .validation_process import CRASH, INVALID, BackgroundValidation
+from .data.validation_process import CRASH, INVALID, BackgroundValidation
 
 log = logging.getLogger("aiinvest.build")
 
@@ -169,7 +169,7 @@ def _raise_if_invalid(validation: BackgroundValidation) -> None:
     """Wait for the validation process; invalid data ends the build with status 65, a failed check with 70."""
     kind, detail = validation.outcome()
     if kind == INVALID:
-        from .validate import DataValidationError
+        from .data.validate import DataValidationError
 
         raise BuildFailure(exitcodes.DATA, str(DataValidationError(detail)))
     if kind == CRASH:
@@ -178,7 +178,7 @@ def _raise_if_invalid(validation: BackgroundValidation) -> None:
 
 def _resolve(request: BuildRequest, data_dir: Path, steps: dict, validation: BackgroundValidation):
     """Parameters checked against the data, which loads unvalidated here: validation runs alongside."""
-    from .load import load_tables
+    from .data.load import load_tables
     from .params import COLUMNS_NEEDED, ParameterError, resolve
 
     with _timed(steps, "parameters"):
@@ -199,7 +199,7 @@ def _render_all(
     """Execute and render while the data is validated; the validation result gates publication."""
     import nbformat
 
-    from .validate import GATED_BY_BUILD
+    from .data.validate import GATED_BY_BUILD
 
     notebook_path = work / "report.ipynb"
     with _timed(steps, "execute"):

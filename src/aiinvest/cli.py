@@ -130,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args) -> int:
-    from .validate import validate_package
+    from .data.validate import validate_package
 
     problems = validate_package(args.data_dir)
     if problems:
@@ -143,7 +143,7 @@ def _validate(args) -> int:
 
 
 def _rehash(args) -> int:
-    from .schema import rehash
+    from .data.schema import rehash
 
     changed = rehash(args.data_dir)
     print(f"updated hashes: {', '.join(changed)}" if changed else "hashes already up to date")
@@ -218,7 +218,7 @@ def _install_kernel(args) -> int:
 
 
 def _docs(args) -> int:
-    from .datadoc import render_data_readme
+    from .report.datadoc import render_data_readme
 
     target = Path(args.data_dir) / "README.md"
     text = render_data_readme(args.data_dir)
@@ -233,8 +233,8 @@ def _docs(args) -> int:
 
 
 def _register(args) -> int:
-    from .register import RegistrationError, register_article
-    from .validate import DataValidationError
+    from .data.register import RegistrationError, register_article
+    from .data.validate import DataValidationError
 
     try:
         row = register_article(

@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .paths import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, TEMPLATES_DIR
-from .provenance import sha256_file
+from .data.provenance import sha256_file
 
 MANIFEST_NAME = "manifest.json"
 PACKAGES = (

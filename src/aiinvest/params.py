@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .formatting import UNITS
+from .report.formatting import UNITS
 
 if TYPE_CHECKING:  # pandas is imported only where data is handled: checking names stays fast
     import pandas as pd
@@ -89,7 +89,7 @@ def check_names_and_types(raw: dict) -> list[str]:
 
 
 # The columns resolve() reads of the large tables; the others it reads whole.
-COLUMNS_NEEDED = {"investments": ["investee_id", "source_id"]}
+COLUMNS_NEEDED = {"investments": ["investor_id", "investee_id", "source_id"]}
 
 
 def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
@@ -108,12 +108,13 @@ def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
     if not params.title.strip():
         problems.append("'title': value '': expected a non-empty title")
     published = tables["sources"]["published_date"]
-    as_of = published.max()
+    as_of, as_of_ok = published.max(), True
     if params.as_of:
         try:
             as_of = pd.Timestamp(date.fromisoformat(params.as_of))
         except ValueError:
             problems.append(f"'as_of': value '{params.as_of}': expected a date written YYYY-MM-DD")
+            as_of_ok = False
         else:
             if as_of < published.min():
                 first = published.min().date().isoformat()
@@ -121,7 +122,10 @@ def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
                     f"'as_of': value '{params.as_of}': expected a date on or after {first}, "
                     "the earliest source date (there is no data before it)"
                 )
-    company = _resolve_company(params.company, tables_as_of(tables, as_of), problems)
+                as_of_ok = False
+    from .analysis.asof import tables_as_of
+
+    company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of_ok else None
     if problems:
         raise ParameterError(problems)
     return ResolvedParams(company[0], company[1], as_of, params.unit, params.title, params.page_size)
@@ -129,8 +133,8 @@ def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
 
 def _resolve_company(wanted: str, tables: dict[str, pd.DataFrame], problems: list[str]):
     companies = tables["companies"]
-    quantified = set(tables["investments"]["investee_id"]) | set(tables["valuations"]["company_id"])
-    quantified |= set(tables["funding_totals"]["company_id"])
+    quantified = set(tables["investments"]["investee_id"]) | set(tables["investments"]["investor_id"])
+    quantified |= set(tables["valuations"]["company_id"]) | set(tables["funding_totals"]["company_id"])
     with_data = companies[companies["company_id"].isin(quantified)]
     match = companies[(companies["company_id"] == wanted) | (companies["name"].str.casefold() == wanted.casefold())]
     options = ", ".join(with_data["name"])
@@ -141,20 +145,7 @@ def _resolve_company(wanted: str, tables: dict[str, pd.DataFrame], problems: lis
     if company_id not in quantified:
         problems.append(
             f"'company': value '{wanted}': expected a company with quantified data "
-            f"(investments received, a valuation or a funding total): {options}"
+            f"(investments made or received, a valuation or a funding total): {options}"
         )
         return None
     return company_id, name
-
-
-def tables_as_of(tables: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
-    """The claims known on the as-of date: those from sources published on or before it."""
-    sources = tables["sources"][tables["sources"]["published_date"] <= as_of]
-    known = set(sources["source_id"])
-    out = dict(tables, sources=sources.reset_index(drop=True))
-    for name in ("investments", "valuations", "funding_totals", "events"):
-        out[name] = tables[name][tables[name]["source_id"].isin(known)].reset_index(drop=True)
-    kept_events = set(out["events"]["event_id"])
-    parties = tables["event_parties"]
-    out["event_parties"] = parties[parties["event_id"].isin(kept_events)].reset_index(drop=True)
-    return out

@@ -5,6 +5,7 @@ and all problems of every file are reported at once.
 """
 
 import csv
+import datetime
 import hashlib
 import os
 import re
@@ -12,18 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import curated_dir, display, raw_dir
+from ..paths import curated_dir, display, raw_dir
 from .provenance import Article, sha256_file
+from .registry import SOURCE_DATE, SOURCES, claim_tables, date_groups
 from .schema import descriptor_path, read_descriptor, resources
-
-# (date column, precision column, inferred column) in each table that has dated rows.
-DATE_GROUPS = {
-    "sources": ("published_date", "published_date_precision", "published_date_inferred"),
-    "investments": ("announced_date", "announced_date_precision", "announced_date_inferred"),
-    "valuations": ("as_of_date", "as_of_date_precision", "as_of_date_inferred"),
-    "funding_totals": ("as_of_date", "as_of_date_precision", "as_of_date_inferred"),
-    "events": ("date", "date_precision", "date_inferred"),
-}
 
 GATED_BY_BUILD = "AIINVEST_VALIDATION_GATED_BY_BUILD"  # set by `aiinvest build` for its kernel
 _FILE_ERRORS = {"hash-count", "encoding-error", "scheme-error", "source-error"}
@@ -78,14 +71,18 @@ def validate_package(data_dir: Path) -> list[Problem]:
     descriptor = read_descriptor(data_dir)
     problems = list(_frictionless_problems(data_dir, path))
     tables = {name: _read_rows(curated_dir(data_dir) / res["path"]) for name, res in resources(descriptor).items()}
+    groups = date_groups(descriptor)
+    files = {name: display(curated_dir(data_dir) / res["path"]) for name, res in resources(descriptor).items()}
     for name, rows in tables.items():
         if rows is None:
             continue
-        file = display(curated_dir(data_dir) / resources(descriptor)[name]["path"])
-        problems += _rule_problems(name, file, rows)
-        if name == "sources":
-            problems += _article_problems(data_dir, file, rows)
+        problems += _rule_problems(groups.get(name), files[name], rows)
+        if name == SOURCES:
+            problems += _article_problems(data_dir, files[name], rows)
     problems += _quote_problems(data_dir, descriptor, tables)
+    problems += _known_date_problems(descriptor, tables, files)
+    if tables.get("investments") is not None:
+        problems += _framing_problems(files["investments"], tables["investments"])
     return problems
 
 
@@ -258,9 +255,8 @@ def _read_rows(path: Path) -> list[dict] | None:
         return None
 
 
-def _rule_problems(name: str, file: str, rows: list[dict]) -> Iterator[Problem]:
+def _rule_problems(group: tuple[str, str, str] | None, file: str, rows: list[dict]) -> Iterator[Problem]:
     """Cross-column rules a Table Schema cannot express."""
-    group = DATE_GROUPS.get(name)
     if not group:
         return
     date_col, precision_col, inferred_col = group
@@ -322,3 +318,72 @@ def _quote_problems(data_dir: Path, descriptor: dict, tables: dict[str, list[dic
                     "quote",
                     quote,
                 )
+
+
+def _is_iso_date(text: str) -> bool:
+    """A real calendar date written YYYY-MM-DD (others are reported by the schema check)."""
+    try:
+        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+def _period_end(date: str, precision: str) -> str:
+    """The last day (ISO text) of the period a date of some precision stands for."""
+    year, month = date[:4], date[5:7]
+    if precision == "year":
+        return f"{year}-12-31"
+    if precision == "month":
+        return f"{year}-{month}-31"  # compared as text: no real date of that month sorts after it
+    return date
+
+
+def _known_date_problems(descriptor: dict, tables: dict, files: dict[str, str]) -> Iterator[Problem]:
+    """A claim cannot describe a date after its source was published (when the claim became known)."""
+    published = {
+        row.get("source_id"): _period_end(row.get(SOURCE_DATE) or "", row.get(f"{SOURCE_DATE}_precision") or "day")
+        for row in tables.get(SOURCES) or []
+        if row.get(SOURCE_DATE)
+    }
+    for claim in claim_tables(descriptor):
+        for line, row in enumerate(tables.get(claim.name) or [], start=2):
+            date, limit = row.get(claim.date) or "", published.get(row.get("source_id"))
+            if date and limit and _is_iso_date(date) and date > limit:
+                yield Problem(
+                    files[claim.name],
+                    f"a date on or before its source's publication ({limit[:10]} for {row['source_id']}): "
+                    "a claim describes what was known when it was published",
+                    line,
+                    claim.date,
+                    date,
+                )
+
+
+def _framing_problems(file: str, rows: list[dict]) -> Iterator[Problem]:
+    """Claims sharing an investment fact_id describe one fact: one investor, one investee, one framing."""
+    first: dict[str, tuple[int, dict]] = {}
+    for line, row in enumerate(rows, start=2):
+        fact = row.get("fact_id") or ""
+        if fact not in first:
+            first[fact] = (line, row)
+            continue
+        line0, row0 = first[fact]
+        for column in ("investor_id", "investee_id"):
+            if row.get(column) != row0.get(column):
+                yield Problem(
+                    file,
+                    f"the {column} of the same fact on line {line0} ({row0.get(column)})",
+                    line,
+                    column,
+                    row.get(column),
+                )
+        framings = {row.get("framing"), row0.get("framing")}
+        if framings == {"tranche", "cumulative"}:
+            yield Problem(
+                file,
+                f"the framing of the same fact on line {line0} ({row0.get('framing')}): one fact is either a "
+                "tranche or a running total (use another fact_id, or framing unknown)",
+                line,
+                "framing",
+                row.get("framing"),
+            )

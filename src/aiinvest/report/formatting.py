@@ -32,3 +32,21 @@ def format_percent(fraction: float) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 tranche', '2 tranches'."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def join_words(items, conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def format_ids(ids) -> str:
+    """Source or claim ids as a sorted, comma-separated list."""
+    return ", ".join(sorted({str(i) for i in ids if i == i and i is not None}))
+
+
+def format_day(date) -> str:
+    """A date known to the day: '27 March 2024'."""
+    return format_date(date, "day")

@@ -33,6 +33,7 @@ class Trace:
     hollow: tuple[bool, ...] = ()  # per marker: hollow when its date is inferred
     symbols: tuple[str, ...] = ()  # per marker: "circle" or "diamond"
     show_in_legend: bool = True
+    label_position: str = "right"  # markers: "right" of each marker, or "above" it (short labels, e.g. numbers)
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,10 @@ class Chart:
     categories: tuple[str, ...] = ()  # category axis order, first at the top/left
     lines: tuple[RefLine, ...] = field(default_factory=tuple)
     value_max: float | None = None  # upper end of the value axis
+    # A laid-out chart (the timeline) fixes its positions here, so both renderers draw the same thing:
+    y_kind: str = "category"  # "category" | "number": traces' y are positions; categories sit at category_positions
+    category_positions: tuple[float, ...] = ()  # where each category is labelled on a numeric y axis
+    dividers: tuple[float, ...] = ()  # y positions of thin lines between categories
+    x_range: tuple | None = None  # (start, end) of the x axis
+    y_range: tuple[float, float] | None = None  # (top, bottom) of a numeric y axis: the first value is drawn at the top
+    key: tuple[tuple[str, str], ...] = ()  # (mark, full text) per marker label, listed below the plot

@@ -1,6 +1,6 @@
 """Validate the data package in a process of its own while a build runs.
 
-The build starts `python -m aiinvest.validation_process DATA_DIR` and reads one JSON
+The build starts `python -m aiinvest.data.validation_process DATA_DIR` and reads one JSON
 object from its standard output. A plain subprocess, not multiprocessing: nothing of the
 build process is inherited (no threads' locks, as a fork would copy) and nothing of the
 caller's main module is re-imported (as spawn would do to a script without a main guard).
@@ -79,7 +79,7 @@ def _detail(kind: str, detail):
 
 def main(data_dir: str, started: str) -> None:
     """Validate and print one JSON object: kind, detail and seconds since `started` (a time.time())."""
-    from .startup import skip_unused_format_checkers
+    from ..startup import skip_unused_format_checkers
 
     skip_unused_format_checkers()
     from .validate import DataValidationError, check_package

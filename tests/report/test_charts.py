@@ -2,19 +2,21 @@
 
 import pytest
 
-from aiinvest.charts.figures import report_charts, timeline_items
-from aiinvest.charts.mpl_render import to_matplotlib, to_png, to_svg
-from aiinvest.charts.plotly_render import to_plotly
-from aiinvest.charts.spec import LOWER_BOUND_COLOUR, Chart, Trace
-from aiinvest.load import load_tables
-from aiinvest.params import resolve, tables_as_of
+from aiinvest.report.charts.figures import timeline_items
+from aiinvest.report.charts.mpl_render import to_matplotlib, to_png, to_svg
+from aiinvest.report.charts.plotly_render import to_plotly
+from aiinvest.report.charts.spec import LOWER_BOUND_COLOUR, Chart, Trace
+from aiinvest.report.document import prepare
 
 
 @pytest.fixture(scope="module")
-def charts():
-    tables = load_tables()
-    params = resolve({}, tables)
-    return {c.id: c for c in report_charts(tables_as_of(tables, params.as_of), params)}
+def report():
+    return prepare()
+
+
+@pytest.fixture(scope="module")
+def charts(report):
+    return report.charts
 
 
 def test_the_report_has_four_charts(charts):
@@ -40,25 +42,26 @@ def test_funding_chart_draws_the_unattributed_rest_as_a_lower_bound(charts):
     assert [t.x for t in traces] == [(4.0,), (2.0,), (4.0,)]
     assert [t.base for t in traces] == [(0.0,), (4.0,), (6.0,)]
     assert traces[-1].hatch and traces[-1].color == LOWER_BOUND_COLOUR
-    assert charts["funding"].lines[0].label == "reported total: at least $10B"
+    assert charts["funding"].lines[0].label == "total: at least $10B"
 
 
-def test_timeline_marks_inferred_dates_and_the_rumour(charts):
-    reported, rumoured = charts["timeline"].traces
-    assert rumoured.name == "Rumoured" and rumoured.symbols == ("diamond",)
-    assert rumoured.labels == ("Apple iOS 18 collaboration (art-001)",)
-    assert all(reported.hollow)  # every reported date in these articles is inferred
-    assert "Not shown, as no source dates them: Google $2B" in charts["timeline"].caption
+def test_timeline_items_include_undated_events_and_say_who_invested(report):
+    items = timeline_items(report.view)
+    assert items["date"].isna().sum() == 4
+    assert {"Claude 3 unveiled", "Amazon $1.25B", "Amazon $2.75B", "Valuation $18.4B"} <= set(items["label"])
+    assert "Not shown, as no source dates them: Google Cloud backing" in report.charts["timeline"].caption
 
 
-def test_timeline_items_include_undated_events():
-    tables = load_tables()
-    items = timeline_items(tables, "anthropic")
-    assert items["date"].isna().sum() == 5
-    assert "Claude 3 unveiled" in set(items["label"])
+def test_investor_charts_show_its_tranches_and_each_company():
+    charts = prepare(company="Amazon", unit="millions").charts
+    bars, line = charts["investments"].traces
+    assert bars.y == (1250.0, 2750.0) and line.y == (1250.0, 4000.0)
+    assert bars.labels == ("$1,250M", "$2,750M")
+    assert [t.name for t in charts["portfolio"].traces] == ["Anthropic"]
+    assert charts["portfolio"].traces[0].labels == ("$4,000M",)
 
 
-@pytest.mark.parametrize("chart_id", ["tranches", "funding", "valuation", "timeline"])
+@pytest.mark.parametrize("chart_id", ["tranches", "funding", "valuation"])
 def test_both_renderers_draw_the_same_series_in_the_same_order(charts, chart_id):
     chart = charts[chart_id]
     fig = to_plotly(chart)

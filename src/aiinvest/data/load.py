@@ -4,15 +4,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import DATA_DIR, curated_dir
+from ..paths import DATA_DIR, curated_dir
+from .registry import Tables, claim_tables
 from .schema import PANDAS_DTYPES, field_types, read_descriptor, resources
 from .validate import check_package
 
 
 def load_tables(
     data_dir: Path = DATA_DIR, *, validate: bool = True, columns: dict[str, list[str]] | None = None
-) -> dict[str, pd.DataFrame]:
-    """Every curated table by name, typed from its Table Schema.
+) -> Tables:
+    """Every curated table by name, typed from its Table Schema, with the claim-table registry.
 
     columns, if given, names the only columns to read of some tables (the rest are read whole).
     Raises DataValidationError (listing every problem) when the data is invalid.
@@ -20,13 +21,14 @@ def load_tables(
     data_dir = Path(data_dir)
     if validate:
         check_package(data_dir)
+    descriptor = read_descriptor(data_dir)
     tables = {}
-    for name, res in resources(read_descriptor(data_dir)).items():
+    for name, res in resources(descriptor).items():
         types = field_types(res)
         if columns and name in columns:
             types = {column: types[column] for column in columns[name]}
         tables[name] = read_table(curated_dir(data_dir) / res["path"], types)
-    return tables
+    return Tables(tables, claim_tables(descriptor))
 
 
 def read_table(path: Path, types: dict[str, str]) -> pd.DataFrame:

@@ -1,0 +1,319 @@
+"""Render a Chart with matplotlib, for print (SVG) and slides (PNG)."""
+
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+
+from .spec import FONT_FAMILY, HEIGHT_IN, WIDTH_IN, Chart, Trace
+from .timeline import balance_columns
+
+STYLE = {
+    "font.family": FONT_FAMILY,
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "none",  # keep text as text: selectable and searchable in the PDF
+    "svg.hashsalt": "aiinvest",  # stable ids: the same chart gives the same SVG
+    "hatch.color": "#333333",
+}
+
+
+def to_matplotlib(chart: Chart):
+    """A matplotlib figure drawn from the chart specification."""
+    if chart.y_kind == "number":
+        return _laid_out(chart)
+    with plt.rc_context(STYLE):
+        height = 1.5 + 0.6 * len(chart.categories) if chart.horizontal else HEIGHT_IN
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
+        positions = {c: i for i, c in enumerate(chart.categories)}
+        for trace in chart.traces:
+            _draw(ax, trace, chart, positions)
+        for line in chart.lines:
+            draw = ax.axvline if chart.horizontal else ax.axhline
+            draw(line.value, color=line.color, linestyle="--", linewidth=1)
+            if chart.horizontal:
+                ax.annotate(
+                    line.label,
+                    (line.value, 1.0),
+                    xycoords=("data", "axes fraction"),
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                )
+        _axes(ax, chart, positions)
+        ax.set_title(chart.title, loc="left", fontsize=11, fontweight="bold")
+        handles, labels = ax.get_legend_handles_labels()
+        order = [t.name for t in chart.traces]  # the specification's order, not matplotlib's
+        pairs = sorted(zip(handles, labels, strict=True), key=lambda pair: order.index(pair[1]))
+        handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
+        if handles:
+            fig.legend(
+                handles, labels, loc="outside lower center", ncols=min(len(handles), 3), frameon=False, fontsize=8
+            )
+    return fig
+
+
+def _draw(ax, trace: Trace, chart: Chart, positions: dict) -> None:
+    style = {"color": trace.color, "label": trace.name if trace.show_in_legend else None}
+    if trace.kind == "bar":
+        cats = trace.y if chart.horizontal else trace.x
+        values = trace.x if chart.horizontal else trace.y
+        where = [positions[c] for c in cats]
+        hatch = {"hatch": "///", "edgecolor": "#333333", "linewidth": 0.8} if trace.hatch else {}
+        if chart.horizontal:
+            bars = ax.barh(where, values, left=trace.base or 0, height=0.55, **style, **hatch)
+        else:
+            bars = ax.bar(where, values, bottom=trace.base or 0, width=0.55, **style, **hatch)
+        labels = list(trace.labels)
+        if chart.horizontal and chart.value_max:  # a label wider than its segment would overlap
+            labels = [
+                text if value >= 0.12 * chart.value_max else "" for text, value in zip(labels, values, strict=True)
+            ]
+        if labels:
+            ax.bar_label(
+                bars,
+                labels=labels,
+                label_type="center" if chart.horizontal else "edge",
+                fontsize=8,
+                padding=2,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+    elif trace.kind == "line":
+        where = [positions[c] for c in trace.x]
+        ax.plot(where, trace.y, marker="o", linewidth=2, **style)
+        for x, y, text in zip(where, trace.y, trace.labels, strict=False):
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+    else:
+        ys = [positions[c] for c in trace.y]
+        marker = {"circle": "o", "diamond": "D"}
+        seen: dict = {}
+        for i, (x, y) in enumerate(zip(trace.x, ys, strict=True)):
+            stack = seen[y] = seen.get(y, -1) + 1  # alternate label heights within a lane
+            hollow = trace.hollow[i] if trace.hollow else False
+            ax.scatter(
+                [x],
+                [y],
+                s=60,
+                marker=marker[trace.symbols[i] if trace.symbols else "circle"],
+                facecolors="white" if hollow else trace.color,
+                edgecolors=trace.color,
+                linewidths=1.8,
+                label=style["label"] if i == 0 else None,
+                zorder=3,
+            )
+            if trace.labels:
+                ax.annotate(
+                    trace.labels[i], (x, y), textcoords="offset points", xytext=(7, 5 - 11 * (stack % 2)), fontsize=7
+                )
+
+
+def _axes(ax, chart: Chart, positions: dict) -> None:
+    ticks = list(positions.values())
+    names = list(positions)
+    if chart.horizontal:
+        ax.set_yticks(ticks, names)
+        ax.invert_yaxis()
+        ax.set_xlabel(chart.x_title)
+        if chart.value_max:
+            ax.set_xlim(0, chart.value_max)
+    elif chart.x_kind == "date":
+        ax.set_yticks(ticks, names)
+        ax.invert_yaxis()
+        ax.set_ylim(len(names) - 0.5, -0.5)
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        left, right = ax.get_xlim()
+        ax.set_xlim(left - 20, right + 75)  # room for labels to the right of the last markers
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    else:
+        ax.set_xticks(ticks, names)
+        ax.set_ylabel(chart.y_title)
+        if chart.value_max:
+            ax.set_ylim(0, chart.value_max)
+        else:
+            ax.margins(y=0.25)
+
+
+ROW_IN = 0.25  # height of one unit of a numeric y axis (a timeline sub-row)
+FRAME_IN = 1.15  # title, date ticks and legend around a laid-out plot
+TITLE_LINE_IN = 0.2  # each further line of a wrapped title
+MARKER_AREA = 42  # points squared
+NUMBER_SIZE = 7  # font size of the labels above markers
+KEY_SIZE = 7.5  # font size of the key
+KEY_LINE_IN = 0.14  # one line of the key
+KEY_PAD_IN = 0.1  # above and below the key, and at the figure's sides
+KEY_COLUMN_GAP_IN = 0.2
+SYMBOLS = {"circle": "o", "diamond": "D"}
+
+
+def _laid_out(chart: Chart):
+    """A chart whose positions the specification fixes (the timeline): markers, numbers above them, a key below."""
+    with plt.rc_context(STYLE):
+        fig = plt.figure(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        measure = _measurer(fig)
+        count, columns = _key_columns(chart.key, measure)
+        key_height = 2 * KEY_PAD_IN + KEY_LINE_IN * max((sum(len(e[1]) for e in c) for c in columns), default=0)
+        top, bottom = chart.y_range or (-0.5, len(chart.categories) - 0.5)
+        lanes = max((measure(c, 9)[0] for c in chart.categories), default=0)
+        title = _wrap(chart.title, WIDTH_IN - 2 * KEY_PAD_IN - lanes - 0.2, lambda t: measure(t, 11, "bold"))
+        plot_height = FRAME_IN + TITLE_LINE_IN * (len(title) - 1) + ROW_IN * (bottom - top)
+        if columns:
+            fig.set_size_inches(WIDTH_IN, plot_height + key_height)
+            upper, lower = fig.subfigures(2, 1, height_ratios=(plot_height, key_height))
+            _draw_key(lower, count, columns, measure, key_height)
+        else:
+            fig.set_size_inches(WIDTH_IN, plot_height)
+            upper = fig
+        ax = upper.subplots()
+        for trace in chart.traces:
+            _draw_numbered(ax, trace)
+        ax.set_yticks(chart.category_positions or range(len(chart.categories)), chart.categories)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(bottom, top)  # the first value at the top
+        ax.spines["left"].set_visible(False)
+        for y in chart.dividers:
+            ax.axhline(y, color="#dddddd", linewidth=0.6, zorder=0)
+        if chart.x_kind == "date":
+            locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        if chart.x_range:
+            ax.set_xlim(*chart.x_range)
+        ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title("\n".join(title), loc="left", fontsize=11, fontweight="bold")
+        handles = [
+            Line2D([], [], linestyle="", marker=SYMBOLS[(t.symbols or ("circle",))[0]], markersize=6, color=t.color)
+            for t in chart.traces
+        ]
+        labels = [t.name for t in chart.traces]
+        if any(h for t in chart.traces for h in t.hollow):
+            handles.append(Line2D([], [], linestyle="", marker="o", markersize=6, color="#555555", fillstyle="none"))
+            labels.append("Date inferred (hollow marker)")
+        if handles:
+            upper.legend(handles, labels, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8)
+    return fig
+
+
+def _draw_numbered(ax, trace: Trace) -> None:
+    """One trace's markers at the positions given, each with its short label just above it."""
+    symbols = trace.symbols or ("circle",) * len(trace.x)
+    hollow = trace.hollow or (False,) * len(trace.x)
+    for symbol in dict.fromkeys(symbols):
+        at = [i for i, s in enumerate(symbols) if s == symbol]
+        ax.scatter(
+            [trace.x[i] for i in at],
+            [trace.y[i] for i in at],
+            s=MARKER_AREA,
+            marker=SYMBOLS[symbol],
+            facecolors=["white" if hollow[i] else trace.color for i in at],
+            edgecolors=trace.color,
+            linewidths=1.6,
+            zorder=3,
+        )
+    for x, y, text in zip(trace.x, trace.y, trace.labels, strict=False):
+        ax.annotate(
+            text,
+            (x, y),
+            textcoords="offset points",
+            xytext=(0, 4.5) if trace.label_position == "above" else (7, 0),
+            ha="center" if trace.label_position == "above" else "left",
+            va="bottom" if trace.label_position == "above" else "center",
+            fontsize=NUMBER_SIZE,
+            color="#222222",
+            parse_math=False,
+        )
+
+
+def _measurer(fig):
+    """Text width and height in inches, as this figure's renderer draws them."""
+    renderer = fig.canvas.get_renderer()
+
+    def measure(text: str, size: float = KEY_SIZE, weight: str = "normal") -> tuple[float, float]:
+        prop = FontProperties(family=FONT_FAMILY, size=size, weight=weight)
+        width, height, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
+        return width / fig.dpi, height / fig.dpi
+
+    return measure
+
+
+def _wrap(text: str, width: float, measure) -> list[str]:
+    """Words on lines no wider than width inches (a word wider than that is cut)."""
+    lines, line = [], ""
+    for word in str(text).split():
+        candidate = f"{line} {word}" if line else word
+        if measure(candidate)[0] <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while len(word) > 1 and measure(word)[0] > width:
+            cut = max((k for k in range(1, len(word)) if measure(word[:k])[0] <= width), default=1)
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    return [*lines, line] if line or not lines else lines
+
+
+def _key_columns(key, measure) -> tuple[int, list[list[tuple[str, list[str]]]]]:
+    """The number of key columns, and the key's entries wrapped to fit them, read top to bottom then left to right."""
+    if not key:
+        return 0, []
+    count = 1 if len(key) <= 4 else 2 if len(key) <= 12 else 3
+    column = (WIDTH_IN - 2 * KEY_PAD_IN - (count - 1) * KEY_COLUMN_GAP_IN) / count
+    number = max(measure(mark, KEY_SIZE, "bold")[0] for mark, _ in key) + 0.06
+    wrapped = [(mark, _wrap(text, 0.95 * (column - number), measure)) for mark, text in key]
+    columns = balance_columns([len(lines) for _, lines in wrapped], count)
+    return count, [[wrapped[i] for i in column] for column in columns]
+
+
+def _draw_key(subfig, count: int, columns, measure, height: float) -> None:
+    """The key as text rows: each entry's mark right-aligned, its text left-aligned beside it."""
+    width = (WIDTH_IN - 2 * KEY_PAD_IN - (count - 1) * KEY_COLUMN_GAP_IN) / count
+    number = max(measure(mark, KEY_SIZE, "bold")[0] for column in columns for mark, _ in column) + 0.06
+    for c, column in enumerate(columns):
+        left = KEY_PAD_IN + c * (width + KEY_COLUMN_GAP_IN)
+        row = 0
+        for mark, lines in column:
+            style = {"fontsize": KEY_SIZE, "va": "top", "parse_math": False, "transform": subfig.transSubfigure}
+            y = 1 - (KEY_PAD_IN + row * KEY_LINE_IN) / height
+            subfig.text((left + number - 0.06) / WIDTH_IN, y, mark, ha="right", fontweight="bold", **style)
+            for line in lines:
+                y = 1 - (KEY_PAD_IN + row * KEY_LINE_IN) / height
+                subfig.text((left + number) / WIDTH_IN, y, line, ha="left", **style)
+                row += 1
+
+
+def to_svg(chart: Chart) -> str:
+    """The chart as SVG text (vector, text kept as text), its ids prefixed with the chart id."""
+    fig = to_matplotlib(chart)
+    buffer = io.StringIO()
+    with plt.rc_context(STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return _prefix_ids(buffer.getvalue(), chart.id)
+
+
+def _prefix_ids(svg: str, prefix: str) -> str:
+    """Make element ids unique per chart, so several SVGs can share one HTML page."""
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    return re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}-\1"', svg)
+
+
+def to_png(chart: Chart, dpi: int = 200) -> bytes:
+    """The chart as PNG bytes, for slides."""
+    fig = to_matplotlib(chart)
+    buffer = io.BytesIO()
+    with plt.rc_context(STYLE):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()

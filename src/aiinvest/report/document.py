@@ -1,0 +1,467 @@
+"""The report's content: everything the notebook shows, computed from one reconciliation.
+
+The notebook stays thin: it calls `prepare(...)` with its parameters and then one method per
+section. The data is reconciled once, as of the report date; every word about the data
+comes from `text`, every number from the reconciliation.
+"""
+
+import base64
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import numpy as np
+import pandas as pd
+
+from ..analysis.reconcile import Reconciliation, reconcile
+from ..data.load import load_tables
+from ..params import ResolvedParams, resolve
+from ..paths import DATA_DIR, TEMPLATES_DIR
+from . import text
+from .charts.figures import report_charts
+from .charts.spec import Chart
+from .formatting import format_date, format_ids, format_percent, plural
+
+MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded) at any data size
+MAX_STATEMENTS = 6
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+# Each chart's section: heading and a sentence on method (no facts about the data).
+SECTIONS = {
+    "tranches": (
+        "Investment by tranche",
+        "An investor's total is the sum of its distinct tranches: a tranche that several articles mention is "
+        "counted once.",
+        "investment",
+    ),
+    "investments": (
+        "Investments made, by tranche",
+        "Each distinct tranche the subject made, counted once however many articles mention it.",
+        "investment",
+    ),
+    "portfolio": ("Investment in each company", None, "investment"),
+    "funding": (
+        "Who funds the company",
+        "Named investors against the total funding the sources report, both measured on the report date. A "
+        "reported total is carried forward: it is at least the last reported figure plus the tranches announced "
+        "after it. Where the total is a lower bound ('exceeding'), the part no source attributes is a lower bound "
+        "too, and is drawn hatched.",
+        "funding",
+    ),
+    "valuation": (
+        "Funding raised against the valuation",
+        "Both figures are measured on the date of the valuation.",
+        "valuation",
+    ),
+    "timeline": ("Timeline", None, None),
+}
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "report"),
+    autoescape=True,  # text from the CSV files is shown as text, never as markup
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def render(template: str, **context) -> str:
+    """Render one HTML fragment template."""
+    return _ENV.get_template(template).render(**context)
+
+
+@dataclass
+class Report:
+    """One report run: its parameters, the one reconciliation, and the charts drawn from it."""
+
+    params: ResolvedParams
+    view: text.View
+    charts: dict[str, Chart]
+    figure_numbers: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rec(self) -> Reconciliation:
+        """The reconciliation as of the report date."""
+        return self.view.rec
+
+    def _html(self, html: str):
+        from IPython.display import HTML
+
+        return HTML(html)
+
+    def header(self):
+        """Title, as-of date, sources, summary, key figures and the sources' own words."""
+        p, rec = self.params, self.rec
+        return self._html(
+            render(
+                "header.html.j2",
+                title=p.title,
+                company=p.company_name,
+                as_of=self.view.as_of,
+                unit=p.unit,
+                n_sources=plural(len(rec.sources), "news article"),
+                n_claims=plural(len(rec.claims), "curated claim"),
+                sources=text.sources_sentence(self.view),
+                summary=text.summary(self.view),
+                key_figures=key_figures(self.view),
+            )
+        )
+
+    def figures(self) -> None:
+        """Every chart for the subject, each in its section with heading, chart, caption and statements."""
+        from IPython.display import display
+
+        for chart_id in self.charts:
+            heading, intro, topic = SECTIONS[chart_id]
+            display(self._html(render("section.html.j2", anchor=f"section-{chart_id}", heading=heading, intro=intro)))
+            self.chart(chart_id)
+            if topic:
+                said = self.statements(topic)
+                if said is not None:
+                    display(said)
+
+    def chart(self, chart_id: str) -> None:
+        """Display one chart (interactive and print renderings) with its numbered caption."""
+        from IPython.display import display
+
+        chart = self.charts.get(chart_id)
+        if chart is None:
+            display(self._html(f"<p class='caption'>No data for this chart as of {self.view.as_of}.</p>"))
+            return
+        number = self.figure_numbers.setdefault(chart_id, len(self.figure_numbers) + 1)
+        display(chart_bundle(chart), raw=True, metadata={"aiinvest": {"chart": chart.id}})
+        display(self._html(render("caption.html.j2", number=number, caption=chart.caption)))
+
+    def statements(self, topic: str):
+        """What the sources say in words, without a figure, about this topic and the subject's deals."""
+        rows = statements_for(self.view, topic)
+        if rows.empty:
+            return None
+        items = [
+            {"quote": r.quote, "source": r.source_id, "claim": r.claim_id}
+            for r in rows.head(MAX_STATEMENTS).itertuples()
+        ]
+        about = text.join_words(sorted({self.view.name(c) for c in rows["company_id"]}))
+        return self._html(
+            render("statements.html.j2", title=f"In the sources' words, about {about}:", statements=items)
+        )
+
+    def facts(self):
+        """Every curated claim with its source, how it was read and its quote."""
+        rows = facts_table(self.view, limit=MAX_TABLE_ROWS)
+        intro = "One row per claim; claims about the same fact share a fact id."
+        return self._table(rows, "facts", intro, total=len(self.rec.claims))
+
+    def discrepancies(self):
+        """Where the sources disagree, with explanations."""
+        d = self.rec.disagreements
+        if d.empty:
+            return self._html(f"<p>{text.disagreement_sentence(self.view)}</p>")
+        rows = pd.DataFrame(
+            {
+                "Topic": [text.topic(self.view, r) for r in d.itertuples()],
+                "Sources": [format_ids(ids) for ids in d["source_ids"]],
+                "Known since": [_opened(self.view, r) for r in d.itertuples()],
+                "Explanation": [text.explanation(self.view, r) for r in d.itertuples()],
+            }
+        )
+        return self._table(rows, "discrepancies", None)
+
+    def coverage(self):
+        """Which source reports which fact."""
+        coverage = self.rec.coverage
+        order = coverage["status"].map({"disagree": 0, "agree": 1}).fillna(2)
+        coverage = coverage.iloc[np.argsort(order.to_numpy(), kind="stable")]
+        rows = pd.DataFrame(
+            {
+                "Fact": coverage["fact_id"],
+                "Reported by": [format_ids(ids) for ids in coverage["source_ids"]],
+                "Claims": coverage["claims"],
+                "Status": coverage["status"].map(text.STATUS),
+            }
+        )
+        return self._table(rows, "coverage", None)
+
+    def sources(self):
+        """The articles with dates, precision and SHA-256, and how the report reads them."""
+        s = self.rec.sources
+        dates = text.source_dates(self.view)
+        rows = pd.DataFrame(
+            {
+                "Source": s["source_id"],
+                "Title (first sentence)": s["title"],
+                "Published": [dates[i] for i in s["source_id"]],
+                "How the date is known": s["date_note"],
+                "File and SHA-256": [f"data/raw/{f} · sha256 {h}" for f, h in zip(s["file"], s["sha256"], strict=True)],
+            }
+        )
+        return self._table(rows, "sources", None)
+
+    def method(self):
+        """How the figures are derived, with the counts of this run."""
+        rec = self.rec
+        paragraphs = [
+            f"Sources. {plural(len(rec.sources), 'news article')}, stored byte-for-byte; their SHA-256 is checked on "
+            f"every build. {text.publisher_sentence(self.view)}",
+            "Method. Every figure is a claim curated from one article, with a verbatim quote checked against the "
+            "stored text. Claims about the same fact share a fact id, so agreement and disagreement between the "
+            "articles can be shown. Each claim is read as of its own date: against the tranches published no later "
+            "than its article and dated no later than the claim, never against later news. An investor's total is "
+            "the sum of its distinct tranches, never the sum of every mention; a claim whose framing the text leaves "
+            "open is read by arithmetic (equal to the sum of the tranches known then: a running total). A total "
+            "described as 'exceeding' a figure is a lower bound, and stays one as later money is added. Dates the "
+            "text implies but does not state are marked '(inferred)'. The data and the rules are in the project "
+            "repository (data/README.md, docs/curation.md).",
+        ]
+        return self._html(render("paragraphs.html.j2", paragraphs=paragraphs))
+
+    def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None, total: int | None = None):
+        total = len(rows) if total is None else total
+        if total > MAX_TABLE_ROWS:
+            note = f"Showing the first {MAX_TABLE_ROWS} of {total} rows; all are in data/curated/."
+            intro = f"{intro} {note}" if intro else note
+            rows = rows.head(MAX_TABLE_ROWS)
+        records = rows.astype(object).where(rows.notna(), "").to_dict("records")
+        numeric = {"Amount", "Claims"}
+        html = render(
+            "table.html.j2", columns=list(rows.columns), rows=records, css_class=css_class, numeric=numeric, intro=intro
+        )
+        return self._html(html)
+
+
+def _opened(view: text.View, row) -> str:
+    """When a disagreement became visible: the publication of the latest of its sources."""
+    dates = view.rec.sources.set_index("source_id")["published_date"]
+    latest = max(row.source_ids, key=lambda s: (dates[s], s))
+    return view.known_on(latest)
+
+
+def prepare(**raw_params) -> Report:
+    """Load and validate the data, validate the parameters, reconcile once as of the date, draw the charts."""
+    data_dir = raw_params.get("data_dir")
+    tables = load_tables(Path(data_dir) if data_dir else DATA_DIR)
+    params = resolve(raw_params, tables)
+    rec = reconcile(tables, params.as_of)
+    names = dict(zip(rec.companies["company_id"], rec.companies["name"], strict=True))
+    view = text.View(rec, params.company_id, params.unit, names)
+    return Report(params, view, {c.id: c for c in report_charts(view)})
+
+
+def chart_bundle(chart: Chart) -> dict:
+    """A display bundle: plotly JSON (JupyterLab), HTML div (report), SVG (print), PNG (slides)."""
+    import plotly.io as pio
+
+    from .charts.mpl_render import to_png, to_svg
+    from .charts.plotly_render import to_plotly
+
+    fig = to_plotly(chart)
+    spec = json.loads(pio.to_json(fig, validate=False))
+    div = pio.to_html(
+        fig, include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.id}", config=PLOTLY_CONFIG, validate=False
+    )
+    return {
+        PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
+        "text/html": f'<div class="chart" data-chart="{chart.id}">{div}</div>',
+        "image/svg+xml": to_svg(chart),
+        "image/png": base64.b64encode(to_png(chart)).decode("ascii"),
+        "text/plain": f"Chart: {chart.title}",
+    }
+
+
+def statements_for(view: text.View, topic: str) -> pd.DataFrame:
+    """Statements on a topic about the subject, or by or about the parties of its deals."""
+    s = view.rec.statements
+    s = s[s["topic"] == topic]
+    tranches = view.rec.tranches
+    partners = set(tranches.loc[tranches["investee_id"] == view.subject_id, "investor_id"])
+    partners |= set(tranches.loc[tranches["investor_id"] == view.subject_id, "investee_id"])
+    involved = (s["company_id"] == view.subject_id) | (s["counterparty_id"] == view.subject_id)
+    if topic == "investment":
+        involved |= s["company_id"].isin(partners) & s["counterparty_id"].isin([view.subject_id, pd.NA])
+        involved |= s["company_id"].isin(partners) & s["counterparty_id"].isna()
+    return s[involved.fillna(False)].reset_index(drop=True)
+
+
+def _row(label: str, value: str, as_of, how: str, sources) -> dict:
+    return {"label": label, "value": value, "as_of": as_of, "how": how, "sources": format_ids(sources)}
+
+
+def key_figures(view: text.View) -> list[dict]:
+    """Rows of the key-figures table: each with its date and its sources."""
+    return _investee_figures(view) if view.is_investee else _investor_figures(view)
+
+
+def _investee_figures(view: text.View) -> list[dict]:
+    rec, company = view.rec, view.subject
+    rows = []
+    lead = text.lead_investor(view)
+    if lead is not None:
+        for r in rec.tranches_of(lead, view.subject_id).itertuples():
+            rows.append(
+                _row(
+                    f"{view.name(lead)} in {company}, tranche {r.number}",
+                    view.usd(r.amount_usd),
+                    format_date(r.date, r.date_precision, r.date_inferred),
+                    f"one tranche, reported by {plural(len(r.source_ids), 'source')}",
+                    r.source_ids,
+                )
+            )
+    funding = rec.funding_at(view.subject_id)
+    for r in funding.by_investor.head(text.TOP_INVESTORS).itertuples():
+        how = (
+            "sum of its distinct tranches" if r.basis == "tranches" else "a reported amount, not itemised into tranches"
+        )
+        rows.append(
+            _row(
+                f"{view.name(r.investor_id)} in {company}, in all",
+                view.usd(r.total_usd, r.qualifier),
+                view.as_of,
+                how,
+                r.source_ids,
+            )
+        )
+    if len(funding.by_investor):
+        rows.append(
+            _row(
+                "Named investors, in all",
+                view.usd(funding.named_usd),
+                view.as_of,
+                "sum of the named investors' totals",
+                funding.source_ids,
+            )
+        )
+    if funding.total_usd is not None:
+        how = f"reported as of {view.claim_date(funding.reported_claim_id)}"
+        if funding.added_usd > 0:
+            how += f", plus {view.usd(funding.added_usd)} in tranches announced since"
+        if funding.total_qualifier == "at_least":
+            how += "; a lower bound"
+        rows.append(
+            _row(
+                f"{company}'s total funding",
+                view.usd(funding.total_usd, funding.total_qualifier),
+                view.as_of,
+                how,
+                funding.source_ids,
+            )
+        )
+        if funding.unattributed_usd and funding.unattributed_usd > 0:
+            rows.append(
+                _row(
+                    "From investors the sources do not name",
+                    view.usd(funding.unattributed_usd, funding.total_qualifier),
+                    view.as_of,
+                    "total funding minus named investors, both on this date",
+                    funding.source_ids,
+                )
+            )
+    comparison = rec.valuation_comparison(view.subject_id)
+    if comparison is not None:
+        when = view.claim_date(comparison.valuation_claim_id)
+        rows.append(
+            _row(
+                f"{company}'s valuation",
+                view.usd(comparison.valuation_usd, comparison.valuation_qualifier),
+                when,
+                "reported",
+                [comparison.valuation_source_id],
+            )
+        )
+        ratio = ("at least " if comparison.raised_qualifier == "at_least" else "") + format_percent(comparison.ratio)
+        rows.append(
+            _row(
+                "Funding raised / valuation",
+                ratio,
+                when,
+                "total funding on the valuation's date divided by the valuation",
+                [comparison.valuation_source_id, *comparison.raised.source_ids],
+            )
+        )
+    return rows
+
+
+def _investor_figures(view: text.View) -> list[dict]:
+    rec, name = view.rec, view.subject
+    rows = []
+    for r in rec.tranches_of(view.subject_id).itertuples():
+        rows.append(
+            _row(
+                f"{name} in {view.name(r.investee_id)}, tranche {r.number}",
+                view.usd(r.amount_usd),
+                format_date(r.date, r.date_precision, r.date_inferred),
+                f"one tranche, reported by {plural(len(r.source_ids), 'source')}",
+                r.source_ids,
+            )
+        )
+    totals = rec.totals_at()
+    own = totals[totals["investor_id"] == view.subject_id]
+    for r in own.itertuples():
+        sources = rec.sources_behind(r.investee_id, rec.as_of).get(view.subject_id, ())
+        how = (
+            "sum of its distinct tranches" if r.basis == "tranches" else "a reported amount, not itemised into tranches"
+        )
+        rows.append(
+            _row(
+                f"{name} in {view.name(r.investee_id)}, in all",
+                view.usd(r.total_usd, r.qualifier),
+                view.as_of,
+                how,
+                sources,
+            )
+        )
+    return rows
+
+
+HOW_TOTAL = {"tranches": "sum of its distinct tranches", "reported": "a reported amount, not itemised into tranches"}
+KIND_WHAT = {"valuation": "valuation", "funding_total": "total funding"}
+
+
+def facts_table(view: text.View, limit: int | None = None) -> pd.DataFrame:
+    """Claims as rows (id, fact, what, amount, dates, reading, source, quote); the subject's largest first if cut."""
+    rec = view.rec
+    claims = rec.claims
+    reads = rec.interpretations.set_index("claim_id")["reason"]
+    events = rec.events.set_index("event_id")
+    statements = rec.statements.set_index("claim_id")
+    parties = rec.event_parties
+    involved = set(parties.loc[parties["company_id"] == view.subject_id, "event_id"])
+
+    def what(row) -> str:
+        if row.kind == "investment":
+            return f"{view.name(row.counterparty_id)} invests in {view.name(row.company_id)}"
+        if row.kind == "event":
+            e = events.loc[row.claim_id]
+            return str(e["description"]) + (" (rumoured)" if e["status"] == "rumoured" else "")
+        if row.kind == "statement":
+            return f"About {view.name(row.company_id)} ({statements.loc[row.claim_id, 'statement_kind']})"
+        return f"{view.name(row.company_id)} {KIND_WHAT[row.kind]}"
+
+    subject = (
+        (claims["company_id"] == view.subject_id)
+        | (claims["counterparty_id"] == view.subject_id)
+        | claims["claim_id"].isin(involved)
+    ).fillna(False)
+    frame = claims.assign(subject=subject.to_numpy())
+    if limit is not None and len(frame) > limit:  # only then reorder: a short table keeps the tables' own order
+        frame = frame.assign(size=frame["amount_usd"].fillna(0)).sort_values(["subject", "size"], ascending=False)
+        frame = frame.head(limit)
+    return pd.DataFrame(
+        {
+            "Claim": frame["claim_id"],
+            "Fact": frame["fact_id"],
+            "What": [
+                what(r) + (f"; read as {text.READINGS[reads[r.claim_id]]}" if r.claim_id in reads.index else "")
+                for r in frame.itertuples()
+            ],
+            "Amount": [
+                "" if pd.isna(a) else view.usd(a, q)
+                for a, q in zip(frame["amount_usd"], frame["qualifier"], strict=True)
+            ],
+            "Date": [
+                format_date(d, p, bool(i))
+                for d, p, i in zip(frame["date"], frame["date_precision"], frame["date_inferred"], strict=True)
+            ],
+            "Source": frame["source_id"],
+            "Quote": frame["quote"],
+        }
+    ).reset_index(drop=True)

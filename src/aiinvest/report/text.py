@@ -1,0 +1,269 @@
+"""The report's words, generated from the reconciliation: every count, name, unit and date computed.
+
+One `View` (the reconciliation, the subject, the display unit and the company names) is passed
+to every function here; nothing in this module states a fact about the data by itself.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..analysis import codes
+from ..analysis.reconcile import FundingPosition, Reconciliation
+from .formatting import format_date, format_day, format_ids, format_percent, format_usd, join_words, plural
+
+TOP_INVESTORS = 5
+WORDING = {"initial": "the initial investment", "another": "another investment", "latest": "the latest infusion"}
+
+
+@dataclass(frozen=True)
+class View:
+    """What the words are about: one reconciliation, one subject company, one display unit."""
+
+    rec: Reconciliation
+    subject_id: str
+    unit: str
+    names: dict[str, str]
+
+    @property
+    def subject(self) -> str:
+        """The subject company's name."""
+        return self.name(self.subject_id)
+
+    @property
+    def as_of(self) -> str:
+        """The as-of date in words."""
+        return format_day(self.rec.as_of)
+
+    def name(self, company_id) -> str:
+        """A company's name from companies.csv (its id if it has none)."""
+        return self.names.get(company_id, str(company_id))
+
+    def claim_date(self, claim_id: str) -> str:
+        """The date a claim describes, in words, at its precision ('March 2024 (inferred)')."""
+        row = self.rec.claims.set_index("claim_id").loc[claim_id]
+        return format_date(row["date"], row["date_precision"], bool(row["date_inferred"]))
+
+    def known_on(self, source_id: str) -> str:
+        """When a source's claims became known: its publication date, at its precision."""
+        return source_dates(self)[source_id]
+
+    def usd(self, amount: float, qualifier: str | None = "exact") -> str:
+        """An amount in the report's unit."""
+        return format_usd(amount, self.unit, qualifier or "exact")
+
+    @property
+    def is_investee(self) -> bool:
+        """The subject received money or was valued (the funding view)."""
+        return "investee" in self.rec.roles(self.subject_id)
+
+
+def source_dates(view: View) -> dict[str, str]:
+    """Each known source's publication date in words, by source id."""
+    s = view.rec.sources
+    return {
+        row.source_id: format_date(row.published_date, row.published_date_precision, bool(row.published_date_inferred))
+        for row in s.itertuples()
+    }
+
+
+def sources_sentence(view: View) -> str:
+    """'Based on 2 news articles published by 27 March 2024 (art-000, art-001).'"""
+    s = view.rec.sources
+    return (
+        f"Based on {plural(len(s), 'news article')} published on or before {view.as_of} "
+        f"({format_ids(s['source_id'])}); later articles are not used."
+    )
+
+
+def publisher_sentence(view: View) -> str:
+    """Which sources name a publisher or give an address, counted from sources.csv."""
+    s = view.rec.sources
+    named = s[s["publisher"].notna() | s["url"].notna()]
+    if len(named) == len(s):
+        return "Every source names its publisher or address."
+    if named.empty:
+        return "None of them names a publisher or an address." if len(s) > 1 else "It names no publisher or address."
+    return f"{plural(len(named), 'source')} ({format_ids(named['source_id'])}) name a publisher or address."
+
+
+def lead_investor(view: View) -> str | None:
+    """The subject's investor with the most distinct tranches (None when there is none)."""
+    parts = view.rec.tranches_of(investee_id=view.subject_id)
+    if parts.empty:
+        return None
+    counts = parts.groupby("investor_id").size()
+    return str(counts[counts == counts.max()].index.sort_values()[0])
+
+
+def tranche_list(view: View, parts: pd.DataFrame) -> str:
+    """'$1.25B (September 2023 (inferred)) and $2.75B (March 2024 (inferred))'."""
+    return join_words(
+        f"{view.usd(r.amount_usd)} ({format_date(r.date, r.date_precision, r.date_inferred)})"
+        if not pd.isna(r.date)
+        else f"{view.usd(r.amount_usd)} (undated; known from {format_day(r.known_date)})"
+        for r in parts.itertuples()
+    )
+
+
+def funding_sentence(view: View, funding: FundingPosition) -> str:
+    """Named investors against the reported total, both at the same date."""
+    top = funding.by_investor.head(TOP_INVESTORS)
+    named = join_words(f"{view.name(r.investor_id)} {view.usd(r.total_usd, r.qualifier)}" for r in top.itertuples())
+    if len(funding.by_investor) > TOP_INVESTORS:
+        named += f" and {plural(len(funding.by_investor) - TOP_INVESTORS, 'other')}"
+    text = f"As of {format_day(funding.date)}, named investors account for {view.usd(funding.named_usd)} ({named})."
+    if funding.total_usd is None:
+        return text + " No source reports a total, so this is a lower bound of the funding raised."
+    reported = (
+        f"{view.usd(funding.reported_usd, funding.total_qualifier)} "
+        f"(as of {view.claim_date(funding.reported_claim_id)}, {funding.reported_claim_id})"
+    )
+    total = view.usd(funding.total_usd, funding.total_qualifier)
+    if funding.added_usd > 0:
+        text += (
+            f" The sources last reported total funding of {reported}; with the {view.usd(funding.added_usd)} in "
+            f"tranches announced after it, that makes {total}."
+        )
+    else:
+        text += f" The sources report total funding of {reported}."
+    if funding.unattributed_usd and funding.unattributed_usd > 0:
+        rest = view.usd(funding.unattributed_usd, funding.total_qualifier)
+        text += f" That leaves {rest} from investors the sources do not name."
+    else:
+        text += " The named investors account for all of it."
+    return text
+
+
+def valuation_sentence(view: View) -> str | None:
+    """Funding raised at the valuation's date against that valuation."""
+    comparison = view.rec.valuation_comparison(view.subject_id)
+    if comparison is None:
+        return None
+    ratio = ("at least " if comparison.raised_qualifier == "at_least" else "") + format_percent(comparison.ratio)
+    return (
+        f"As of {view.claim_date(comparison.valuation_claim_id)}, funding raised "
+        f"({view.usd(comparison.raised_usd, comparison.raised_qualifier)}) is {ratio} of the valuation reported "
+        f"then at {view.usd(comparison.valuation_usd, comparison.valuation_qualifier)} "
+        f"({comparison.valuation_source_id})."
+    )
+
+
+def summary(view: View) -> list[str]:
+    """The summary paragraphs, every number computed from the reconciliation."""
+    out = []
+    if view.is_investee:
+        lead = lead_investor(view)
+        if lead is not None:
+            parts = view.rec.tranches_of(lead, view.subject_id)
+            total = view.rec.totals_at().set_index(["investor_id", "investee_id"]).loc[(lead, view.subject_id)]
+            out.append(
+                f"As of {view.as_of}, the sources put {view.name(lead)}'s investment in {view.subject} at "
+                f"{view.usd(total['total_usd'], total['qualifier'])}: "
+                f"{plural(len(parts), 'distinct tranche')}, {tranche_list(view, parts)}."
+            )
+        out.append(funding_sentence(view, view.rec.funding_at(view.subject_id)))
+        valuation = valuation_sentence(view)
+        if valuation:
+            out.append(valuation)
+    else:
+        out.append(investments_made_sentence(view))
+    out.append(disagreement_sentence(view))
+    return out
+
+
+def investments_made_sentence(view: View) -> str:
+    """An investor subject: its running total in each company as of the report date."""
+    totals = view.rec.totals_at()
+    own = totals[totals["investor_id"] == view.subject_id].sort_values("total_usd", ascending=False)
+    listed = join_words(f"{view.name(r.investee_id)} {view.usd(r.total_usd, r.qualifier)}" for r in own.itertuples())
+    tranches = view.rec.tranches_of(view.subject_id)
+    return (
+        f"As of {view.as_of}, the sources put {view.subject}'s investments at "
+        f"{view.usd(own['total_usd'].sum())} in {plural(len(own), 'company', 'companies')} ({listed}), "
+        f"from {plural(len(tranches), 'distinct tranche')}."
+    )
+
+
+def disagreement_sentence(view: View) -> str:
+    """How many points the sources disagree on."""
+    n_sources = len(view.rec.sources)
+    n = len(view.rec.disagreements)
+    if n_sources < 2:
+        return "Only one source is known at this date, so nothing can be compared across sources."
+    if n == 0:
+        return f"The {n_sources} sources do not contradict each other."
+    return f"The {n_sources} sources disagree on {plural(n, 'point')}, explained in 'Where the sources disagree'."
+
+
+def explanation(view: View, row) -> str:
+    """One disagreement in words, from its reason code and numbers."""
+    source = format_ids(row.source_ids)
+    if row.code in (codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL):
+        claim = view.rec.interpretations.set_index("claim_id").loc[row.claim_ids[0]]
+        parts = view.rec.tranches_of(row.investor_id, row.company_id)
+        known = parts[parts["fact_id"].isin(_known_tranche_facts(view, claim))]
+        amount, when = view.usd(row.amount_usd), view.known_on(claim["source_id"])
+        if row.code == codes.WORDING_SAYS_TRANCHE:
+            latest = known[known["fact_id"] == row.related_fact_id].iloc[0]
+            return (
+                f"{claim['source_id']} calls {amount} {WORDING.get(claim['wording'], 'one tranche')}, but {amount} "
+                f"equals the sum of the {plural(len(known), 'tranche')} known on {when} "
+                f"({' + '.join(view.usd(a) for a in known['amount_usd'])}), so it is {view.name(row.investor_id)}'s "
+                f"running total then. {format_ids(latest['source_ids'])} reports the latest tranche itself as "
+                f"{view.usd(latest['amount_usd'])}."
+            )
+        return (
+            f"{claim['source_id']} calls {amount} a total, but it equals one of the "
+            f"{plural(len(known), 'tranche')} known on {when}, which sum to {view.usd(row.expected_usd)}."
+        )
+    if row.code == codes.MATCHES_NOTHING:
+        return (
+            f"{source} reports {view.usd(row.amount_usd)}, which matches no tranche known at its date and not "
+            f"their sum ({view.usd(row.expected_usd)})."
+        )
+    if row.code == codes.BELOW_KNOWN_TRANCHES:
+        return (
+            f"{source} reports a running total of {view.usd(row.amount_usd)}, less than the "
+            f"{view.usd(row.expected_usd)} in tranches known at its date."
+        )
+    claims = view.rec.claims.set_index("claim_id").loc[list(row.claim_ids)]
+    if row.code == codes.AMOUNTS_DIFFER:
+        told = "; ".join(f"{c.source_id} says {view.usd(c.amount_usd, c.qualifier)}" for c in claims.itertuples())
+        return f"The sources give different amounts: {told}."
+    told = "; ".join(
+        f"{c.source_id} gives no date"
+        if pd.isna(c.date)
+        else f"{c.source_id} dates it to {format_date(c.date, c.date_precision, c.date_inferred)}"
+        for c in claims.itertuples()
+    )
+    return f"The sources place this event at different times: {told}."
+
+
+def _known_tranche_facts(view: View, claim) -> set[str]:
+    parts = view.rec.tranches_of(claim["investor_id"], claim["investee_id"])
+    known = parts[(parts["known_date"] <= claim["known_date"]) & (parts["effective_date"] <= claim["effective_date"])]
+    return set(known["fact_id"])
+
+
+def topic(view: View, row) -> str:
+    """What a disagreement is about, in words."""
+    if row.table == "investments":
+        return f"{view.name(row.investor_id)}'s investment in {view.name(row.company_id)}"
+    if row.table == "events":
+        events = view.rec.claims.set_index("claim_id")
+        return f"{row.fact_id.replace('-', ' ')} ({view.name(events.loc[row.claim_ids[0], 'company_id'])})"
+    return f"{view.name(row.company_id)}: {row.fact_id.replace('-', ' ')}"
+
+
+READINGS = {
+    codes.CURATED_TRANCHE: "one tranche (curated)",
+    codes.CURATED_CUMULATIVE: "running total (curated)",
+    codes.SAME_FACT_AS_TRANCHE: "one tranche (same fact)",
+    codes.EQUALS_SUM_OF_TRANCHES: "running total: the sum of the tranches known then",
+    codes.EQUALS_TRANCHE: "one tranche: equals a tranche known then",
+    codes.ONLY_AMOUNT_KNOWN: "the total so far: no tranche known then",
+    codes.MATCHES_NOTHING: "unexplained: no tranche known then, nor their sum",
+    codes.BELOW_KNOWN_TRANCHES: "running total below the tranches known then",
+}
+STATUS = {codes.STATUS_DISAGREE: "disagree", codes.STATUS_AGREE: "agree", codes.STATUS_SINGLE: "single source"}

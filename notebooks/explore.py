@@ -88,7 +88,8 @@ explore.filter_claims(all_claims, start="2024-01-01", end="2024-12-31")[["claim_
 
 # %%
 # Only what the newest source says
-explore.filter_claims(all_claims, source=rec.sources["source_id"].iloc[-1])[["claim_id", "table", "amount_usd", "quote"]]
+newest = rec.sources["source_id"].iloc[-1]
+explore.filter_claims(all_claims, source=newest)[["claim_id", "table", "amount_usd", "quote"]]
 
 # %% [markdown]
 # ## 4. Where does a figure come from?
@@ -130,7 +131,7 @@ rec.disagreements
 # another subject (an investor such as Amazon gets the investments-made view), date or unit.
 
 # %%
-names = dict(zip(rec.companies["company_id"], rec.companies["name"]))
+names = dict(zip(rec.companies["company_id"], rec.companies["name"], strict=True))
 charts = report_charts(View(rec, params.company_id, params.unit, names))
 [chart.id for chart in charts]
 

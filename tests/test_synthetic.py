@@ -2,9 +2,9 @@
 
 import pytest
 
-from aiinvest.report import document as report
 from aiinvest.data.load import load_tables
 from aiinvest.data.validate import validate_package
+from aiinvest.report import document as report
 from aiinvest.report.charts.figures import MAX_MARKERS
 from aiinvest.synthetic import MARKER, generate
 

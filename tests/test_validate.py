@@ -82,7 +82,7 @@ def test_unknown_qualifier_and_status_reported_together(data_dir, edit_csv):
     edit_csv(
         "investments",
         lambda t: t.replace("2750000000,exact,", "2750000000,roughly,").replace(
-            ',announced,announcing', ',rumoured,announcing'
+            ",announced,announcing", ",rumoured,announcing"
         ),
     )
     assert messages(data_dir) == [

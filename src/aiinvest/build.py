@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, exitcodes
+from .data.validation_process import CRASH, INVALID, BackgroundValidation
 from .manifest import (
     MANIFEST_NAME,
     REPORT_NOTEBOOK,
@@ -33,7 +34,6 @@ from .manifest import (
     write_json,
 )
 from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, display
-from .data.validation_process import CRASH, INVALID, BackgroundValidation
 
 log = logging.getLogger("aiinvest.build")
 

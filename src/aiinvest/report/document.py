@@ -157,6 +157,9 @@ class Report:
         d = self.rec.disagreements
         if d.empty:
             return self._html(f"<p>{text.disagreement_sentence(self.view)}</p>")
+        total = len(d)
+        about = (d["company_id"] == self.view.subject_id) | (d["investor_id"] == self.view.subject_id)
+        d = d.iloc[np.argsort(~about.fillna(False).to_numpy(), kind="stable")].head(MAX_TABLE_ROWS)  # words: shown rows
         rows = pd.DataFrame(
             {
                 "Topic": [text.topic(self.view, r) for r in d.itertuples()],
@@ -165,7 +168,7 @@ class Report:
                 "Explanation": [text.explanation(self.view, r) for r in d.itertuples()],
             }
         )
-        return self._table(rows, "discrepancies", None)
+        return self._table(rows, "discrepancies", None, total=total)
 
     def coverage(self):
         """Which source reports which fact."""
@@ -217,7 +220,7 @@ class Report:
 
     def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None, total: int | None = None):
         total = len(rows) if total is None else total
-        if total > MAX_TABLE_ROWS:
+        if total > len(rows.head(MAX_TABLE_ROWS)):
             note = f"Showing the first {MAX_TABLE_ROWS} of {total} rows; all are in data/curated/."
             intro = f"{intro} {note}" if intro else note
             rows = rows.head(MAX_TABLE_ROWS)
@@ -306,7 +309,7 @@ def _investee_figures(view: text.View) -> list[dict]:
                     r.source_ids,
                 )
             )
-    funding = rec.funding_at(view.subject_id)
+    funding = view.funding
     for r in funding.by_investor.head(text.TOP_INVESTORS).itertuples():
         how = (
             "sum of its distinct tranches" if r.basis == "tranches" else "a reported amount, not itemised into tranches"
@@ -355,7 +358,7 @@ def _investee_figures(view: text.View) -> list[dict]:
                     funding.source_ids,
                 )
             )
-    comparison = rec.valuation_comparison(view.subject_id)
+    comparison = view.comparison
     if comparison is not None:
         when = view.claim_date(comparison.valuation_claim_id)
         rows.append(

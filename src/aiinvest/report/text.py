@@ -5,11 +5,12 @@ to every function here; nothing in this module states a fact about the data by i
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 from ..analysis import codes
-from ..analysis.reconcile import FundingPosition, Reconciliation
+from ..analysis.reconcile import FundingPosition, Reconciliation, ValuationComparison
 from .formatting import format_date, format_day, format_ids, format_percent, format_usd, join_words, plural
 
 TOP_INVESTORS = 5
@@ -39,23 +40,48 @@ class View:
         """A company's name from companies.csv (its id if it has none)."""
         return self.names.get(company_id, str(company_id))
 
+    @cached_property
+    def claims(self) -> pd.DataFrame:
+        """Every claim, indexed by claim id (read once from the reconciliation)."""
+        return self.rec.claims.set_index("claim_id")
+
+    @cached_property
+    def readings(self) -> pd.DataFrame:
+        """Every investment claim's reading, indexed by claim id."""
+        return self.rec.interpretations.set_index("claim_id")
+
+    @cached_property
+    def source_dates(self) -> dict[str, str]:
+        """Each known source's publication date in words, by source id."""
+        return source_dates(self)
+
     def claim_date(self, claim_id: str) -> str:
         """The date a claim describes, in words, at its precision ('March 2024 (inferred)')."""
-        row = self.rec.claims.set_index("claim_id").loc[claim_id]
+        row = self.claims.loc[claim_id]
         return format_date(row["date"], row["date_precision"], bool(row["date_inferred"]))
 
     def known_on(self, source_id: str) -> str:
         """When a source's claims became known: its publication date, at its precision."""
-        return source_dates(self)[source_id]
+        return self.source_dates[source_id]
 
     def usd(self, amount: float, qualifier: str | None = "exact") -> str:
         """An amount in the report's unit."""
         return format_usd(amount, self.unit, qualifier or "exact")
 
-    @property
+    @cached_property
     def is_investee(self) -> bool:
         """The subject received money or was valued (the funding view)."""
         return "investee" in self.rec.roles(self.subject_id)
+
+    @cached_property
+    def funding(self) -> FundingPosition:
+        """The subject's funding position on the report date."""
+        return self.rec.funding_at(self.subject_id)
+
+    @cached_property
+    def comparison(self) -> ValuationComparison | None:
+        """The subject's funding against its latest valuation, both at the valuation's date."""
+        return self.rec.valuation_comparison(self.subject_id)
 
 
 def source_dates(view: View) -> dict[str, str]:
@@ -137,7 +163,7 @@ def funding_sentence(view: View, funding: FundingPosition) -> str:
 
 def valuation_sentence(view: View) -> str | None:
     """Funding raised at the valuation's date against that valuation."""
-    comparison = view.rec.valuation_comparison(view.subject_id)
+    comparison = view.comparison
     if comparison is None:
         return None
     ratio = ("at least " if comparison.raised_qualifier == "at_least" else "") + format_percent(comparison.ratio)
@@ -162,7 +188,7 @@ def summary(view: View) -> list[str]:
                 f"{view.usd(total['total_usd'], total['qualifier'])}: "
                 f"{plural(len(parts), 'distinct tranche')}, {tranche_list(view, parts)}."
             )
-        out.append(funding_sentence(view, view.rec.funding_at(view.subject_id)))
+        out.append(funding_sentence(view, view.funding))
         valuation = valuation_sentence(view)
         if valuation:
             out.append(valuation)
@@ -200,7 +226,7 @@ def explanation(view: View, row) -> str:
     """One disagreement in words, from its reason code and numbers."""
     source = format_ids(row.source_ids)
     if row.code in (codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL):
-        claim = view.rec.interpretations.set_index("claim_id").loc[row.claim_ids[0]]
+        claim = view.readings.loc[row.claim_ids[0]]
         parts = view.rec.tranches_of(row.investor_id, row.company_id)
         known = parts[parts["fact_id"].isin(_known_tranche_facts(view, claim))]
         amount, when = view.usd(row.amount_usd), view.known_on(claim["source_id"])
@@ -227,7 +253,7 @@ def explanation(view: View, row) -> str:
             f"{source} reports a running total of {view.usd(row.amount_usd)}, less than the "
             f"{view.usd(row.expected_usd)} in tranches known at its date."
         )
-    claims = view.rec.claims.set_index("claim_id").loc[list(row.claim_ids)]
+    claims = view.claims.loc[list(row.claim_ids)]
     if row.code == codes.AMOUNTS_DIFFER:
         told = "; ".join(f"{c.source_id} says {view.usd(c.amount_usd, c.qualifier)}" for c in claims.itertuples())
         return f"The sources give different amounts: {told}."
@@ -251,8 +277,7 @@ def topic(view: View, row) -> str:
     if row.table == "investments":
         return f"{view.name(row.investor_id)}'s investment in {view.name(row.company_id)}"
     if row.table == "events":
-        events = view.rec.claims.set_index("claim_id")
-        return f"{row.fact_id.replace('-', ' ')} ({view.name(events.loc[row.claim_ids[0], 'company_id'])})"
+        return f"{row.fact_id.replace('-', ' ')} ({view.name(view.claims.loc[row.claim_ids[0], 'company_id'])})"
     return f"{view.name(row.company_id)}: {row.fact_id.replace('-', ' ')}"
 
 

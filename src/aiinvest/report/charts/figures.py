@@ -161,7 +161,7 @@ def portfolio_chart(view: View) -> Chart | None:
 
 def funding_chart(view: View) -> Chart | None:
     """The subject's funding by named investor, with the unattributed rest as a lower bound."""
-    funding = view.rec.funding_at(view.subject_id)
+    funding = view.funding
     if funding.by_investor.empty and funding.total_usd is None:
         return None
     divisor, axis = _axis(view)
@@ -237,7 +237,7 @@ def funding_chart(view: View) -> Chart | None:
 
 def valuation_chart(view: View) -> Chart | None:
     """Funding raised at the latest valuation's date, against that valuation."""
-    comparison = view.rec.valuation_comparison(view.subject_id)
+    comparison = view.comparison
     if comparison is None:
         return None
     divisor, axis = _axis(view)

@@ -417,6 +417,9 @@ def test_the_march_latest_infusion_stays_a_running_total(at, as_of):
         TRANCHE_2,
         4e9,
     )
+    # Read as known in March: a later article restating tranche 2 (art-103) is not among its sources.
+    assert wording["related_source_ids"] == ("art-000",)
+    assert wording["source_ids"] == ("art-000", "art-001")
     steps = {"2023-08-31": None, "2023-09-01": 1.25e9, "2024-03-01": 4e9, "2024-11-21": 4e9, "2024-11-22": 8e9}
     for when, total in steps.items():  # Amazon's running total, a step series
         amazon = r.totals_at(D(when)).set_index("investor_id")["total_usd"].get("amazon")

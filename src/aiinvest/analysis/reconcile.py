@@ -558,7 +558,7 @@ def find_disagreements(
 ) -> pd.DataFrame:
     """Where the sources disagree, as structured records with a reason code (see `codes`)."""
     frames = [
-        _wording_disagreements(tranches, interpretations),
+        _wording_disagreements(interpretations),
         _arithmetic_disagreements(interpretations),
         _amount_disagreements(claims),
         _date_disagreements(claims),
@@ -569,13 +569,19 @@ def find_disagreements(
     return pd.concat(found, ignore_index=True)[DISAGREEMENT_COLUMNS]
 
 
-def _wording_disagreements(tranches: pd.DataFrame, interpretations: pd.DataFrame) -> pd.DataFrame:
+def _wording_disagreements(interpretations: pd.DataFrame) -> pd.DataFrame:
     """A source calls a running total one tranche ('the latest infusion'), or the reverse."""
     i = interpretations
     says_one = i["wording"].isin(SINGLE_TRANCHE_WORDS) & (i["reason"] == codes.EQUALS_SUM_OF_TRANCHES)
     says_total = (i["wording"] == "total") & (i["describes"] == DESCRIBES_TRANCHE) & (i["known_tranches"] >= 2)
     rows = i[says_one | says_total]
-    related = tranches.set_index("fact_id").reindex(rows["latest_tranche_fact_id"])
+    # The sources of the latest tranche as known when the claim was published, never later restatements.
+    tied = i[i["framing"] == "tranche"][["fact_id", "source_id", "known_date"]].astype({"fact_id": object})
+    pairs = rows[["claim_id", "latest_tranche_fact_id", "known_date"]].merge(
+        tied.rename(columns={"fact_id": "latest_tranche_fact_id", "known_date": "t_known"}), on="latest_tranche_fact_id"
+    )
+    pairs = pairs[pairs["t_known"] <= pairs["known_date"]]
+    related = {"source_ids": tuples_by(pairs, ["claim_id"], "source_id", unique=True).reindex(rows["claim_id"])}
     return pd.DataFrame(
         {
             "code": np.where(says_one[rows.index], codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL),

@@ -130,3 +130,11 @@ def test_the_detector_finds_hand_typed_counts():
 )
 def test_no_notebook_cell_or_template_types_a_count_of_the_data(path: Path):
     assert hand_typed(path.read_text(encoding="utf-8")) == []
+
+
+def test_an_investor_without_tranches_is_described_without_inventing_any():
+    report = prepare(company="Google")
+    assert list(report.charts) == ["portfolio"]
+    assert "Google&#39;s investments at $2B in 1 company (Anthropic $2B), none of it itemised by tranche." in (
+        report.header().data
+    )

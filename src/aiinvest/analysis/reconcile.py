@@ -296,7 +296,7 @@ def tuples_by(frame: pd.DataFrame, keys: list[str], column: str, unique: bool) -
     """
     group = frame.groupby(keys, sort=False, dropna=False)
     key_codes = group.ngroup().to_numpy()
-    values, uniques = pd.factorize(frame[column], sort=True)
+    values, uniques = pd.factorize(frame[column], sort=unique)  # sorted values only where they are sorted
     if unique:
         combined = np.unique(key_codes.astype(np.int64) * (len(uniques) + 1) + values)
         key_codes, values = combined // (len(uniques) + 1), combined % (len(uniques) + 1)
@@ -309,6 +309,11 @@ def tuples_by(frame: pd.DataFrame, keys: list[str], column: str, unique: bool) -
     tuples = [tuple(items[a:b]) for a, b in zip(begins, [*begins[1:], len(items)][: len(begins)], strict=True)]
     heads = group.head(1).set_index(keys).index  # one row per group, in ngroup order
     return pd.Series(tuples, index=heads[key_codes[starts]] if len(starts) else heads, dtype=object, name=column)
+
+
+def _singletons(ids: pd.Series) -> list[tuple]:
+    """Each id as a one-element tuple (iterating a plain list: text arrays iterate slowly)."""
+    return [(i,) for i in ids.to_numpy(dtype=object).tolist()]
 
 
 def _investment_claims(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
@@ -587,7 +592,7 @@ def _wording_disagreements(interpretations: pd.DataFrame) -> pd.DataFrame:
             "code": np.where(says_one[rows.index], codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL),
             "fact_id": rows["fact_id"].to_numpy(),
             "table": "investments",
-            "claim_ids": [(c,) for c in rows["claim_id"]],
+            "claim_ids": _singletons(rows["claim_id"]),
             "source_ids": [
                 tuple(sorted({s, *r})) for s, r in zip(rows["source_id"], related["source_ids"], strict=True)
             ],
@@ -611,8 +616,8 @@ def _arithmetic_disagreements(interpretations: pd.DataFrame) -> pd.DataFrame:
             "code": rows["reason"].to_numpy(),
             "fact_id": rows["fact_id"].to_numpy(),
             "table": "investments",
-            "claim_ids": [(c,) for c in rows["claim_id"]],
-            "source_ids": [(s,) for s in rows["source_id"]],
+            "claim_ids": _singletons(rows["claim_id"]),
+            "source_ids": _singletons(rows["source_id"]),
             "investor_id": rows["investor_id"].to_numpy(),
             "company_id": rows["investee_id"].to_numpy(),
             "amount_usd": rows["amount_usd"].to_numpy(dtype=float),

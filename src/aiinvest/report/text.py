@@ -207,7 +207,7 @@ def investments_made_sentence(view: View) -> str:
     return (
         f"As of {view.as_of}, the sources put {view.subject}'s investments at "
         f"{view.usd(own['total_usd'].sum())} in {plural(len(own), 'company', 'companies')} ({listed}), "
-        f"from {plural(len(tranches), 'distinct tranche')}."
+        + (f"from {plural(len(tranches), 'distinct tranche')}." if len(tranches) else "none of it itemised by tranche.")
     )
 
 

@@ -5,6 +5,8 @@ funding against valuation, timeline); an investor subject gets the investments-m
 (its tranches with its running total, its total in each company, timeline).
 """
 
+import dataclasses
+
 import pandas as pd
 
 from ..formatting import UNITS, format_date, format_ids, plural
@@ -368,11 +370,12 @@ def timeline_chart(view: View) -> Chart | None:
     undated = items[items["date"].isna()]
     caption = (
         f"{plural(len(items), 'item')}, too many to draw one by one: each marker stands for a lane's items in one "
-        "quarter. "
+        "quarter (their count shows on hover in the HTML report). "
         if aggregated
         else ""
     ) + (
-        "Numbers on the chart refer to the key below it. Filled markers: dates the sources state; hollow "
+        ("" if aggregated else "Numbers on the chart refer to the key below it. ")
+        + "Filled markers: dates the sources state; hollow "
         "markers: dates inferred from the text (month precision is drawn at the start of the month); diamonds: "
         "rumours. Where two sources date the same event differently, both are shown."
     )
@@ -380,8 +383,13 @@ def timeline_chart(view: View) -> Chart | None:
         listed = "; ".join(undated["label"].head(MAX_LISTED))
         more = f" and {len(undated) - MAX_LISTED} more" if len(undated) > MAX_LISTED else ""
         caption += f" Not shown, as no source dates them: {listed}{more}."
-    detail = [f"{format_ids(r.source_ids)}; {format_date(r.date, r.precision, r.inferred)}" for r in dated.itertuples()]
-    return timeline_chart_spec(
+    detail = [
+        f"{r.label}, {r.date.year} Q{r.date.quarter}"
+        if aggregated
+        else f"{format_ids(r.source_ids)}; {format_date(r.date, r.precision, r.inferred)}"
+        for r in dated.itertuples()
+    ]
+    chart = timeline_chart_spec(
         dated.assign(detail=detail, inferred=dated["inferred"].astype(bool))[
             ["date", "lane", "label", "status", "inferred", "detail"]
         ],
@@ -390,6 +398,11 @@ def timeline_chart(view: View) -> Chart | None:
         lanes=lanes,
         colours={"confirmed": INVESTOR_COLOURS[4], "rumoured": INVESTOR_COLOURS[5]},
     )
+    if aggregated:  # a marker per lane and quarter: its count is on hover; a numbered key would list only counts
+        chart = dataclasses.replace(
+            chart, key=(), traces=tuple(dataclasses.replace(t, labels=()) for t in chart.traces)
+        )
+    return chart
 
 
 def _by_quarter(items: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?= params/anthropic.yaml
+# Notebook metadata that nbstripout removes besides outputs and execution counts (papermill's and editors' records).
+NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.papermill metadata.vscode \
+	metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.vscode cell.metadata.scrolled \
+	cell.metadata.collapsed cell.metadata.editable cell.metadata.slideshow"
 
 .PHONY: help venv system-deps validate report test lint format lab bench lock rehash docs readme-image clean
 
@@ -34,11 +38,13 @@ report: $(STAMP) ## Build the HTML and PDF report for the default parameters
 test: lint system-deps ## Lint, then run the whole test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## Check code and notebooks: ruff, nbQA ruff, no outputs or noise, jupytext pairs in sync
+lint: $(STAMP) ## Check code and notebooks: ruff, nbQA ruff, nbstripout --verify, jupytext pairs, import layers
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/nbqa ruff notebooks/*.ipynb
+	$(NBSTRIP) --verify notebooks/*.ipynb
 	$(BIN)/aiinvest notebooks
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## Fix code and notebooks in place: ruff, nbQA ruff, strip outputs, sync jupytext pairs
 	$(BIN)/ruff check --fix src tests scripts
@@ -46,7 +52,7 @@ format: $(STAMP) ## Fix code and notebooks in place: ruff, nbQA ruff, strip outp
 	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
 	$(BIN)/nbqa ruff --fix notebooks/*.ipynb
 	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
-	$(BIN)/aiinvest notebooks --fix
+	$(NBSTRIP) notebooks/*.ipynb
 
 lab: $(STAMP) ## Start JupyterLab in the project environment (kernel "Python (aiinvest)")
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/explore.ipynb

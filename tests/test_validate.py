@@ -208,11 +208,13 @@ def test_a_claim_cannot_describe_a_date_after_its_source_was_published(data_dir,
     edit_csv("valuations", lambda t: t.replace("2024-03-27,day,true", "2024-04-02,day,true"))
     assert messages(data_dir) == [
         "data/curated/valuations.csv:2: column 'as_of_date': value '2024-04-02': expected a date on or before its "
-        "source's publication (2024-03-27 for art-001): a claim describes what was known when it was published"
+        "source's publication (2024-03-27 for art-001, the first day of its period): a claim describes what was "
+        "known when it was published"
     ]
 
 
-def test_a_month_precision_source_allows_claims_dated_within_its_month(data_dir, edit_csv):
+def test_a_month_precision_source_counts_from_the_first_of_its_month(data_dir, edit_csv):
+    """A report as of 5 March holds art-000 (March 2024): so art-000 cannot describe 20 March."""
     edit_csv(
         "events",
         lambda t: t.replace(
@@ -220,7 +222,11 @@ def test_a_month_precision_source_allows_claims_dated_within_its_month(data_dir,
             "ev-10,aws-generative-ai-statement,art-000,2024-03-20,day",
         ),
     )
-    assert messages(data_dir) == []
+    assert messages(data_dir) == [
+        "data/curated/events.csv:11: column 'date': value '2024-03-20': expected a date on or before its source's "
+        "publication (2024-03-01 for art-000, the first day of its period): a claim describes what was known when "
+        "it was published"
+    ]
 
 
 def test_claims_of_one_investment_fact_share_investor_investee_and_framing(data_dir, edit_csv):
@@ -245,3 +251,27 @@ def test_framing_must_be_one_of_the_vocabulary(data_dir, edit_csv):
     assert messages(data_dir) == [
         "data/curated/investments.csv:6: column 'framing': value 'latest': expected one of tranche, cumulative, unknown"
     ]
+
+
+def test_the_validation_cache_key_covers_the_data_code_and_library_versions(monkeypatch):
+    from importlib import metadata
+
+    from aiinvest.data import validate
+
+    before = validate.validator_fingerprint()
+    assert validate.validator_fingerprint() == before
+    real = metadata.distribution
+
+    class Upgraded:
+        def __init__(self, dist):
+            self.version, self.requires = dist.version + ".post1", dist.requires
+
+    def distribution(name):  # a dependency of frictionless, upgraded
+        dist = real(name)
+        return Upgraded(dist) if name.lower() == "petl" else dist
+
+    monkeypatch.setattr(metadata, "distribution", distribution)
+    assert validate.validator_fingerprint() != before
+    monkeypatch.undo()
+    monkeypatch.setattr(validate, "__file__", str(DATA_DIR.parent / "src" / "aiinvest" / "analysis" / "codes.py"))
+    assert validate.validator_fingerprint() != before  # other code, another key

@@ -96,10 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_build)
 
     notebooks = sub.add_parser(
-        "notebooks", help="check (or --fix) committed notebooks: no outputs, no noise, pairs in sync"
+        "notebooks", help="check that committed notebooks match their jupytext pairs (outputs: nbstripout)"
     )
     notebooks.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
-    notebooks.add_argument("--fix", action="store_true", help="strip outputs and metadata noise in place")
     notebooks.set_defaults(run=_notebooks)
 
     kernel = sub.add_parser("install-kernel", help="register this environment's Jupyter kernel 'aiinvest'")
@@ -197,14 +196,10 @@ def _build(args) -> int:
 
 
 def _notebooks(args) -> int:
-    from .nbhygiene import check_notebook, fix_notebook
+    from .nbhygiene import check_pair
 
     paths = args.paths or sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-    if args.fix:
-        for path in paths:
-            if fix_notebook(path):
-                print(f"cleaned {path}")
-    problems = [problem for path in paths for problem in check_notebook(path)]
+    problems = [problem for path in paths for problem in check_pair(path)]
     for problem in problems:
         print(problem, file=sys.stderr)
     return exitcodes.DATA if problems else exitcodes.OK

@@ -7,6 +7,7 @@ import pytest
 from fixtures.later import ARTICLES, add_article
 
 from aiinvest.paths import NOTEBOOKS_DIR, TEMPLATES_DIR
+from aiinvest.report import text
 from aiinvest.report.document import facts_table, key_figures, prepare
 
 
@@ -31,13 +32,16 @@ def sections(report) -> dict[str, str]:
 
 def test_summary_and_key_figures_say_as_of_when_and_from_which_sources(report):
     header = report.header().data
-    assert "Based on 2 news articles published on or before 27 March 2024 (art-000, art-001)" in header
+    assert (
+        "Based on 2 news articles published on or before 27 March 2024 (art-000: March 2024 (inferred); "
+        "art-001: 27 March 2024); later articles are not used."
+    ) in header
     assert "Built from 2 news articles and 23 curated claims" in header
     assert "the sources put Amazon&#39;s investment in Anthropic at $4B: 2 distinct tranches" in header
     rows = key_figures(report.view)
     assert all(row["as_of"] and row["sources"] for row in rows)
     total = next(row for row in rows if row["label"] == "Anthropic's total funding")
-    assert (total["value"], total["as_of"], total["sources"]) == ("at least $10B", "27 March 2024", "art-000, art-001")
+    assert (total["value"], total["as_of"], total["sources"]) == ("at least $10B", "27 March 2024", "art-000")
     assert total["how"] == "reported as of March 2024 (inferred); a lower bound"
 
 
@@ -137,4 +141,36 @@ def test_an_investor_without_tranches_is_described_without_inventing_any():
     assert list(report.charts) == ["portfolio"]
     assert "Google&#39;s investments at $2B in 1 company (Anthropic $2B), none of it itemised by tranche." in (
         report.header().data
+    )
+
+
+def test_a_later_restatement_is_not_cited_as_the_contradiction(data_dir):
+    add_article(data_dir, "art-103")  # restates tranche 2 in December 2024
+    html = prepare(data_dir=str(data_dir)).discrepancies().data
+    assert "art-000 reports the latest tranche itself as $2.75B." in html
+
+
+def test_sentences_about_a_company_without_named_investors_or_tranches(data_dir, edit_csv):
+    edit_csv("investments", lambda t: t.replace(",anthropic,", ",openai,"))  # every investment into another company
+    report = prepare(data_dir=str(data_dir))
+    summary = " ".join(text.summary(report.view))
+    assert "the sources name no investor in Anthropic" in summary
+    assert "()" not in summary and "$0B" not in summary
+    assert "$0B" not in report.charts["funding"].caption
+    assert "at least 54% of the valuation" in summary  # the reported total is what was raised
+
+
+def test_the_ratio_is_bounded_as_both_figures_are(data_dir, edit_csv):
+    edit_csv("valuations", lambda t: t.replace("18400000000,exact", "18400000000,at_least"))
+    summary = " ".join(text.summary(prepare(data_dir=str(data_dir)).view))
+    assert "sets no bound on its share of the valuation, reported then as at least $18.4B" in summary
+    edit_csv("funding_totals", lambda t: t.replace("10000000000,at_least", "10000000000,exact"))
+    summary = " ".join(text.summary(prepare(data_dir=str(data_dir)).view))
+    assert "is at most 54% of the valuation, reported then as at least $18.4B" in summary
+
+
+def test_the_disagreement_count_says_how_many_concern_the_subject():
+    sentence = text.disagreement_sentence(prepare(company="Google").view)
+    assert sentence == (
+        "The 2 sources disagree on 3 points, 0 of them about Google, explained in 'Where the sources disagree'."
     )

@@ -48,7 +48,8 @@ class FundingPosition:
     reported_date: pd.Timestamp | None
     added_usd: float  # tranches dated after the reported total, added to it
     unattributed_usd: float | None
-    source_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]  # every source behind the position: named investors and the total
+    total_source_ids: tuple[str, ...] = ()  # the reported total's source and those of the tranches added to it
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,13 @@ class Reconciliation(Frames):
             return FundingPosition(company_id, at, by_investor, named, None, None, None, None, None, 0.0, None, sources)
         carried = float(last["carried_usd"])
         total = max(carried, named)
+        tranches = self.tranches
+        added = tranches[
+            (tranches["investee_id"] == company_id)
+            & (tranches["effective_date"] > last["reported_date"])
+            & (tranches["effective_date"] <= at)
+        ]
+        total_sources = {str(last["reported_source_id"]), *(s for ids in added["source_ids"] for s in ids)}
         return FundingPosition(
             company_id=company_id,
             date=at,
@@ -163,6 +171,7 @@ class Reconciliation(Frames):
             added_usd=carried - float(last["reported_usd"]),
             unattributed_usd=max(carried - named, 0.0),
             source_ids=tuple(sorted({*sources, str(last["reported_source_id"])})),
+            total_source_ids=tuple(sorted(total_sources)),
         )
 
     def latest_valuation(self, company_id: str) -> pd.Series | None:
@@ -386,7 +395,11 @@ def interpret(tables: Tables, claims: pd.DataFrame, tranches: pd.DataFrame) -> p
     latest = by_row["tranche_fact_id"].last().reindex(inv["row"]).to_numpy()
     equal = pairs[np.isclose(pairs["tranche_usd"], pairs["row"].map(inv["amount_usd"]), rtol=1e-9, atol=0)]
     equal_fact = equal.groupby("row")["tranche_fact_id"].last().reindex(inv["row"]).to_numpy()
-    own_tranche = inv["fact_id"].where(inv["fact_id"].isin(set(tranches["fact_id"]))).to_numpy()
+    # A claim the curator tied to a tranche's fact, where that tranche was known by the claim's own date.
+    facts = inv["fact_id"].astype(object).to_numpy()
+    same = seen[seen["tranche_fact_id"].astype(object).to_numpy() == facts[seen["row"].to_numpy()]]
+    own_tranche = same.groupby("row")["tranche_fact_id"].first().reindex(inv["row"]).astype(object).to_numpy()
+    known_ids = tuples_by(pairs.astype({"tranche_fact_id": object}), ["row"], "tranche_fact_id", unique=False)
 
     amount = inv["amount_usd"].to_numpy(dtype=float)
     framing = inv["framing"].to_numpy()
@@ -433,6 +446,8 @@ def interpret(tables: Tables, claims: pd.DataFrame, tranches: pd.DataFrame) -> p
     out["known_tranches"] = count
     out["known_tranche_sum_usd"] = total
     out["latest_tranche_fact_id"] = latest
+    known_ids = known_ids.reindex(np.arange(len(inv))).to_numpy(dtype=object).tolist()
+    out["known_tranche_fact_ids"] = [ids if isinstance(ids, tuple) else () for ids in known_ids]
     return out
 
 

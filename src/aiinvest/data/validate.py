@@ -112,9 +112,39 @@ def check_package(data_dir: Path, on_started=None) -> None:
         marker.touch()
 
 
+VALIDATOR_LIBRARIES = ("frictionless",)  # with their own requirements, as installed
+
+
+def validator_fingerprint() -> str:
+    """What a validation result depends on besides the data: the data package's code, the libraries' versions."""
+    import sys
+    from importlib import metadata
+
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):  # the whole data stage: rules, schema, registry
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    seen: set[str] = set()
+    pending = list(VALIDATOR_LIBRARIES)
+    while pending:
+        name = pending.pop()
+        key = name.lower().replace("_", "-")
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        digest.update(f"{key}=={dist.version}\n".encode())
+        for requirement in dist.requires or []:
+            if "extra ==" not in requirement:
+                pending.append(re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0])
+    return digest.hexdigest()
+
+
 def package_digest(data_dir: Path) -> str:
-    """One SHA-256 over the validator's code and every file of the data package (names and bytes)."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    """One SHA-256 over the validator (code and library versions) and every file of the data package."""
+    digest = hashlib.sha256(validator_fingerprint().encode())
     for root in (curated_dir(data_dir), raw_dir(data_dir)):
         for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
             digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + sha256_file(path).encode())
@@ -328,22 +358,14 @@ def _is_iso_date(text: str) -> bool:
         return False
 
 
-def _period_end(date: str, precision: str) -> str:
-    """The last day (ISO text) of the period a date of some precision stands for."""
-    year, month = date[:4], date[5:7]
-    if precision == "year":
-        return f"{year}-12-31"
-    if precision == "month":
-        return f"{year}-{month}-31"  # compared as text: no real date of that month sorts after it
-    return date
-
-
 def _known_date_problems(descriptor: dict, tables: dict, files: dict[str, str]) -> Iterator[Problem]:
-    """A claim cannot describe a date after its source was published (when the claim became known)."""
+    """A claim cannot describe a date after its source was published (when the claim became known).
+
+    A source known only to the month or year counts as published on the period's first day (as the
+    as-of filter reads it), so its claims may not be dated later: a report as of that day holds them.
+    """
     published = {
-        row.get("source_id"): _period_end(row.get(SOURCE_DATE) or "", row.get(f"{SOURCE_DATE}_precision") or "day")
-        for row in tables.get(SOURCES) or []
-        if row.get(SOURCE_DATE)
+        row.get("source_id"): row.get(SOURCE_DATE) for row in tables.get(SOURCES) or [] if row.get(SOURCE_DATE)
     }
     for claim in claim_tables(descriptor):
         for line, row in enumerate(tables.get(claim.name) or [], start=2):
@@ -351,8 +373,8 @@ def _known_date_problems(descriptor: dict, tables: dict, files: dict[str, str]) 
             if date and limit and _is_iso_date(date) and date > limit:
                 yield Problem(
                     files[claim.name],
-                    f"a date on or before its source's publication ({limit[:10]} for {row['source_id']}): "
-                    "a claim describes what was known when it was published",
+                    f"a date on or before its source's publication ({limit} for {row['source_id']}, the first day "
+                    "of its period): a claim describes what was known when it was published",
                     line,
                     claim.date,
                     date,

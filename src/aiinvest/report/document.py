@@ -21,7 +21,7 @@ from ..paths import DATA_DIR, TEMPLATES_DIR
 from . import text
 from .charts.figures import report_charts
 from .charts.spec import Chart
-from .formatting import format_date, format_ids, format_percent, plural
+from .formatting import format_date, format_ids, plural
 
 MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded) at any data size
 MAX_STATEMENTS = 6
@@ -57,6 +57,9 @@ SECTIONS = {
     ),
     "timeline": ("Timeline", None, None),
 }
+
+STATEMENT_TOPICS = ("investment", "funding", "valuation", "context")
+WORDS_HEADING = "What the sources say in words"
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "report"),
@@ -111,12 +114,18 @@ class Report:
         """Every chart for the subject, each in its section with heading, chart, caption and statements."""
         from IPython.display import display
 
+        shown = set()
         for chart_id in self.charts:
             heading, intro, topic = SECTIONS[chart_id]
             display(self._html(render("section.html.j2", anchor=f"section-{chart_id}", heading=heading, intro=intro)))
             self.chart(chart_id)
-            if topic:
-                said = self.statements(topic)
+            if topic and topic not in shown and (said := self.statements(topic)) is not None:
+                display(said)
+                shown.add(topic)
+        rest = [self.statements(t) for t in STATEMENT_TOPICS if t not in shown]  # their chart is absent, or context
+        if any(r is not None for r in rest):
+            display(self._html(render("section.html.j2", anchor="section-words", heading=WORDS_HEADING, intro=None)))
+            for said in rest:
                 if said is not None:
                     display(said)
 
@@ -174,7 +183,8 @@ class Report:
         """Which source reports which fact."""
         coverage = self.rec.coverage
         order = coverage["status"].map({"disagree": 0, "agree": 1}).fillna(2)
-        coverage = coverage.iloc[np.argsort(order.to_numpy(), kind="stable")]
+        total = len(coverage)
+        coverage = coverage.iloc[np.argsort(order.to_numpy(), kind="stable")].head(MAX_TABLE_ROWS)
         rows = pd.DataFrame(
             {
                 "Fact": coverage["fact_id"],
@@ -183,12 +193,14 @@ class Report:
                 "Status": coverage["status"].map(text.STATUS),
             }
         )
-        return self._table(rows, "coverage", None)
+        return self._table(rows, "coverage", None, total=total)
 
     def sources(self):
         """The articles with dates, precision and SHA-256, and how the report reads them."""
         s = self.rec.sources
-        dates = text.source_dates(self.view)
+        total = len(s)
+        s = s.head(MAX_TABLE_ROWS)
+        dates = self.view.source_dates
         rows = pd.DataFrame(
             {
                 "Source": s["source_id"],
@@ -198,7 +210,7 @@ class Report:
                 "File and SHA-256": [f"data/raw/{f} · sha256 {h}" for f, h in zip(s["file"], s["sha256"], strict=True)],
             }
         )
-        return self._table(rows, "sources", None)
+        return self._table(rows, "sources", None, total=total)
 
     def method(self):
         """How the figures are derived, with the counts of this run."""
@@ -290,8 +302,9 @@ def _row(label: str, value: str, as_of, how: str, sources) -> dict:
 
 
 def key_figures(view: text.View) -> list[dict]:
-    """Rows of the key-figures table: each with its date and its sources."""
-    return _investee_figures(view) if view.is_investee else _investor_figures(view)
+    """Rows of the key-figures table: each with its date and its sources (bounded at any data size)."""
+    rows = _investee_figures(view) if view.is_investee else _investor_figures(view)
+    return rows[:MAX_TABLE_ROWS]
 
 
 def _investee_figures(view: text.View) -> list[dict]:
@@ -345,7 +358,7 @@ def _investee_figures(view: text.View) -> list[dict]:
                 view.usd(funding.total_usd, funding.total_qualifier),
                 view.as_of,
                 how,
-                funding.source_ids,
+                funding.total_source_ids,
             )
         )
         if funding.unattributed_usd and funding.unattributed_usd > 0:
@@ -370,7 +383,7 @@ def _investee_figures(view: text.View) -> list[dict]:
                 [comparison.valuation_source_id],
             )
         )
-        ratio = ("at least " if comparison.raised_qualifier == "at_least" else "") + format_percent(comparison.ratio)
+        ratio = text.ratio_text(comparison) or "not bounded"
         rows.append(
             _row(
                 "Funding raised / valuation",

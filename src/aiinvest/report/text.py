@@ -80,8 +80,9 @@ class View:
 
     @cached_property
     def comparison(self) -> ValuationComparison | None:
-        """The subject's funding against its latest valuation, both at the valuation's date."""
-        return self.rec.valuation_comparison(self.subject_id)
+        """The subject's funding against its latest valuation, both at the valuation's date (None if none raised)."""
+        comparison = self.rec.valuation_comparison(self.subject_id)
+        return comparison if comparison is not None and comparison.raised_usd > 0 else None
 
 
 def source_dates(view: View) -> dict[str, str]:
@@ -94,11 +95,12 @@ def source_dates(view: View) -> dict[str, str]:
 
 
 def sources_sentence(view: View) -> str:
-    """'Based on 2 news articles published by 27 March 2024 (art-000, art-001).'"""
-    s = view.rec.sources
+    """'Based on 2 news articles published on or before 27 March 2024 (art-000: March 2024 (inferred); ...).'"""
+    dates = view.source_dates
+    listed = "; ".join(f"{source}: {dates[source]}" for source in sorted(dates))
     return (
-        f"Based on {plural(len(s), 'news article')} published on or before {view.as_of} "
-        f"({format_ids(s['source_id'])}); later articles are not used."
+        f"Based on {plural(len(dates), 'news article')} published on or before {view.as_of} ({listed}); "
+        "later articles are not used."
     )
 
 
@@ -138,7 +140,10 @@ def funding_sentence(view: View, funding: FundingPosition) -> str:
     named = join_words(f"{view.name(r.investor_id)} {view.usd(r.total_usd, r.qualifier)}" for r in top.itertuples())
     if len(funding.by_investor) > TOP_INVESTORS:
         named += f" and {plural(len(funding.by_investor) - TOP_INVESTORS, 'other')}"
-    text = f"As of {format_day(funding.date)}, named investors account for {view.usd(funding.named_usd)} ({named})."
+    if len(funding.by_investor):
+        text = f"As of {format_day(funding.date)}, named investors account for {view.usd(funding.named_usd)} ({named})."
+    else:
+        text = f"As of {format_day(funding.date)}, the sources name no investor in {view.subject}."
     if funding.total_usd is None:
         return text + " No source reports a total, so this is a lower bound of the funding raised."
     reported = (
@@ -153,7 +158,9 @@ def funding_sentence(view: View, funding: FundingPosition) -> str:
         )
     else:
         text += f" The sources report total funding of {reported}."
-    if funding.unattributed_usd and funding.unattributed_usd > 0:
+    if not len(funding.by_investor):
+        pass
+    elif funding.unattributed_usd and funding.unattributed_usd > 0:
         rest = view.usd(funding.unattributed_usd, funding.total_qualifier)
         text += f" That leaves {rest} from investors the sources do not name."
     else:
@@ -161,16 +168,30 @@ def funding_sentence(view: View, funding: FundingPosition) -> str:
     return text
 
 
+def ratio_text(comparison) -> str | None:
+    """The share of the valuation raised, bounded as its two figures are; None when it cannot be bounded."""
+    raised_low = comparison.raised_qualifier == "at_least"
+    valuation_low = comparison.valuation_qualifier == "at_least"
+    if raised_low and valuation_low:
+        return None  # a lower bound over a lower bound bounds nothing
+    prefix = "at least " if raised_low else ("at most " if valuation_low else "")
+    if comparison.raised_qualifier == "about" or comparison.valuation_qualifier == "about":
+        prefix = "about "
+    return prefix + format_percent(comparison.ratio)
+
+
 def valuation_sentence(view: View) -> str | None:
     """Funding raised at the valuation's date against that valuation."""
     comparison = view.comparison
     if comparison is None:
         return None
-    ratio = ("at least " if comparison.raised_qualifier == "at_least" else "") + format_percent(comparison.ratio)
+    valuation = view.usd(comparison.valuation_usd, comparison.valuation_qualifier)
+    when = view.claim_date(comparison.valuation_claim_id)
+    raised = view.usd(comparison.raised_usd, comparison.raised_qualifier)
+    ratio = ratio_text(comparison)
+    share = f" is {ratio} of the valuation" if ratio else " sets no bound on its share of the valuation"
     return (
-        f"As of {view.claim_date(comparison.valuation_claim_id)}, funding raised "
-        f"({view.usd(comparison.raised_usd, comparison.raised_qualifier)}) is {ratio} of the valuation reported "
-        f"then at {view.usd(comparison.valuation_usd, comparison.valuation_qualifier)} "
+        f"As of {when}, funding raised ({raised}){share}, reported then as {valuation} "
         f"({comparison.valuation_source_id})."
     )
 
@@ -183,10 +204,14 @@ def summary(view: View) -> list[str]:
         if lead is not None:
             parts = view.rec.tranches_of(lead, view.subject_id)
             total = view.rec.totals_at().set_index(["investor_id", "investee_id"]).loc[(lead, view.subject_id)]
+            amount = view.usd(total["total_usd"], total["qualifier"])
+            itemised = f"{plural(len(parts), 'distinct tranche')}, {tranche_list(view, parts)}"
             out.append(
-                f"As of {view.as_of}, the sources put {view.name(lead)}'s investment in {view.subject} at "
-                f"{view.usd(total['total_usd'], total['qualifier'])}: "
-                f"{plural(len(parts), 'distinct tranche')}, {tranche_list(view, parts)}."
+                f"As of {view.as_of}, the sources put {view.name(lead)}'s investment in {view.subject} at {amount}: "
+                f"{itemised}."
+                if total["basis"] == "tranches"
+                else f"As of {view.as_of}, the sources put {view.name(lead)}'s investment in {view.subject} at "
+                f"{amount}, a running total they report; the tranches they itemise: {itemised}."
             )
         out.append(funding_sentence(view, view.funding))
         valuation = valuation_sentence(view)
@@ -212,14 +237,21 @@ def investments_made_sentence(view: View) -> str:
 
 
 def disagreement_sentence(view: View) -> str:
-    """How many points the sources disagree on."""
+    """How many points the sources disagree on, and how many concern the subject."""
     n_sources = len(view.rec.sources)
-    n = len(view.rec.disagreements)
+    d = view.rec.disagreements
+    if n_sources == 0:
+        return "No source is known at this date."
     if n_sources < 2:
         return "Only one source is known at this date, so nothing can be compared across sources."
-    if n == 0:
+    if d.empty:
         return f"The {n_sources} sources do not contradict each other."
-    return f"The {n_sources} sources disagree on {plural(n, 'point')}, explained in 'Where the sources disagree'."
+    own = int(((d["company_id"] == view.subject_id) | (d["investor_id"] == view.subject_id)).fillna(False).sum())
+    about = f", {own} of them about {view.subject}" if own != len(d) else ""
+    return (
+        f"The {n_sources} sources disagree on {plural(len(d), 'point')}{about}, explained in "
+        "'Where the sources disagree'."
+    )
 
 
 def explanation(view: View, row) -> str:
@@ -227,17 +259,18 @@ def explanation(view: View, row) -> str:
     source = format_ids(row.source_ids)
     if row.code in (codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL):
         claim = view.readings.loc[row.claim_ids[0]]
-        parts = view.rec.tranches_of(row.investor_id, row.company_id)
-        known = parts[parts["fact_id"].isin(_known_tranche_facts(view, claim))]
+        parts = view.rec.tranches_of(row.investor_id, row.company_id).set_index("fact_id")
+        known = parts.loc[list(claim["known_tranche_fact_ids"])].reset_index()
         amount, when = view.usd(row.amount_usd), view.known_on(claim["source_id"])
         if row.code == codes.WORDING_SAYS_TRANCHE:
             latest = known[known["fact_id"] == row.related_fact_id].iloc[0]
+            cited = row.related_source_ids
             return (
                 f"{claim['source_id']} calls {amount} {WORDING.get(claim['wording'], 'one tranche')}, but {amount} "
                 f"equals the sum of the {plural(len(known), 'tranche')} known on {when} "
                 f"({' + '.join(view.usd(a) for a in known['amount_usd'])}), so it is {view.name(row.investor_id)}'s "
-                f"running total then. {format_ids(latest['source_ids'])} reports the latest tranche itself as "
-                f"{view.usd(latest['amount_usd'])}."
+                f"running total then. {format_ids(cited)} {'reports' if len(cited) == 1 else 'report'} the latest "
+                f"tranche itself as {view.usd(latest['amount_usd'])}."
             )
         return (
             f"{claim['source_id']} calls {amount} a total, but it equals one of the "
@@ -264,12 +297,6 @@ def explanation(view: View, row) -> str:
         for c in claims.itertuples()
     )
     return f"The sources place this event at different times: {told}."
-
-
-def _known_tranche_facts(view: View, claim) -> set[str]:
-    parts = view.rec.tranches_of(claim["investor_id"], claim["investee_id"])
-    known = parts[(parts["known_date"] <= claim["known_date"]) & (parts["effective_date"] <= claim["effective_date"])]
-    return set(known["fact_id"])
 
 
 def topic(view: View, row) -> str:

@@ -10,7 +10,7 @@ import dataclasses
 import pandas as pd
 
 from ..formatting import UNITS, format_date, format_ids, plural
-from ..text import View, lead_investor
+from ..text import View, lead_investor, ratio_text
 from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, SKY_BLUE, Chart, RefLine, Trace
 
 TIMELINE_LANES = {
@@ -89,7 +89,7 @@ def tranche_chart(view: View) -> Chart | None:
         id="tranches",
         title=f"{name}'s investment in {view.subject}, by tranche",
         caption=(
-            f"Bars: each distinct tranche known on {view.as_of}; line: {name}'s running total "
+            f"Bars: each distinct tranche known on {view.as_of}; line: the running sum of {name}'s tranches "
             f"({view.usd(parts['amount_usd'].sum())}). Each tranche is counted once however many articles "
             "repeat it. " + _sources_note(parts["source_ids"])
         ),
@@ -199,7 +199,11 @@ def funding_chart(view: View) -> Chart | None:
         )
         start += amount / divisor
     lines = ()
-    caption = f"As of {view.as_of}, named investors total {view.usd(funding.named_usd)}."
+    caption = (
+        f"As of {view.as_of}, named investors total {view.usd(funding.named_usd)}."
+        if len(funding.by_investor)
+        else f"As of {view.as_of}, the sources name no investor."
+    )
     if funding.total_usd is not None and funding.unattributed_usd:
         bound = funding.total_qualifier == "at_least"
         unnamed = view.usd(funding.unattributed_usd, funding.total_qualifier)
@@ -246,14 +250,16 @@ def valuation_chart(view: View) -> Chart | None:
     bound = comparison.raised_qualifier == "at_least"
     raised = view.usd(comparison.raised_usd, comparison.raised_qualifier)
     valuation = view.usd(comparison.valuation_usd, comparison.valuation_qualifier)
-    ratio = ("at least " if bound else "") + f"{comparison.ratio:.0%}"
+    ratio = ratio_text(comparison)
     rows = ("Funding raised", "Valuation")
     when = view.claim_date(comparison.valuation_claim_id)
     return Chart(
         id="valuation",
         title=f"{view.subject}: funding raised against its valuation",
         caption=(
-            f"As of {when}, funding raised ({raised}) is {ratio} of the valuation reported then ({valuation})."
+            f"As of {when}, funding raised ({raised})"
+            + (f" is {ratio} of the valuation" if ratio else " sets no bound on its share of the valuation")
+            + f", reported then as {valuation}."
             + (" Hatched: a lower bound." if bound else "")
             + " "
             + _sources_note([(comparison.valuation_source_id,), comparison.raised.source_ids])

@@ -39,16 +39,16 @@ test: lint system-deps ## Lint, then run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Check code and notebooks: ruff, nbQA ruff, nbstripout --verify, jupytext pairs, import layers
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/nbqa ruff notebooks/*.ipynb
 	$(NBSTRIP) --verify notebooks/*.ipynb
 	$(BIN)/aiinvest notebooks
 	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## Fix code and notebooks in place: ruff, nbQA ruff, strip outputs, sync jupytext pairs
-	$(BIN)/ruff check --fix src tests scripts
-	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts benchmarks
+	$(BIN)/ruff format src tests scripts benchmarks
 	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
 	$(BIN)/nbqa ruff --fix notebooks/*.ipynb
 	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
@@ -64,7 +64,7 @@ docs: $(STAMP) ## Regenerate data/README.md from the data package descriptor
 	$(BIN)/aiinvest docs
 
 bench: $(STAMP) ## Benchmark the build (prints figures; writes build/benchmarks.md)
-	mkdir -p build && $(BIN)/python -m aiinvest.bench --output build/benchmarks.md
+	mkdir -p build && $(BIN)/python -m benchmarks.bench --output build/benchmarks.md
 
 readme-image: report ## Render the PDF's first page to docs/report-first-page.png for the README
 	$(BIN)/python -c "import pypdfium2 as p; p.PdfDocument('reports/anthropic/latest/report.pdf')[0]\

@@ -32,12 +32,12 @@
 # %autoreload 2
 import pandas as pd
 
-from aiinvest import explore
 from aiinvest.analysis.reconcile import reconcile
 from aiinvest.data.load import load_tables
-from aiinvest.params import resolve
+from aiinvest.report import explore
 from aiinvest.report.charts.figures import report_charts
 from aiinvest.report.charts.plotly_render import to_plotly
+from aiinvest.report.params import resolve
 from aiinvest.report.text import View
 
 pd.set_option("display.max_colwidth", 80)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
-from aiinvest.paths import DATA_DIR
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -47,8 +47,8 @@ def edit_csv(data_dir: Path) -> Callable[[str, Callable[[str], str]], Path]:
 def built_report(tmp_path_factory):
     """The default report built once for the session from the real data (HTML and PDF)."""
     from aiinvest.build import BuildRequest, build
-    from aiinvest.params import read_params_file
-    from aiinvest.paths import PARAMS_DIR
+    from aiinvest.config import PARAMS_DIR
+    from aiinvest.report.params import read_params_file
 
     out = tmp_path_factory.mktemp("reports")
     request = BuildRequest(params=read_params_file(PARAMS_DIR / "anthropic.yaml"), output_dir=out)

@@ -6,8 +6,8 @@ import subprocess
 import nbformat
 import pytest
 
+from aiinvest.config import NOTEBOOKS_DIR, PROJECT_ROOT
 from aiinvest.nbhygiene import check_pair
-from aiinvest.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 COMMITTED = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 

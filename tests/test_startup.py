@@ -27,7 +27,7 @@ def test_notebooks_still_validate_without_the_iri_checker():
         "from aiinvest.startup import skip_unused_format_checkers\n"
         "skip_unused_format_checkers()\n"
         "import nbformat\n"
-        "from aiinvest.manifest import REPORT_NOTEBOOK\n"
+        "from aiinvest.build.manifest import REPORT_NOTEBOOK\n"
         "nbformat.validate(nbformat.read(REPORT_NOTEBOOK, as_version=4))\n"
         "bad = nbformat.v4.new_notebook(); bad.cells.append({'cell_type': 'code'})\n"
         "print(nbformat.validator.isvalid(bad), sys.modules['rfc3987_syntax'])\n"

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from . import exitcodes
-from .manifest import REPORT_NOTEBOOK
-from .paths import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, display
+from .build.manifest import REPORT_NOTEBOOK
+from .config import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, display
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,7 +151,7 @@ def _rehash(args) -> int:
 
 def _build(args) -> int:
     from .build import BuildRequest, build_many, configure_logging
-    from .params import ParameterError, read_params_file
+    from .report.params import ParameterError, read_params_file
 
     progress = sys.stderr.isatty()
     configure_logging(progress)

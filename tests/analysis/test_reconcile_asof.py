@@ -22,11 +22,11 @@ from pandas.testing import assert_frame_equal
 
 from aiinvest.analysis import codes
 from aiinvest.analysis.reconcile import Reconciliation, reconcile
+from aiinvest.config import DATA_DIR
 from aiinvest.data.load import load_tables
 from aiinvest.data.registry import Tables, claim_tables
 from aiinvest.data.schema import PANDAS_DTYPES, field_types, read_descriptor, resources
 from aiinvest.data.validate import validate_package
-from aiinvest.paths import DATA_DIR
 
 D = pd.Timestamp
 REAL: tuple[str, ...] = ()  # no invented article: the real data

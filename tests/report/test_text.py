@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from fixtures.later import ARTICLES, add_article
 
-from aiinvest.paths import NOTEBOOKS_DIR, TEMPLATES_DIR
+from aiinvest.config import NOTEBOOKS_DIR, TEMPLATES_DIR
 from aiinvest.report import text
 from aiinvest.report.document import facts_table, key_figures, prepare
 

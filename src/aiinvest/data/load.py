@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..paths import DATA_DIR, curated_dir
+from ..config import DATA_DIR, curated_dir
 from .registry import Tables, claim_tables
 from .schema import PANDAS_DTYPES, field_types, read_descriptor, resources
 from .validate import check_package

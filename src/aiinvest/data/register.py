@@ -7,7 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from ..paths import curated_dir, display, raw_dir
+from ..config import curated_dir, display, raw_dir
 from .provenance import first_sentence, sha256_file
 from .schema import read_descriptor, rehash, resources, write_descriptor
 from .validate import DataValidationError, validate_package

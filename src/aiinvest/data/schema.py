@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from ..paths import DESCRIPTOR_NAME, curated_dir
+from ..config import DESCRIPTOR_NAME, curated_dir
 from .provenance import sha256_file
 
 HASH_PREFIX = "sha256:"

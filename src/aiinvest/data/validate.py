@@ -7,18 +7,17 @@ and all problems of every file are reported at once.
 import csv
 import datetime
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import curated_dir, display, raw_dir
+from ..config import ENV_GATED, curated_dir, display, raw_dir, settings
 from .provenance import Article, sha256_file
 from .registry import SOURCE_DATE, SOURCES, claim_tables, date_groups
 from .schema import descriptor_path, read_descriptor, resources
 
-GATED_BY_BUILD = "AIINVEST_VALIDATION_GATED_BY_BUILD"  # set by `aiinvest build` for its kernel
+GATED_BY_BUILD = ENV_GATED  # set by `aiinvest build` for its kernel
 _FILE_ERRORS = {"hash-count", "encoding-error", "scheme-error", "source-error"}
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _TYPE_HINT = {
@@ -97,7 +96,7 @@ def check_package(data_dir: Path, on_started=None) -> None:
     from filelock import FileLock
 
     digest = package_digest(data_dir)
-    if os.environ.get(GATED_BY_BUILD) == digest:
+    if settings().gated_digest == digest:
         return  # a build is validating exactly these bytes and publishes nothing unless they pass
     marker = _cache_dir() / f"{digest}.valid"
     marker.parent.mkdir(parents=True, exist_ok=True)
@@ -152,10 +151,7 @@ def package_digest(data_dir: Path) -> str:
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("AIINVEST_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aiinvest"
-    )
-    return Path(base) / "validated"
+    return settings().cache_dir / "validated"
 
 
 def _frictionless_problems(data_dir: Path, path: Path) -> Iterator[Problem]:

@@ -5,9 +5,9 @@ from pathlib import Path
 import jinja2
 
 from ..analysis.reconcile import reconcile
+from ..config import TEMPLATES_DIR
 from ..data.load import load_tables
 from ..data.schema import read_descriptor
-from ..paths import TEMPLATES_DIR
 from .formatting import plural
 from .text import READINGS, View, publisher_sentence
 

@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.reconcile import Reconciliation, reconcile
+from ..config import DATA_DIR, TEMPLATES_DIR
 from ..data.load import load_tables
-from ..params import ResolvedParams, resolve
-from ..paths import DATA_DIR, TEMPLATES_DIR
 from . import text
 from .charts.figures import report_charts
 from .charts.spec import Chart
 from .formatting import format_date, format_ids, plural
+from .params import ResolvedParams, resolve
 
 MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded) at any data size
 MAX_STATEMENTS = 6

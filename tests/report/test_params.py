@@ -10,9 +10,9 @@ import pytest
 
 from aiinvest import exitcodes
 from aiinvest.analysis.asof import tables_as_of
+from aiinvest.build.manifest import REPORT_NOTEBOOK
 from aiinvest.data.load import load_tables
-from aiinvest.manifest import REPORT_NOTEBOOK
-from aiinvest.params import ParameterError, ReportParams, read_params_file, resolve
+from aiinvest.report.params import ParameterError, ReportParams, read_params_file, resolve
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import sys
 import pypdf
 from nbconvert.exporters import get_export_names, get_exporter
 
-from aiinvest.exporters import ReportHTMLExporter, ReportPDFExporter
+from aiinvest.report.exporters import ReportHTMLExporter, ReportPDFExporter
 
 
 def test_exporters_are_registered_entry_points():

@@ -3,11 +3,11 @@
 import papermill
 import pytest
 
-from aiinvest import explore
 from aiinvest.analysis.reconcile import reconcile
+from aiinvest.config import NOTEBOOKS_DIR
 from aiinvest.data.load import load_tables
 from aiinvest.kernel import KERNEL_NAME, install_kernel
-from aiinvest.paths import NOTEBOOKS_DIR
+from aiinvest.report import explore
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import io
 
 import pytest
 
+from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
 from aiinvest.data.validate import DataValidationError, check_package, validate_package
-from aiinvest.paths import DATA_DIR
 
 
 def messages(data_dir) -> list[str]:

@@ -1,6 +1,6 @@
 """data/README.md is generated from the descriptor and kept in sync."""
 
-from aiinvest.paths import DATA_DIR
+from aiinvest.config import DATA_DIR
 from aiinvest.report.datadoc import allowed_values, render_data_readme
 
 

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from plotly.offline import get_plotlyjs
 
-from aiinvest.paths import PROJECT_ROOT
+from aiinvest.config import PROJECT_ROOT
 
 KEY_FIGURES = ["$1.25B", "$2.75B", "$4B", "$2B", "$18.4B", "at least $10B"]
 CHARTS = ["tranches", "funding", "valuation", "timeline"]

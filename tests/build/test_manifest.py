@@ -3,8 +3,8 @@
 import tempfile
 from pathlib import Path
 
-from aiinvest.manifest import fingerprint, hash_inputs, hash_outputs, outputs_intact, relative_name, scrub
-from aiinvest.paths import DATA_DIR, PROJECT_ROOT
+from aiinvest.build.manifest import fingerprint, hash_inputs, hash_outputs, outputs_intact, relative_name, scrub
+from aiinvest.config import DATA_DIR, PROJECT_ROOT
 
 
 def test_fingerprint_changes_with_any_input_or_parameter():
@@ -21,7 +21,8 @@ def test_inputs_cover_data_articles_notebook_templates_and_code():
     assert "data/raw/articles/000_2c732e15b4d59a3f.txt" in names
     assert "notebooks/report.ipynb" in names
     assert "src/aiinvest/templates/nbconvert/aiinvest_print/static/print.css" in names
-    assert "src/aiinvest/build.py" in names
+    assert "src/aiinvest/build/pipeline.py" in names
+    assert "src/aiinvest/analysis/reconcile.py" in names
 
 
 def test_outputs_intact_detects_a_changed_or_missing_file(tmp_path):

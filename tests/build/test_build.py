@@ -15,8 +15,8 @@ from filelock import FileLock
 
 from aiinvest import exitcodes
 from aiinvest.build import BuildRequest, build
+from aiinvest.build.manifest import REPORT_NOTEBOOK, hash_outputs
 from aiinvest.data.schema import rehash
-from aiinvest.manifest import REPORT_NOTEBOOK, hash_outputs
 
 HTML_ONLY = ("html",)
 
@@ -68,10 +68,12 @@ def test_layout_latest_pointer_and_manifest(reports):
 
 
 def test_rebuild_with_no_change_does_nothing(reports, monkeypatch):
-    import aiinvest.build
+    import aiinvest.build.pipeline
 
     before = snapshot(reports)
-    monkeypatch.setattr(aiinvest.build, "_resolve", lambda *a: pytest.fail("a no-op rebuild must not load the data"))
+    monkeypatch.setattr(
+        aiinvest.build.pipeline, "resolve_parameters", lambda *a: pytest.fail("a no-op rebuild must not load data")
+    )
     result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY))
     assert result.status == exitcodes.OK and not result.built
     assert result.message.startswith("up to date: ")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .report.formatting import UNITS
+from .formatting import UNITS
 
 if TYPE_CHECKING:  # pandas is imported only where data is handled: checking names stays fast
     import pandas as pd
@@ -123,7 +123,7 @@ def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
                     "the earliest source date (there is no data before it)"
                 )
                 as_of_ok = False
-    from .analysis.asof import tables_as_of
+    from ..analysis.asof import tables_as_of
 
     company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of_ok else None
     if problems:

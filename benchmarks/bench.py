@@ -4,7 +4,7 @@ Prints figures (Markdown) and writes them to --output. Every build runs in a fre
 with a cold validation cache; ratios compare runs interleaved in the same session, since
 the machine is noisy. Nothing here asserts a time: goals are printed beside the figures.
 
-    python -m aiinvest.bench --output docs/benchmarks.md
+    python -m benchmarks.bench --output docs/benchmarks.md
 """
 
 import argparse
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psutil
 
-from .paths import NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT
+from aiinvest.config import NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
 SCALES = (100, 1_000, 10_000, 100_000)
@@ -165,7 +165,7 @@ def scale_section(scales, work: Path, real_seconds: float, real_html: int, repea
     from .synthetic import generate
 
     lines = [
-        "## Scale: synthetic data in the same schema (`python -m aiinvest.synthetic`)",
+        "## Scale: synthetic data in the same schema (`python -m benchmarks.synthetic`)",
         "",
         "| investment rows | build s | / real | HTML bytes | HTML growth | PDF bytes | notebook bytes | peak MiB |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

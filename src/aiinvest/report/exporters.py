@@ -11,9 +11,9 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 from traitlets.config import Config
 
-from . import __version__
+from .. import __version__
+from ..config import TEMPLATES_DIR
 from .params import ReportParams
-from .paths import TEMPLATES_DIR
 
 PLOTLY_PLACEHOLDER = "/*aiinvest:plotly.js*/"
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}

@@ -12,8 +12,8 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from .data.provenance import sha256_file
-from .paths import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, TEMPLATES_DIR
+from ..config import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, TEMPLATES_DIR
+from ..data.provenance import sha256_file
 
 MANIFEST_NAME = "manifest.json"
 PACKAGES = (

@@ -6,9 +6,9 @@ import re
 import frictionless
 import pytest
 
+from aiinvest.config import DATA_DIR, PROJECT_ROOT
 from aiinvest.data.registry import claim_tables, date_groups
 from aiinvest.data.schema import read_descriptor, resources
-from aiinvest.paths import DATA_DIR, PROJECT_ROOT
 
 DESCRIPTOR = read_descriptor(DATA_DIR)
 README = (PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")

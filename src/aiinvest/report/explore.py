@@ -6,8 +6,8 @@ what an analyst sees here is what the report shows as of the same date.
 
 import pandas as pd
 
-from .analysis.reconcile import Reconciliation
-from .report.formatting import format_date, format_usd
+from ..analysis.reconcile import Reconciliation
+from .formatting import format_date, format_usd
 
 
 def claims(rec: Reconciliation) -> pd.DataFrame:

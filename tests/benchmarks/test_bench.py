@@ -2,7 +2,7 @@
 
 import sys
 
-from aiinvest import bench
+from benchmarks import bench
 
 
 def test_run_measures_wall_time_and_peak_memory_of_the_process_tree():

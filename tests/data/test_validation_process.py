@@ -4,10 +4,10 @@ import os
 import subprocess
 import sys
 
+from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
 from aiinvest.data.validate import GATED_BY_BUILD, Problem, package_digest
 from aiinvest.data.validation_process import CRASH, INVALID, VALID, BackgroundValidation
-from aiinvest.paths import DATA_DIR
 
 
 def test_good_data_is_valid_and_the_process_times_itself():
@@ -52,7 +52,7 @@ def test_a_script_without_a_main_guard_is_not_run_again(tmp_path):
     # multiprocessing's spawn would re-import this script in the child and build again.
     script = tmp_path / "script.py"
     script.write_text(
-        "from aiinvest.paths import DATA_DIR\n"
+        "from aiinvest.config import DATA_DIR\n"
         "from aiinvest.data.validation_process import BackgroundValidation\n"
         "print('script ran')\n"
         "with BackgroundValidation(DATA_DIR) as validation:\n"

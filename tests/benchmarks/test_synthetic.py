@@ -6,7 +6,7 @@ from aiinvest.data.load import load_tables
 from aiinvest.data.validate import validate_package
 from aiinvest.report import document as report
 from aiinvest.report.charts.figures import MAX_MARKERS
-from aiinvest.synthetic import MARKER, generate
+from benchmarks.synthetic import MARKER, generate
 
 
 @pytest.fixture(scope="module")

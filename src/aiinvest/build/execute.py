@@ -1,0 +1,95 @@
+"""Execute the report notebook with papermill; keep a failing notebook where it can be read."""
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import exitcodes
+from ..config import NOTEBOOKS_DIR, display
+from .manifest import relative_name, scrub
+from .run import BuildFailure, Run
+
+FAILED_DIR = "failed"
+
+
+def execute(run: Run, output: Path) -> None:
+    """Run the notebook with papermill; a failing, timed-out or dead cell ends the build with status 70."""
+    request, params = run.request, run.params
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    parameters = {**request.params, "as_of": params.as_of.date().isoformat()}
+    if parameters.get("data_dir"):  # the kernel runs in notebooks/: give it the resolved folder
+        parameters["data_dir"] = str(run.data_dir)
+    failure = None
+    try:
+        papermill.execute_notebook(
+            str(request.notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=request.progress,
+            log_output=False,
+            request_save_on_cell_execute=True,  # so a timed-out or dead kernel still leaves the failing cell
+            execution_timeout=request.cell_timeout,
+            cwd=str(NOTEBOOKS_DIR),
+        )
+    except papermill.PapermillExecutionError as error:
+        failure = f"raised {error.ename}: {error.evalue}"
+    except CellTimeoutError:
+        failure = f"exceeded the time limit of {request.cell_timeout:g}s per cell"
+    except DeadKernelError:
+        failure = "killed the kernel (it died while running this cell)"
+    except RuntimeError as error:  # papermill wraps some kernel failures
+        failure = f"failed: {error}"
+    if failure is not None:
+        where, kept = keep_failed(run, output)
+        raise BuildFailure(exitcodes.BUILD, f"notebook {where} {failure}; {kept}")
+    _scrub_notebook(output, request.notebook)
+
+
+def keep_failed(run: Run, output: Path) -> tuple[str, str]:
+    """Move the failing notebook to reports/failed/; name the failing cell and say where it is kept."""
+    import nbformat
+
+    failed_dir = Path(run.request.output_dir) / FAILED_DIR
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = failed_dir / f"{run.params.company_id}-{stamp}-{os.getpid()}.ipynb"
+    where, kept_text = "(cell unknown)", "no executed notebook was written"
+    if output.exists():
+        nb = nbformat.read(output, as_version=4)
+        index = _failing_cell(nb)
+        if index is not None:
+            first = next((line for line in nb.cells[index].source.splitlines() if line.strip()), "")
+            where = f"cell {index} ({first.strip()[:60]})"
+        shutil.move(output, kept)
+        kept_text = f"the executed notebook is kept in {display(kept)}"
+    return where, kept_text
+
+
+def _failing_cell(nb) -> int | None:
+    """Index of the cell that failed: marked failed, else the last one that started (timeout, dead kernel)."""
+    started = None
+    for index, cell in enumerate(nb.cells):
+        record = cell.get("metadata", {}).get("papermill", {})
+        if cell.cell_type != "code":
+            continue
+        if record.get("status") == "failed" or record.get("exception"):
+            return index
+        if record.get("start_time"):
+            started = index
+    return started
+
+
+def _scrub_notebook(path: Path, source: Path) -> None:
+    """Make papermill's record shareable: relative paths, no local directories."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    record = nb.metadata.get("papermill", {})
+    record["input_path"] = relative_name(source)
+    record["output_path"] = "report.ipynb"
+    record.pop("environment_variables", None)
+    nbformat.write(nbformat.reads(scrub(nbformat.writes(nb)), as_version=4), path)

@@ -1,0 +1,221 @@
+"""The pipeline: one function per stage, each given the run object.
+
+A build writes into a temporary folder and moves it into place only when every format
+succeeded, so the last good report is never clobbered. When no input changed, a rebuild
+does nothing; builds of the same report are serialised by a lock.
+"""
+
+import dataclasses
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import __version__, exitcodes
+from ..config import DATA_DIR, ENV_GATED, display
+from ..data.validation_process import CRASH, INVALID, BackgroundValidation
+from .execute import execute, keep_failed
+from .manifest import MANIFEST_NAME, fingerprint, hash_inputs, hash_outputs, package_versions, scrub, write_json
+from .publish import TMP_DIR, find_up_to_date, lock, output_paths, publish, update_latest
+from .render import render
+from .run import FORMATS, BuildFailure, BuildRequest, BuildResult, Run
+
+log = logging.getLogger("aiinvest.build")
+
+__all__ = ["BuildRequest", "BuildResult", "build", "build_many", "configure_logging"]
+
+
+def build(request: BuildRequest) -> BuildResult:
+    """Build one report; never raises for expected failures, returns a result with a status."""
+    try:
+        return _build(request)
+    except BuildFailure as failure:
+        log.error("%s: %s", request.label, failure)
+        return BuildResult(failure.status, str(failure))
+    except Exception as error:  # an unexpected failure is still a build error, never silent
+        log.exception("%s: build failed", request.label)
+        return BuildResult(exitcodes.BUILD, f"build failed: {type(error).__name__}: {error}")
+
+
+def _build(request: BuildRequest) -> BuildResult:
+    started = time.perf_counter()
+    run = start(request)
+    if up_to_date := _up_to_date(run, "no input changed; --force rebuilds"):
+        return up_to_date
+    log.info("%s: validating the data while the notebook executes", request.label)
+    with BackgroundValidation(run.data_dir, request.validation_timeout) as run.validation:
+        resolve_parameters(run)
+        with lock(run):
+            if up_to_date := _up_to_date(run, "built meanwhile by another run"):
+                return up_to_date
+            stage_and_publish(run)
+    update_latest(run.folder)
+    message = f"built {display(run.folder)}"
+    log.info("%s: %s in %.1fs", request.label, message, time.perf_counter() - started)
+    return BuildResult(exitcodes.OK, message, run.folder, True, output_paths(run.folder), run.steps)
+
+
+def start(request: BuildRequest) -> Run:
+    """Check the request's names, types and formats; fingerprint the inputs."""
+    from ..report.params import ParameterError, check_names_and_types
+
+    problems = check_names_and_types(request.params)
+    if problems:
+        raise BuildFailure(exitcodes.PARAMETERS, str(ParameterError(problems)))
+    unknown = sorted(set(request.formats) - set(FORMATS))
+    if unknown:
+        raise BuildFailure(
+            exitcodes.PARAMETERS,
+            f"unknown format(s) {', '.join(unknown)}: expected {', '.join(FORMATS)}",
+        )
+    # papermill changes the working directory while it runs: hold absolute paths from here on
+    request = dataclasses.replace(
+        request, output_dir=Path(request.output_dir).resolve(), notebook=Path(request.notebook).resolve()
+    )
+    run = Run(request, Path(request.params.get("data_dir") or DATA_DIR).resolve())
+    with run.timed("hash inputs"):
+        run.inputs = hash_inputs(run.data_dir, request.notebook)
+    run.key = fingerprint({"params": request.params, "formats": sorted(request.formats)}, run.inputs)
+    return run
+
+
+def _up_to_date(run: Run, why: str) -> BuildResult | None:
+    """The result for a report already built from these inputs (unless forced), else None."""
+    request = run.request
+    if request.force or not (hit := find_up_to_date(request.output_dir, run.key)):
+        return None
+    message = f"up to date: {display(hit)} ({why})"
+    log.info("%s: %s", request.label, message)
+    return BuildResult(exitcodes.OK, message, hit, False, output_paths(hit), run.steps)
+
+
+def resolve_parameters(run: Run) -> None:
+    """Parameters checked against the data, which loads unvalidated here: validation runs alongside."""
+    from ..data.load import load_tables
+    from ..report.params import COLUMNS_NEEDED, ParameterError, resolve
+
+    with run.timed("parameters"):
+        log.info("%s: checking parameters against the data", run.request.label)
+        try:
+            tables = load_tables(run.data_dir, validate=False, columns=COLUMNS_NEEDED)
+            run.params = resolve(run.request.params, tables)
+        except (ParameterError, ValueError, KeyError, OSError) as error:
+            raise_if_invalid(run)  # invalid data explains more than the symptom it caused
+            if isinstance(error, ParameterError):
+                raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None
+            raise
+    run.folder = Path(run.request.output_dir) / run.params.company_id / run.params.as_of.date().isoformat()
+
+
+def stage_and_publish(run: Run) -> None:
+    """Build into a private folder under reports/.tmp, then move it into place."""
+    staging = Path(run.request.output_dir) / TMP_DIR
+    staging.mkdir(parents=True, exist_ok=True)
+    run.work = Path(tempfile.mkdtemp(prefix=f"{run.params.company_id}-", dir=staging))
+    try:
+        execute_and_render(run)
+        write_manifest(run)
+        publish(run.work, run.folder)
+    finally:
+        shutil.rmtree(run.work, ignore_errors=True)
+
+
+def raise_if_invalid(run: Run) -> None:
+    """Wait for the validation process; invalid data ends the build with status 65, a failed check with 70."""
+    kind, detail = run.validation.outcome()
+    if kind == INVALID:
+        from ..data.validate import DataValidationError
+
+        raise BuildFailure(exitcodes.DATA, str(DataValidationError(detail)))
+    if kind == CRASH:
+        raise BuildFailure(exitcodes.BUILD, f"validation failed: {detail}")
+
+
+def execute_and_render(run: Run) -> None:
+    """Execute and render while the data is validated; the validation result gates publication."""
+    import nbformat
+
+    notebook_path = run.work / "report.ipynb"
+    with run.timed("execute"):
+        log.info("%s: executing the notebook", run.request.label)
+        os.environ[ENV_GATED] = run.validation.digest  # inherited by the kernel papermill starts
+        try:
+            execute(run, notebook_path)
+        except BuildFailure:
+            raise_if_invalid(run)  # a data error is the cause, whatever the kernel did
+            raise
+        finally:
+            os.environ.pop(ENV_GATED, None)
+    nb = nbformat.read(notebook_path, as_version=4)
+    try:
+        render(run, nb)
+    except Exception as error:
+        raise_if_invalid(run)
+        _, kept = keep_failed(run, notebook_path)
+        raise BuildFailure(exitcodes.BUILD, f"rendering failed ({type(error).__name__}: {error}); {kept}") from error
+    raise_if_invalid(run)  # nothing is published unless the data passed
+    run.steps["validate"] = run.validation.seconds  # in its own process, alongside execution and rendering
+
+
+def write_manifest(run: Run) -> None:
+    """Parameters, SHA-256 of every input and output, package versions and seconds per step."""
+    request, params = run.request, run.params
+    manifest = {
+        "aiinvest_version": __version__,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "fingerprint": run.key,
+        "request": {"params": request.params, "formats": sorted(request.formats)},
+        "parameters": {
+            "company_id": params.company_id,
+            "company_name": params.company_name,
+            "as_of": params.as_of.date().isoformat(),
+            "unit": params.unit,
+            "title": params.title,
+            "page_size": params.page_size,
+        },
+        "inputs": run.inputs,
+        "packages": package_versions(),
+        "steps_seconds": {k: round(v, 3) for k, v in run.steps.items()},
+        "outputs": hash_outputs(run.work),
+    }
+    write_json(run.work / MANIFEST_NAME, json.loads(scrub(json.dumps(manifest))))
+
+
+def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:
+    """Build several parameter sets, in parallel processes when jobs > 1.
+
+    The workers are spawned (forking a process that has threads can deadlock), so a script
+    that calls this with jobs > 1 must do so under `if __name__ == "__main__":`.
+    """
+    if jobs <= 1 or len(requests) <= 1:
+        return [build(r) for r in requests]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # forking a process that has threads can deadlock
+    with ProcessPoolExecutor(max_workers=min(jobs, len(requests)), mp_context=context) as pool:
+        return list(pool.map(_build_in_worker, requests))
+
+
+def _build_in_worker(request: BuildRequest) -> BuildResult:
+    from ..startup import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
+    configure_logging(progress=False)
+    return build(request)
+
+
+def configure_logging(progress: bool) -> None:
+    """Terminal: short lines. Otherwise (cron, CI): timestamped plain log lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    fmt = "%(message)s" if progress else "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    handler.setFormatter(logging.Formatter(fmt, datefmt="%Y-%m-%dT%H:%M:%S%z"))
+    root = logging.getLogger("aiinvest")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False

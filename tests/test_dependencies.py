@@ -1,0 +1,78 @@
+"""Every imported package is declared in pyproject.toml, and the locks pin exactly what it declares."""
+
+import ast
+import re
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from aiinvest.config import PROJECT_ROOT
+
+PYPROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+OWN = {"aiinvest", "benchmarks", "fixtures"}
+
+
+def normalise(name: str) -> str:
+    """A distribution name as PEP 503 compares it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def declared(*groups: str) -> set[str]:
+    """Distribution names declared for running, plus the named optional groups."""
+    names = list(PYPROJECT["dependencies"]) + [n for g in groups for n in PYPROJECT["optional-dependencies"][g]]
+    return {normalise(re.split(r"[\s<>=!~;\[]", n, maxsplit=1)[0]) for n in names}
+
+
+def imported(paths) -> set[str]:
+    """Top-level modules imported anywhere in these files (absolute imports only), minus the standard library."""
+    found = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - OWN
+
+
+def undeclared(modules: set[str], allowed: set[str]) -> list[str]:
+    """Modules whose distribution is not among the allowed names."""
+    owners = metadata.packages_distributions()
+    return sorted(m for m in modules if not {normalise(d) for d in owners.get(m, [m])} & allowed)
+
+
+def test_the_detector_finds_an_undeclared_import(tmp_path):
+    script = tmp_path / "x.py"
+    script.write_text("import pandas\nimport bs4\nfrom .local import y\nimport json\n")
+    assert undeclared(imported([script]), declared()) == ["bs4"]
+    assert undeclared(imported([script]), declared("dev")) == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "groups"),
+    [("src/aiinvest", ()), ("tests", ("dev",)), ("benchmarks", ("dev",))],
+)
+def test_every_import_is_declared(folder, groups):
+    files = sorted((PROJECT_ROOT / folder).rglob("*.py"))
+    assert undeclared(imported(files), declared(*groups)) == []
+
+
+def pins(lock: str) -> set[str]:
+    text = (PROJECT_ROOT / lock).read_text(encoding="utf-8")
+    return {normalise(m) for m in re.findall(r"^([A-Za-z0-9_.\-]+)==", text, flags=re.M)}
+
+
+@pytest.mark.parametrize(("lock", "groups"), [("requirements.txt", ()), ("requirements-dev.txt", ("dev",))])
+def test_the_locks_pin_with_hashes_everything_declared(lock, groups):
+    text = (PROJECT_ROOT / lock).read_text(encoding="utf-8")
+    assert declared(*groups) <= pins(lock)
+    entries = re.findall(r"^[A-Za-z0-9_.\-]+==\S+(?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})+", text, flags=re.M)
+    assert len(entries) == len(pins(lock)), "every pin carries its hashes"
+
+
+def test_running_needs_fewer_packages_than_developing():
+    assert pins("requirements.txt") < pins("requirements-dev.txt")
+    assert "jupyterlab" not in pins("requirements.txt") and "pytest" not in pins("requirements.txt")

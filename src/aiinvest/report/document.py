@@ -301,6 +301,23 @@ def _row(label: str, value: str, as_of, how: str, sources) -> dict:
     return {"label": label, "value": value, "as_of": as_of, "how": how, "sources": format_ids(sources)}
 
 
+def _tranche_row(view: text.View, investor: str, investee: str, tranche) -> dict:
+    """A key-figures row for one distinct tranche, dated as the sources date it."""
+    return _row(
+        f"{view.name(investor)} in {view.name(investee)}, tranche {tranche.number}",
+        view.usd(tranche.amount_usd),
+        format_date(tranche.date, tranche.date_precision, tranche.date_inferred),
+        f"one tranche, reported by {plural(len(tranche.source_ids), 'source')}",
+        tranche.source_ids,
+    )
+
+
+def _total_row(view: text.View, investor: str, investee: str, total, sources) -> dict:
+    """A key-figures row for an investor's running total in one company on the report date."""
+    label = f"{view.name(investor)} in {view.name(investee)}, in all"
+    return _row(label, view.usd(total.total_usd, total.qualifier), view.as_of, HOW_TOTAL[total.basis], sources)
+
+
 def key_figures(view: text.View) -> list[dict]:
     """Rows of the key-figures table: each with its date and its sources (bounded at any data size)."""
     rows = _investee_figures(view) if view.is_investee else _investor_figures(view)
@@ -312,30 +329,12 @@ def _investee_figures(view: text.View) -> list[dict]:
     rows = []
     lead = text.lead_investor(view)
     if lead is not None:
-        for r in rec.tranches_of(lead, view.subject_id).itertuples():
-            rows.append(
-                _row(
-                    f"{view.name(lead)} in {company}, tranche {r.number}",
-                    view.usd(r.amount_usd),
-                    format_date(r.date, r.date_precision, r.date_inferred),
-                    f"one tranche, reported by {plural(len(r.source_ids), 'source')}",
-                    r.source_ids,
-                )
-            )
+        rows += [
+            _tranche_row(view, lead, view.subject_id, r) for r in rec.tranches_of(lead, view.subject_id).itertuples()
+        ]
     funding = view.funding
     for r in funding.by_investor.head(text.TOP_INVESTORS).itertuples():
-        how = (
-            "sum of its distinct tranches" if r.basis == "tranches" else "a reported amount, not itemised into tranches"
-        )
-        rows.append(
-            _row(
-                f"{view.name(r.investor_id)} in {company}, in all",
-                view.usd(r.total_usd, r.qualifier),
-                view.as_of,
-                how,
-                r.source_ids,
-            )
-        )
+        rows.append(_total_row(view, r.investor_id, view.subject_id, r, r.source_ids))
     if len(funding.by_investor):
         rows.append(
             _row(
@@ -397,34 +396,12 @@ def _investee_figures(view: text.View) -> list[dict]:
 
 
 def _investor_figures(view: text.View) -> list[dict]:
-    rec, name = view.rec, view.subject
-    rows = []
-    for r in rec.tranches_of(view.subject_id).itertuples():
-        rows.append(
-            _row(
-                f"{name} in {view.name(r.investee_id)}, tranche {r.number}",
-                view.usd(r.amount_usd),
-                format_date(r.date, r.date_precision, r.date_inferred),
-                f"one tranche, reported by {plural(len(r.source_ids), 'source')}",
-                r.source_ids,
-            )
-        )
+    rec, subject = view.rec, view.subject_id
+    rows = [_tranche_row(view, subject, r.investee_id, r) for r in rec.tranches_of(subject).itertuples()]
     totals = rec.totals_at()
-    own = totals[totals["investor_id"] == view.subject_id]
-    for r in own.itertuples():
-        sources = rec.sources_behind(r.investee_id, rec.as_of).get(view.subject_id, ())
-        how = (
-            "sum of its distinct tranches" if r.basis == "tranches" else "a reported amount, not itemised into tranches"
-        )
-        rows.append(
-            _row(
-                f"{name} in {view.name(r.investee_id)}, in all",
-                view.usd(r.total_usd, r.qualifier),
-                view.as_of,
-                how,
-                sources,
-            )
-        )
+    for r in totals[totals["investor_id"] == subject].itertuples():
+        sources = rec.sources_behind(r.investee_id, rec.as_of).get(subject, ())
+        rows.append(_total_row(view, subject, r.investee_id, r, sources))
     return rows
 
 

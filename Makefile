@@ -12,7 +12,7 @@ NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.paper
 	metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.vscode cell.metadata.scrolled \
 	cell.metadata.collapsed cell.metadata.editable cell.metadata.slideshow"
 
-.PHONY: help venv system-deps validate report test lint format lab bench lock rehash docs readme-image clean
+.PHONY: help venv system-deps validate report test test-fast lint format lab bench lock rehash docs readme-image clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,6 +42,9 @@ report: $(STAMP) ## Build the HTML and PDF report for the default parameters
 
 test: lint system-deps ## Lint, then run the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: lint ## Lint, then every test but the end-to-end ones (builds, browser, servers): about 2 minutes
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(DEV_STAMP) ## Check code and notebooks: ruff, nbQA ruff, nbstripout --verify, jupytext pairs, import layers
 	$(BIN)/ruff check src tests scripts benchmarks

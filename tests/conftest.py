@@ -10,6 +10,17 @@ from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
 
 
+SLOW_FIXTURES = {"built_report", "browser"}  # a whole build, or a real browser
+SLOW_MODULES = {"test_build.py", "test_kernel.py", "test_bench.py", "test_synthetic.py"}  # builds, servers, scale
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the end-to-end tests slow, so `make test-fast` (`-m "not slow"`) leaves them out."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_cache(tmp_path_factory):
     """Keep the validation cache of test runs out of the user's cache folder."""

@@ -43,6 +43,7 @@ def test_quote_for_a_figure_says_how_it_was_read(rec):
     assert "$4,000M" in explore.quote_for(rec, "inv-05", unit="millions")
 
 
+@pytest.mark.slow
 def test_exploration_notebook_runs_headless(tmp_path):
     install_kernel()
     out = tmp_path / "explore.ipynb"

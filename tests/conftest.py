@@ -9,7 +9,6 @@ import pytest
 from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
 
-
 SLOW_FIXTURES = {"built_report", "browser"}  # a whole build, or a real browser
 SLOW_MODULES = {"test_build.py", "test_kernel.py", "test_bench.py", "test_synthetic.py"}  # builds, servers, scale
 

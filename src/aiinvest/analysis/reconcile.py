@@ -211,11 +211,12 @@ def reconcile(tables: Tables, as_of: pd.Timestamp) -> Reconciliation:
     """Reconcile every claim published on or before `as_of`: the one computation a build makes."""
     known = tables_as_of(tables, pd.Timestamp(as_of))
     claims = long_claims(known)
-    tranches = distinct_tranches(known, claims)
-    interpretations = interpret(known, claims, tranches)
+    investments = investment_claims(known, claims)
+    tranches = distinct_tranches(investments)
+    interpretations = interpret(investments, tranches)
     investor_totals = investor_series(tranches, interpretations)
     valuations = claims[claims["kind"] == "valuation"].sort_values(["company_id", "date", "known_date"])
-    disagreements = find_disagreements(known, claims, tranches, interpretations)
+    disagreements = find_disagreements(claims, interpretations)
     return Reconciliation(
         as_of=pd.Timestamp(as_of),
         sources=known["sources"],
@@ -325,7 +326,8 @@ def _singletons(ids: pd.Series) -> list[tuple]:
     return [(i,) for i in ids.to_numpy(dtype=object).tolist()]
 
 
-def _investment_claims(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
+def investment_claims(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
+    """The investment claims of the long table, with investor, investee, framing and wording."""
     inv = tables["investments"]
     own = claims[claims["table"] == "investments"].reset_index(drop=True)
     return own.assign(
@@ -336,9 +338,8 @@ def _investment_claims(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def distinct_tranches(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
+def distinct_tranches(inv: pd.DataFrame) -> pd.DataFrame:
     """One row per tranche fact: the amount first reported, the earliest stated date, its claims and sources."""
-    inv = _investment_claims(tables, claims)
     # Earliest known first (ties in file order); sorting dates, never text, keeps this fast at scale.
     tied = inv[inv["framing"] == "tranche"].sort_values("known_date", kind="stable")
     groups = tied.groupby("fact_id", sort=False)
@@ -368,10 +369,9 @@ def distinct_tranches(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def interpret(tables: Tables, claims: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
+def interpret(investments: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
     """Every investment claim read against the tranches known at its own date, with a reason code."""
-    inv = _investment_claims(tables, claims).reset_index(drop=True)
-    inv["row"] = np.arange(len(inv))
+    inv = investments.assign(row=np.arange(len(investments)))
     # Each claim against each tranche of its pair that was known (published and dated) by the claim's date.
     # The tranche is dated as the sources published by then dated it (the earliest date they state, else
     # when it was first reported): a later source that re-dates it is later news and changes nothing here.
@@ -573,9 +573,7 @@ DISAGREEMENT_COLUMNS = [
 ]
 
 
-def find_disagreements(
-    tables: Tables, claims: pd.DataFrame, tranches: pd.DataFrame, interpretations: pd.DataFrame
-) -> pd.DataFrame:
+def find_disagreements(claims: pd.DataFrame, interpretations: pd.DataFrame) -> pd.DataFrame:
     """Where the sources disagree, as structured records with a reason code (see `codes`)."""
     frames = [
         _wording_disagreements(interpretations),
@@ -601,24 +599,13 @@ def _wording_disagreements(interpretations: pd.DataFrame) -> pd.DataFrame:
         tied.rename(columns={"fact_id": "latest_tranche_fact_id", "known_date": "t_known"}), on="latest_tranche_fact_id"
     )
     pairs = pairs[pairs["t_known"] <= pairs["known_date"]]
-    related = {"source_ids": tuples_by(pairs, ["claim_id"], "source_id", unique=True).reindex(rows["claim_id"])}
-    return pd.DataFrame(
-        {
-            "code": np.where(says_one[rows.index], codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL),
-            "fact_id": rows["fact_id"].to_numpy(),
-            "table": "investments",
-            "claim_ids": _singletons(rows["claim_id"]),
-            "source_ids": [
-                tuple(sorted({s, *r})) for s, r in zip(rows["source_id"], related["source_ids"], strict=True)
-            ],
-            "investor_id": rows["investor_id"].to_numpy(),
-            "company_id": rows["investee_id"].to_numpy(),
-            "amount_usd": rows["amount_usd"].to_numpy(dtype=float),
-            "expected_usd": rows["known_tranche_sum_usd"].to_numpy(dtype=float),
-            "related_fact_id": rows["latest_tranche_fact_id"].to_numpy(),
-            "related_source_ids": related["source_ids"].to_numpy(),
-            "opened": rows["known_date"].to_numpy(),
-        }
+    related = tuples_by(pairs, ["claim_id"], "source_id", unique=True).reindex(rows["claim_id"]).to_numpy()
+    return _claim_disagreements(
+        rows,
+        code=np.where(says_one[rows.index], codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL),
+        source_ids=[tuple(sorted({s, *r})) for s, r in zip(rows["source_id"], related, strict=True)],
+        related_fact_id=rows["latest_tranche_fact_id"].to_numpy(),
+        related_source_ids=related,
     )
 
 
@@ -626,22 +613,30 @@ def _arithmetic_disagreements(interpretations: pd.DataFrame) -> pd.DataFrame:
     """Amounts that are no known tranche and not their sum, and running totals below the tranches."""
     i = interpretations
     rows = i[i["reason"].isin([codes.MATCHES_NOTHING, codes.BELOW_KNOWN_TRANCHES])]
+    return _claim_disagreements(
+        rows,
+        code=rows["reason"].to_numpy(),
+        source_ids=_singletons(rows["source_id"]),
+        related_fact_id=None,
+        related_source_ids=[()] * len(rows),
+    )
+
+
+def _claim_disagreements(rows: pd.DataFrame, **varying) -> pd.DataFrame:
+    """Disagreement records of single investment claims (interpretation rows); `varying` gives the rest."""
     return pd.DataFrame(
         {
-            "code": rows["reason"].to_numpy(),
             "fact_id": rows["fact_id"].to_numpy(),
             "table": "investments",
             "claim_ids": _singletons(rows["claim_id"]),
-            "source_ids": _singletons(rows["source_id"]),
             "investor_id": rows["investor_id"].to_numpy(),
             "company_id": rows["investee_id"].to_numpy(),
             "amount_usd": rows["amount_usd"].to_numpy(dtype=float),
             "expected_usd": rows["known_tranche_sum_usd"].to_numpy(dtype=float),
-            "related_fact_id": None,
-            "related_source_ids": [()] * len(rows),
             "opened": rows["known_date"].to_numpy(),
+            **varying,
         }
-    )
+    )[DISAGREEMENT_COLUMNS]
 
 
 def _grouped_claims(differing: pd.DataFrame, code: str) -> pd.DataFrame:

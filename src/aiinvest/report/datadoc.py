@@ -65,6 +65,7 @@ def render_data_readme(data_dir: Path) -> str:
 def framing_examples(rec) -> list[dict]:
     """One investment claim per way the analysis reads claims, with its quote."""
     reads = rec.interpretations.drop_duplicates("reason")
+    quotes = rec.claims.set_index("claim_id")["quote"]
     return [
         {
             "claim_id": r.claim_id,
@@ -73,7 +74,7 @@ def framing_examples(rec) -> list[dict]:
             "framing": r.framing,
             "wording": r.wording,
             "reading": f"{READINGS[r.reason]} (`{r.reason}`)",
-            "quote": rec.claims.set_index("claim_id").loc[r.claim_id, "quote"],
+            "quote": quotes[r.claim_id],
         }
         for r in reads.itertuples()
     ]

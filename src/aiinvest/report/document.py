@@ -291,9 +291,9 @@ def statements_for(view: text.View, topic: str) -> pd.DataFrame:
     partners = set(tranches.loc[tranches["investee_id"] == view.subject_id, "investor_id"])
     partners |= set(tranches.loc[tranches["investor_id"] == view.subject_id, "investee_id"])
     involved = (s["company_id"] == view.subject_id) | (s["counterparty_id"] == view.subject_id)
-    if topic == "investment":
-        involved |= s["company_id"].isin(partners) & s["counterparty_id"].isin([view.subject_id, pd.NA])
-        involved |= s["company_id"].isin(partners) & s["counterparty_id"].isna()
+    if topic == "investment":  # a partner's words about its deal with the subject, or about itself alone
+        about_subject = s["counterparty_id"].isna() | (s["counterparty_id"] == view.subject_id)
+        involved |= s["company_id"].isin(partners) & about_subject
     return s[involved.fillna(False)].reset_index(drop=True)
 
 
@@ -413,7 +413,7 @@ def facts_table(view: text.View, limit: int | None = None) -> pd.DataFrame:
     """Claims as rows (id, fact, what, amount, dates, reading, source, quote); the subject's largest first if cut."""
     rec = view.rec
     claims = rec.claims
-    reads = rec.interpretations.set_index("claim_id")["reason"]
+    reads = view.readings["reason"]
     events = rec.events.set_index("event_id")
     statements = rec.statements.set_index("claim_id")
     parties = rec.event_parties

@@ -5,8 +5,6 @@ funding against valuation, timeline); an investor subject gets the investments-m
 (its tranches with its running total, its total in each company, timeline).
 """
 
-import dataclasses
-
 import pandas as pd
 
 from ..formatting import UNITS, format_date, format_ids, plural
@@ -333,7 +331,7 @@ def timeline_items(view: View) -> pd.DataFrame:
     )
     events = claims[claims["kind"] == "event"]
     involved = _events_of(view, subject)
-    events = rec.claims.set_index("claim_id").loc[events["claim_id"][events["claim_id"].isin(involved)]]
+    events = view.claims.loc[events["claim_id"][events["claim_id"].isin(involved)]]
     details = view.rec.events.set_index("event_id").reindex(events.index)
     frames.append(
         pd.DataFrame(
@@ -395,7 +393,7 @@ def timeline_chart(view: View) -> Chart | None:
         else f"{format_ids(r.source_ids)}; {format_date(r.date, r.precision, r.inferred)}"
         for r in dated.itertuples()
     ]
-    chart = timeline_chart_spec(
+    return timeline_chart_spec(
         dated.assign(detail=detail, inferred=dated["inferred"].astype(bool))[
             ["date", "lane", "label", "status", "inferred", "detail"]
         ],
@@ -403,12 +401,8 @@ def timeline_chart(view: View) -> Chart | None:
         caption=f"{caption} {_sources_note(items['source_ids'])}",
         lanes=lanes,
         colours={"confirmed": INVESTOR_COLOURS[4], "rumoured": INVESTOR_COLOURS[5]},
+        numbered=not aggregated,  # a marker per lane and quarter: its count is on hover, a key would list counts
     )
-    if aggregated:  # a marker per lane and quarter: its count is on hover; a numbered key would list only counts
-        chart = dataclasses.replace(
-            chart, key=(), traces=tuple(dataclasses.replace(t, labels=()) for t in chart.traces)
-        )
-    return chart
 
 
 def _by_quarter(items: pd.DataFrame) -> pd.DataFrame:

@@ -103,8 +103,11 @@ def timeline_chart_spec(
     colours: dict[str, str],
     chart_id: str = "timeline",
     min_gap: float = MIN_GAP,
+    numbered: bool = True,
 ) -> Chart:
     """A timeline of dated items: numbered markers in lanes, the full labels in the chart's key.
+
+    numbered=False draws the markers alone, without numbers or key (the labels stay in the hover text).
 
     items: one row per dated item, with columns date, lane (one of lanes), label, status ("confirmed" or
     "rumoured"), inferred (a hollow marker) and detail (hover text). colours maps status to colour.
@@ -127,7 +130,7 @@ def timeline_chart_spec(
                 tuple(part["date"]),
                 tuple(float(y) for y in part["y"]),
                 colours.get(status, GREY),
-                labels=tuple(str(n) for n in part["number"]),
+                labels=tuple(str(n) for n in part["number"]) if numbered else (),
                 hover=tuple(f"{r.number}. {r.label}\n{r.detail}" for r in part.itertuples()),
                 hollow=tuple(bool(i) for i in part["inferred"]),
                 symbols=(symbol,) * len(part),
@@ -148,7 +151,7 @@ def timeline_chart_spec(
         dividers=layout.dividers,
         x_range=layout.x_range,
         y_range=layout.y_range,
-        key=tuple((str(r.number), str(r.label)) for r in placed.itertuples()),
+        key=tuple((str(r.number), str(r.label)) for r in placed.itertuples()) if numbered else (),
     )
 
 

@@ -25,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.txt
 	touch $@
 
 venv: $(STAMP) ## Create the virtual environment with what running needs (requirements.txt) and the package
@@ -80,11 +80,11 @@ readme-image: report ## Render the PDF's first page to docs/report-first-page.pn
 
 lock: ## Re-resolve pyproject.toml into the hashed locks: requirements.txt (running), requirements-dev.txt (developing)
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
-	build/lock-venv/bin/pip install --quiet pip-tools
-	build/lock-venv/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
-		--allow-unsafe -o requirements.txt pyproject.toml
-	build/lock-venv/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
-		--allow-unsafe --extra dev -o requirements-dev.txt pyproject.toml
+	build/lock-venv/bin/pip install --quiet uv
+	build/lock-venv/bin/uv pip compile --quiet --python $(PYTHON) --generate-hashes \
+		-o requirements.txt pyproject.toml
+	build/lock-venv/bin/uv pip compile --quiet --python $(PYTHON) --generate-hashes \
+		--extra dev -o requirements-dev.txt pyproject.toml
 
 clean: ## Remove the virtual environment, caches and build output
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 import ast
 import re
+import subprocess
 import sys
 import tomllib
 from importlib import metadata
@@ -76,3 +77,18 @@ def test_the_locks_pin_with_hashes_everything_declared(lock, groups):
 def test_running_needs_fewer_packages_than_developing():
     assert pins("requirements.txt") < pins("requirements-dev.txt")
     assert "jupyterlab" not in pins("requirements.txt") and "pytest" not in pins("requirements.txt")
+
+
+def test_the_locks_leave_out_the_iri_grammar_that_makes_jsonschema_slow_to_import():
+    # Every build process imports jsonschema (frictionless, nbformat). rfc3987-syntax, which
+    # JupyterLab's jupyter-events would pull in, compiles a grammar on import: about 2 s here.
+    overrides = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["uv"]
+    assert any(o.startswith("rfc3987-syntax;") for o in overrides["override-dependencies"])
+    for lock in ("requirements.txt", "requirements-dev.txt"):
+        assert "rfc3987-syntax" not in pins(lock)
+
+
+def test_importing_jsonschema_compiles_no_grammar():
+    code = "import sys, jsonschema, frictionless, nbformat; print('rfc3987_syntax' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

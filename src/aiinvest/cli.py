@@ -258,10 +258,7 @@ def _register(args) -> int:
 
 
 def run() -> None:
-    """The `aiinvest` command: a process of its own, so it may trim its start-up."""
-    from .startup import skip_unused_format_checkers
-
-    skip_unused_format_checkers()
+    """The `aiinvest` command."""
     sys.exit(main())
 
 

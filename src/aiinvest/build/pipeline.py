@@ -203,9 +203,6 @@ def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:
 
 
 def _build_in_worker(request: BuildRequest) -> BuildResult:
-    from ..startup import skip_unused_format_checkers
-
-    skip_unused_format_checkers()
     configure_logging(progress=False)
     return build(request)
 

@@ -79,9 +79,6 @@ def _detail(kind: str, detail):
 
 def main(data_dir: str, started: str) -> None:
     """Validate and print one JSON object: kind, detail and seconds since `started` (a time.time())."""
-    from ..startup import skip_unused_format_checkers
-
-    skip_unused_format_checkers()
     from .validate import DataValidationError, check_package
 
     try:

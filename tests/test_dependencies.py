@@ -92,3 +92,37 @@ def test_importing_jsonschema_compiles_no_grammar():
     code = "import sys, jsonschema, frictionless, nbformat; print('rfc3987_syntax' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def local_imports(paths) -> list[tuple[str, int, str]]:
+    """Imports inside functions: (file, line, source line)."""
+    found = []
+    for path in paths:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                found += [
+                    (Path(path).name, sub.lineno, lines[sub.lineno - 1])
+                    for sub in ast.walk(node)
+                    if isinstance(sub, ast.Import | ast.ImportFrom)
+                ]
+    return found
+
+
+def test_the_local_import_finder_sees_imports_in_functions_only(tmp_path):
+    script = tmp_path / "x.py"
+    script.write_text("import json\n\ndef f():\n    import csv  # why\n    import re\n")
+    assert [(line, text.strip()) for _, line, text in local_imports([script])] == [
+        (4, "import csv  # why"),
+        (5, "import re"),
+    ]
+
+
+def test_every_function_local_import_says_why():
+    # Imports sit at the top of a module unless their measured cost would slow a path that never uses them.
+    unexplained = [
+        f"{name}:{line}"
+        for name, line, text in local_imports((PROJECT_ROOT / "src").rglob("*.py"))
+        if "# " not in text
+    ]
+    assert unexplained == []

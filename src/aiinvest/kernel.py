@@ -4,6 +4,8 @@ import json
 import sys
 from pathlib import Path
 
+from ipykernel.kernelspec import install
+
 KERNEL_NAME = "aiinvest"
 DISPLAY_NAME = "Python (aiinvest)"
 AUTORELOAD_ARGS = [
@@ -14,8 +16,6 @@ AUTORELOAD_ARGS = [
 
 def install_kernel(prefix: str = sys.prefix) -> Path:
     """Register the kernel in this environment (sys.prefix); return its folder."""
-    from ipykernel.kernelspec import install
-
     folder = Path(install(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix))
     spec_path = folder / "kernel.json"
     spec = json.loads(spec_path.read_text(encoding="utf-8"))

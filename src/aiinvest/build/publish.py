@@ -7,6 +7,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from .. import exitcodes
 from ..config import display
 from .manifest import MANIFEST_NAME, outputs_intact, read_manifest
@@ -71,8 +73,6 @@ def find_up_to_date(output_dir: Path, key: str) -> Path | None:
 @contextmanager
 def lock(run: Run):
     """Hold the lock of this report's folder: builds of the same report never interleave."""
-    from filelock import FileLock, Timeout
-
     request, folder = run.request, run.folder
     locks = Path(request.output_dir) / LOCKS_DIR
     locks.mkdir(parents=True, exist_ok=True)

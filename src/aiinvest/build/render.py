@@ -13,7 +13,7 @@ CHART_METADATA_KEY = "aiinvest"
 
 def exporters() -> dict[str, tuple[type, str]]:
     """Each output format: its nbconvert exporter and file name (imported on use: nbconvert is slow to load)."""
-    from ..report.exporters import ReportHTMLExporter, ReportPDFExporter
+    from ..report.exporters import ReportHTMLExporter, ReportPDFExporter  # nbconvert: 1 s, unneeded when up to date
 
     return {"html": (ReportHTMLExporter, "report.html"), "pdf": (ReportPDFExporter, "report.pdf")}
 

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from .validate import GATED_BY_BUILD, DataValidationError, Problem, check_package, package_digest
+
 VALID, INVALID, CRASH = "valid", "invalid", "crash"
 
 
@@ -21,8 +23,6 @@ class BackgroundValidation:
     """One validation process; `outcome()` waits for it, at most `timeout` seconds from the start."""
 
     def __init__(self, data_dir: Path, timeout: float = 600.0):
-        from .validate import GATED_BY_BUILD, package_digest
-
         self.digest = package_digest(data_dir)
         self.timeout = timeout
         self.seconds = 0.0  # as the validation process measured itself, start-up included
@@ -72,15 +72,11 @@ class BackgroundValidation:
 def _detail(kind: str, detail):
     if kind != INVALID:
         return detail
-    from .validate import Problem
-
     return [Problem(**problem) for problem in detail]
 
 
 def main(data_dir: str, started: str) -> None:
     """Validate and print one JSON object: kind, detail and seconds since `started` (a time.time())."""
-    from .validate import DataValidationError, check_package
-
     try:
         check_package(Path(data_dir))
         kind, detail = VALID, None

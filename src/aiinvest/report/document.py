@@ -13,12 +13,16 @@ from pathlib import Path
 import jinja2
 import numpy as np
 import pandas as pd
+import plotly.io as pio
+from IPython.display import HTML, display
 
 from ..analysis.reconcile import Reconciliation, reconcile
 from ..config import DATA_DIR, TEMPLATES_DIR
 from ..data.load import load_tables
 from . import text
 from .charts.figures import report_charts
+from .charts.mpl_render import to_png, to_svg
+from .charts.plotly_render import to_plotly
 from .charts.spec import Chart
 from .formatting import format_date, format_ids, plural
 from .params import ResolvedParams, resolve
@@ -88,8 +92,6 @@ class Report:
         return self.view.rec
 
     def _html(self, html: str):
-        from IPython.display import HTML
-
         return HTML(html)
 
     def header(self):
@@ -112,8 +114,6 @@ class Report:
 
     def figures(self) -> None:
         """Every chart for the subject, each in its section with heading, chart, caption and statements."""
-        from IPython.display import display
-
         shown = set()
         for chart_id in self.charts:
             heading, intro, topic = SECTIONS[chart_id]
@@ -131,8 +131,6 @@ class Report:
 
     def chart(self, chart_id: str) -> None:
         """Display one chart (interactive and print renderings) with its numbered caption."""
-        from IPython.display import display
-
         chart = self.charts.get(chart_id)
         if chart is None:
             display(self._html(f"<p class='caption'>No data for this chart as of {self.view.as_of}.</p>"))
@@ -264,11 +262,6 @@ def prepare(**raw_params) -> Report:
 
 def chart_bundle(chart: Chart) -> dict:
     """A display bundle: plotly JSON (JupyterLab), HTML div (report), SVG (print), PNG (slides)."""
-    import plotly.io as pio
-
-    from .charts.mpl_render import to_png, to_svg
-    from .charts.plotly_render import to_plotly
-
     fig = to_plotly(chart)
     spec = json.loads(pio.to_json(fig, validate=False))
     div = pio.to_html(

@@ -10,6 +10,7 @@ import pandas as pd
 from ..formatting import UNITS, format_date, format_ids, plural
 from ..text import View, lead_investor, ratio_text
 from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, SKY_BLUE, Chart, RefLine, Trace
+from .timeline import timeline_chart_spec
 
 TIMELINE_LANES = {
     "investment": "Investment",
@@ -361,8 +362,6 @@ def _events_of(view: View, company_id: str) -> set[str]:
 
 def timeline_chart(view: View) -> Chart | None:
     """Investments, funding figures, launches, partnerships and rumours, over time."""
-    from .timeline import timeline_chart_spec
-
     items = timeline_items(view)
     dated = items.dropna(subset=["date"])
     if dated.empty:

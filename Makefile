@@ -4,6 +4,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+TEST_JOBS ?= auto
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PARAMS ?= params/anthropic.yaml
@@ -40,11 +41,11 @@ report: $(STAMP) ## Build the HTML and PDF report for the default parameters
 	@bash scripts/system-deps.sh report
 	$(BIN)/aiinvest build $(PARAMS)
 
-test: lint system-deps ## Lint, then run the whole test suite
-	$(BIN)/python -m pytest
+test: lint system-deps ## Lint, then run the whole test suite, on every core (TEST_JOBS=1 runs it in one process)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
-test-fast: lint ## Lint, then every test but the end-to-end ones (builds, browser, servers): about 2 minutes
-	$(BIN)/python -m pytest -m "not slow"
+test-fast: lint ## Lint, then every test but the end-to-end ones (builds, browser, servers), with fewer examples
+	$(BIN)/python -m pytest -n $(TEST_JOBS) -m "not slow" --hypothesis-profile=fast
 
 lint: $(DEV_STAMP) ## Check code and notebooks: ruff, nbQA ruff, nbstripout --verify, jupytext pairs, import layers
 	$(BIN)/ruff check src tests scripts benchmarks

@@ -5,12 +5,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
 
 SLOW_FIXTURES = {"built_report", "browser"}  # a whole build, or a real browser
 SLOW_MODULES = {"test_build.py", "test_kernel.py", "test_bench.py", "test_synthetic.py"}  # builds, servers, scale
+
+
+# Example budgets for the property-based tests: "full" for `make test` (and plain pytest), "fast" for
+# `make test-fast`, "thorough" on request (`pytest --hypothesis-profile=thorough`). Tests whose examples
+# are costly take a fraction of the profile's budget. No example database: runs are independent of each other.
+settings.register_profile("full", max_examples=100, deadline=None, database=None)
+settings.register_profile("fast", max_examples=10, deadline=None, database=None)
+settings.register_profile("thorough", max_examples=2000, deadline=None, database=None)
+settings.load_profile("full")
 
 
 def pytest_collection_modifyitems(items):

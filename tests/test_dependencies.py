@@ -121,8 +121,6 @@ def test_the_local_import_finder_sees_imports_in_functions_only(tmp_path):
 def test_every_function_local_import_says_why():
     # Imports sit at the top of a module unless their measured cost would slow a path that never uses them.
     unexplained = [
-        f"{name}:{line}"
-        for name, line, text in local_imports((PROJECT_ROOT / "src").rglob("*.py"))
-        if "# " not in text
+        f"{name}:{line}" for name, line, text in local_imports((PROJECT_ROOT / "src").rglob("*.py")) if "# " not in text
     ]
     assert unexplained == []

@@ -7,7 +7,6 @@ histories built in memory (hypothesis).
 
 import dataclasses
 import itertools
-import os
 import shutil
 from functools import cache
 from pathlib import Path
@@ -546,9 +545,10 @@ COMPANIES = [
 ]
 WORDINGS = ("initial", "another", "latest", "total", "unspecified")
 AMOUNTS = st.integers(1, 40).map(lambda n: n * 250_000_000.0)  # exact in binary: sums compare exactly
-# Each example reconciles whole tables (~0.15 s), so: few examples (AIINVEST_HYPOTHESIS_EXAMPLES=200 asks for
-# more), no shrinking (it can take minutes; a failure prints the unshrunk history instead), no example database.
-EXAMPLES = int(os.environ.get("AIINVEST_HYPOTHESIS_EXAMPLES", "5"))
+# Each example reconciles whole tables (~0.15 s), so: a twentieth of the profile's examples (5 in "full", 2 in
+# "fast", 100 in "thorough"; see tests/conftest.py), no shrinking (it can take minutes; a failure prints the
+# unshrunk history instead), no example database.
+EXAMPLES = max(2, settings.default.max_examples // 20)
 PROPERTY = settings(  # for tests that reconcile twice per example
     max_examples=EXAMPLES,
     deadline=None,

@@ -271,7 +271,10 @@ def test_the_validation_cache_key_covers_the_data_code_and_library_versions(monk
         return Upgraded(dist) if name.lower() == "petl" else dist
 
     monkeypatch.setattr(metadata, "distribution", distribution)
+    validate.library_versions.cache_clear()  # as in a new process, after the upgrade
     assert validate.validator_fingerprint() != before
     monkeypatch.undo()
+    validate.library_versions.cache_clear()
+    assert validate.validator_fingerprint() == before
     monkeypatch.setattr(validate, "__file__", str(DATA_DIR.parent / "src" / "aiinvest" / "analysis" / "codes.py"))
     assert validate.validator_fingerprint() != before  # other code, another key

@@ -361,7 +361,7 @@ def test_other_charts_still_draw_categories():
 # The layout, for any items
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=2 * settings.default.max_examples)  # cheap examples: twice the profile's
 @given(
     rows=st.lists(
         st.tuples(

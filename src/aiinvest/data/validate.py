@@ -6,6 +6,7 @@ and all problems of every file are reported at once.
 
 import csv
 import datetime
+import functools
 import hashlib
 import re
 import sys
@@ -118,9 +119,16 @@ VALIDATOR_LIBRARIES = ("frictionless",)  # with their own requirements, as insta
 
 def validator_fingerprint() -> str:
     """What a validation result depends on besides the data: the data package's code, the libraries' versions."""
-    digest = hashlib.sha256(sys.version.encode())
+    digest = hashlib.sha256(library_versions().encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):  # the whole data stage: rules, schema, registry
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache  # 0.15 s of metadata look-ups; what is installed does not change while a process runs
+def library_versions() -> str:
+    """Python's version, and each validator library's with everything it requires, as installed."""
+    lines = [sys.version]
     seen: set[str] = set()
     pending = list(VALIDATOR_LIBRARIES)
     while pending:
@@ -133,11 +141,11 @@ def validator_fingerprint() -> str:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             continue
-        digest.update(f"{key}=={dist.version}\n".encode())
+        lines.append(f"{key}=={dist.version}")
         for requirement in dist.requires or []:
             if "extra ==" not in requirement:
                 pending.append(re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0])
-    return digest.hexdigest()
+    return "\n".join(lines)
 
 
 def package_digest(data_dir: Path) -> str:

@@ -56,8 +56,12 @@ def raw_dir(data_dir: Path) -> Path:
 
 
 def display(path: Path) -> str:
-    """A path for messages: relative to the working directory, else the project, else absolute."""
-    path = Path(path).resolve()
+    """A path for messages: relative to the working directory, else the project, else absolute.
+
+    The folder is resolved, not the name itself: a symbolic link is shown as the link, not its target.
+    """
+    path = Path(path).absolute()
+    path = path.parent.resolve() / path.name
     for base in (Path.cwd(), PROJECT_ROOT):
         if path.is_relative_to(base.resolve()):
             return str(path.relative_to(base.resolve()))

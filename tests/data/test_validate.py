@@ -178,9 +178,10 @@ def test_file_not_utf8(data_dir):
     path = data_dir / "curated" / "companies.csv"
     path.write_bytes(path.read_text(encoding="utf-8").replace("Apple", "Äpple").encode("latin-1"))
     rehash(data_dir)
-    msgs = messages(data_dir)
-    assert len(msgs) == 1
-    assert msgs[0].startswith("data/curated/companies.csv: expected UTF-8 text (")
+    # apple,Äpple,...: the first bad byte is on line 10, character 7, and nothing else is reported
+    assert messages(data_dir) == [
+        "data/curated/companies.csv:10:7: expected UTF-8 text (byte 0xc4 cannot start or continue a UTF-8 character)"
+    ]
 
 
 def test_date_without_precision(data_dir, edit_csv):

@@ -53,3 +53,29 @@ def test_pdf_page_size_follows_the_parameter(built_report):
     pdf, _ = ReportPDFExporter().from_notebook_node(nb)
     box = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_a_very_long_title_wraps_and_its_footer_copy_is_shortened(tmp_path):
+    # Issue 12, row M: a 5,000-character title overprinted the PDF footer.
+    import nbformat
+    import pypdfium2
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from aiinvest.report import prepare
+    from aiinvest.report.document import RUNNING_TITLE_CHARS
+
+    title = " ".join(["Anthropic"] * 500) + " " + "x" * 500  # long words and one unbreakable run
+    header = prepare(title=title).header()
+    nb = new_notebook(cells=[new_code_cell(outputs=[new_output("display_data", data={"text/html": header.data})])])
+    nb.metadata["papermill"] = {"parameters": {"page_size": "A4"}}
+    pdf, _ = ReportPDFExporter().from_notebook_node(nbformat.from_dict(nb))
+    document = pypdfium2.PdfDocument(pdf)
+    page = document[0]
+    width, _ = page.get_size()
+    text = page.get_textpage()
+    footer_top = 20 / 25.4 * 72  # the bottom margin, 20 mm
+    footer = text.get_text_bounded(0, 0, width * 0.75, footer_top).strip()  # the page number is further right
+    assert footer.endswith("…") and len(footer) <= RUNNING_TITLE_CHARS and footer.startswith("Anthropic Anthropic")
+    for i in range(text.count_chars()):  # no character of the body reaches into the footer, nor off the page
+        left, bottom, right, top = text.get_charbox(i)
+        assert left >= 0 and right <= width and (bottom >= footer_top or top <= footer_top)

@@ -121,3 +121,12 @@ def test_build_refuses_bad_parameters_before_any_work(tmp_path):
     assert result.returncode == exitcodes.PARAMETERS
     assert "'colour': unknown parameter" in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("as_of", ["2999-12-31", "2024-03-28"])
+def test_an_as_of_after_the_newest_source_is_refused(tables, as_of):
+    newest = tables["sources"]["published_date"].max().date().isoformat()
+    message = error_of({"as_of": as_of}, tables)
+    assert f"'as_of': value '{as_of}': expected a date on or before {newest}, the newest source's" in message
+    assert "'company'" not in message
+    assert resolve({"as_of": newest}, tables).as_of == pd.Timestamp(newest)

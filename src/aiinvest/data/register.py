@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from ..config import curated_dir, display, raw_dir
+from .problems import DataValidationError, utf8_problem
 from .provenance import first_sentence, sha256_file
 from .schema import read_descriptor, rehash, resources, write_descriptor
-from .validate import DataValidationError, validate_package
+from .validate import validate_package
 
 ARTICLES = "articles"
 
@@ -36,10 +37,10 @@ def register_article(
     article, data_dir = Path(article), Path(data_dir)
     if not article.is_file():
         raise RegistrationError(f"{article}: no such file")
-    try:
-        text = article.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise RegistrationError(f"{article}: expected UTF-8 text ({error})") from None
+    data = article.read_bytes()
+    if problem := utf8_problem(data, display(article)):
+        raise RegistrationError(str(problem))
+    text = data.decode("utf-8")
     sources_path = curated_dir(data_dir) / resources(read_descriptor(data_dir))["sources"]["path"]
     rows = list(csv.DictReader(sources_path.open(encoding="utf-8", newline="")))
     digest = sha256_file(article)

@@ -65,3 +65,16 @@ class Tables(dict):
     def claim_table(self, name: str) -> ClaimTable:
         """The registry entry of one claim table."""
         return next(t for t in self.claims if t.name == name)
+
+
+# The tables the analysis and the report read by name: a descriptor without one of them is refused.
+REQUIRED_RESOURCES = (
+    SOURCES,
+    "companies",
+    "investments",
+    "valuations",
+    "funding_totals",
+    "statements",
+    "events",
+    "event_parties",
+)

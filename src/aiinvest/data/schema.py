@@ -4,6 +4,9 @@ import json
 from pathlib import Path
 
 from ..config import DESCRIPTOR_NAME, curated_dir
+from .descriptor import checked_descriptor
+from .files import file_problem
+from .problems import DataValidationError
 from .provenance import sha256_file
 
 HASH_PREFIX = "sha256:"
@@ -45,8 +48,18 @@ def field_types(resource: dict) -> dict[str, str]:
 
 
 def rehash(data_dir: Path) -> list[str]:
-    """Record each CSV's SHA-256 in the descriptor; return the names that changed."""
-    descriptor = read_descriptor(data_dir)
+    """Record each CSV's SHA-256 in the descriptor; return the names that changed.
+
+    Raises DataValidationError, changing nothing, when the descriptor is unusable or a declared
+    file is missing, a folder, or a link (its target's hash would be recorded).
+    """
+    descriptor, problems = checked_descriptor(data_dir)
+    root = curated_dir(data_dir)
+    for res in descriptor["resources"] if descriptor else []:
+        if problem := file_problem(root / res["path"], root, "it is declared in datapackage.json"):
+            problems.append(problem)
+    if problems:
+        raise DataValidationError(problems)
     changed = []
     for res in descriptor["resources"]:
         path = curated_dir(data_dir) / res["path"]

@@ -4,26 +4,31 @@ Every problem names the file, the line, the column, the value and what was expec
 and all problems of every file are reported at once.
 """
 
-import csv
+import copy
 import datetime
 import functools
 import hashlib
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from filelock import FileLock
 
 from ..config import ENV_GATED, curated_dir, display, raw_dir, settings
+from .csvfile import CsvTable, read_csv
+from .descriptor import checked_descriptor
+from .files import file_problem
+from .problems import DataValidationError, Problem, utf8_problem
 from .provenance import Article, sha256_file
 from .registry import SOURCE_DATE, SOURCES, claim_tables, date_groups
-from .schema import descriptor_path, read_descriptor, resources
+from .schema import descriptor_path, resources
 
+__all__ = ["DataValidationError", "Problem", "check_package", "validate_package"]
+
+FIRST_DAY = {"month": "-01", "year": "-01-01"}  # what a month- or year-precision date must end with
 GATED_BY_BUILD = ENV_GATED  # set by `aiinvest build` for its kernel
-_FILE_ERRORS = {"hash-count", "encoding-error", "scheme-error", "source-error"}
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _TYPE_HINT = {
     "date": "a real calendar date written YYYY-MM-DD",
@@ -34,58 +39,38 @@ _TYPE_HINT = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one place in the data."""
-
-    file: str
-    expected: str
-    line: int | None = None
-    column: str | None = None
-    value: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        parts = [where]
-        if self.column is not None:
-            parts.append(f"column '{self.column}'")
-        if self.value is not None:
-            shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
-            parts.append(f"value '{shown}'")
-        return ": ".join(parts) + f": expected {self.expected}"
-
-
-class DataValidationError(Exception):
-    """Raised when the curated data fails validation; carries every problem."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        files = sorted({p.file for p in problems})
-        lines = [f"{len(problems)} problem(s) in {', '.join(files)}:"]
-        lines += [f"  {problem}" for problem in problems]
-        super().__init__("\n".join(lines))
-
-
 def validate_package(data_dir: Path) -> list[Problem]:
-    """Every problem in the data package below data_dir; an empty list when it is valid."""
+    """Every problem in the data package below data_dir; an empty list when it is valid.
+
+    The descriptor is checked first (nothing else can be read without it); then each table's file
+    and structure, its schema, its references to other tables, and the rules across tables.
+    """
     data_dir = Path(data_dir)
-    path = descriptor_path(data_dir)
-    if not path.is_file():
-        return [Problem(display(path), "the data package descriptor to exist")]
-    descriptor = read_descriptor(data_dir)
-    problems = list(_frictionless_problems(data_dir, path))
-    tables = {name: _read_rows(curated_dir(data_dir) / res["path"]) for name, res in resources(descriptor).items()}
-    groups = date_groups(descriptor)
-    files = {name: display(curated_dir(data_dir) / res["path"]) for name, res in resources(descriptor).items()}
-    for name, rows in tables.items():
-        if rows is None:
+    descriptor, problems = checked_descriptor(data_dir)
+    if descriptor is None:
+        return problems
+    tables, files = {}, {}
+    for name, resource in resources(descriptor).items():
+        path = curated_dir(data_dir) / resource["path"]
+        files[name] = display(path)
+        if problem := file_problem(path, curated_dir(data_dir), "it is declared in datapackage.json"):
+            problems.append(problem)
             continue
-        problems += _rule_problems(groups.get(name), files[name], rows)
+        table, found = read_csv(path, files[name])
+        header = _header_problems(table.header, files[name], resource) if table else []
+        problems += found + header
+        if table is not None and not header:
+            tables[name] = table
+    problems += _frictionless_problems(data_dir, descriptor, tables)
+    problems += _foreign_key_problems(descriptor, tables, files)
+    groups = date_groups(descriptor)
+    for name, table in tables.items():
+        problems += _rule_problems(groups.get(name), files[name], table)
         if name == SOURCES:
-            problems += _article_problems(data_dir, files[name], rows)
+            problems += _article_problems(data_dir, files[name], table)
     problems += _quote_problems(data_dir, descriptor, tables)
     problems += _known_date_problems(descriptor, tables, files)
-    if tables.get("investments") is not None:
+    if "investments" in tables:
         problems += _framing_problems(files["investments"], tables["investments"])
     return problems
 
@@ -161,44 +146,65 @@ def _cache_dir() -> Path:
     return settings().cache_dir / "validated"
 
 
-def _frictionless_problems(data_dir: Path, path: Path) -> Iterator[Problem]:
+def _frictionless_problems(data_dir: Path, descriptor: dict, tables: dict[str, CsvTable]) -> Iterator[Problem]:
+    """Types, constraints, keys and hashes of the readable tables, each error on its physical line."""
     import frictionless  # imported here: 0.5 s, which a cached result and the build process never need
 
-    report = frictionless.validate(str(path))
+    sound = copy.deepcopy(descriptor)
+    sound["resources"] = [r for r in sound["resources"] if r["name"] in tables]
+    for resource in sound["resources"]:
+        resource["schema"].pop("foreignKeys", None)  # checked by _foreign_key_problems, which knows lines
+    if not sound["resources"]:
+        return
+    file = display(descriptor_path(data_dir))
+    try:
+        report = frictionless.Package(sound, basepath=str(curated_dir(data_dir))).validate()
+    except frictionless.FrictionlessException as error:  # the descriptor breaks the Data Package standard
+        reasons = "; ".join(r.note for r in error.reasons) or error.error.note
+        yield Problem(file, f"a valid data package descriptor ({reasons})")
+        return
     for error in report.errors:
-        yield Problem(display(path), f"a valid data package descriptor ({error.note})")
-    descriptor = resources(read_descriptor(data_dir))
+        yield Problem(file, f"a valid data package descriptor ({error.note})")
+    declared = resources(descriptor)
     for task in report.tasks:
-        resource = descriptor.get(task.name, {})
-        path = curated_dir(data_dir) / resource.get("path", task.name)
-        file = display(path)
-        header = _header_problems(path, file, resource)
-        yield from header
+        resource = declared[task.name]
+        table, path = tables[task.name], curated_dir(data_dir) / resource["path"]
         for error in task.errors:
-            if header and error.type not in _FILE_ERRORS:
-                continue  # columns are misplaced: row errors would only repeat that
-            if error.type == "encoding-error" and _is_utf8(path):
-                continue  # raised while reading a referenced table, which reports it itself
-            yield _translate(error, file, resource)
-        if task.valid and not task.stats.get("rows"):
-            yield Problem(file, "at least one data row (the table is empty)")
+            yield _translate(error, display(path), resource, table)
+        if task.valid and not table.rows:
+            yield Problem(display(path), "at least one data row (the table is empty)")
 
 
-def _is_utf8(path: Path) -> bool:
-    try:
-        path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return True
+def _foreign_key_problems(descriptor: dict, tables: dict[str, CsvTable], files: dict) -> Iterator[Problem]:
+    """Every reference to another table names a row that exists there (empty cells refer to nothing)."""
+    for name, resource in resources(descriptor).items():
+        table = tables.get(name)
+        for key in resource["schema"].get("foreignKeys", []) if table else []:
+            fields, reference = _names(key["fields"]), key["reference"]
+            target_name = reference.get("resource") or name
+            target = tables.get(target_name)
+            if target is None:
+                continue  # unreadable: reported there
+            target_fields = _names(reference["fields"])
+            existing = {tuple(row.get(f, "") for f in target_fields) for row in target.rows}
+            for line, row in table.numbered():
+                values = tuple(row.get(f, "") for f in fields)
+                if all(values) and values not in existing:
+                    yield Problem(
+                        files[name],
+                        f"an existing {target_name}.{'/'.join(target_fields)} (no such row)",
+                        line,
+                        "/".join(fields),
+                        "/".join(values),
+                    )
 
 
-def _header_problems(path: Path, file: str, resource: dict) -> list[Problem]:
+def _names(fields: str | list[str]) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields)
+
+
+def _header_problems(header: list[str], file: str, resource: dict) -> list[Problem]:
     """Missing, unknown or reordered columns, matched by name rather than position."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError):
-        return []
     expected = [f["name"] for f in resource.get("schema", {}).get("fields", [])]
     if not header or header == expected:
         return []
@@ -215,11 +221,12 @@ def _header_problems(path: Path, file: str, resource: dict) -> list[Problem]:
     return problems
 
 
-def _translate(error, file: str, resource: dict) -> Problem:
-    """Turn one frictionless error into a Problem with a plain expectation."""
+def _translate(error, file: str, resource: dict, table: CsvTable) -> Problem:
+    """Turn one frictionless error into a Problem with a plain expectation, on the record's physical line."""
     fields = {f["name"]: f for f in resource.get("schema", {}).get("fields", [])}
     kind = error.type
-    line = getattr(error, "row_number", None)
+    record = getattr(error, "row_number", None)
+    line = None if record is None else table.line_of_record(record)
     column = getattr(error, "field_name", None)
     value = getattr(error, "cell", None)
     if kind == "scheme-error":
@@ -279,30 +286,21 @@ def _constraint_text(note: str, field: dict) -> str:
     return f"a value satisfying {note}"
 
 
-def _read_rows(path: Path) -> list[dict] | None:
-    """Rows of a CSV as strings, or None when frictionless already reports it unreadable."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _rule_problems(group: tuple[str, str, str] | None, file: str, rows: list[dict]) -> Iterator[Problem]:
+def _rule_problems(group: tuple[str, str, str] | None, file: str, table: CsvTable) -> Iterator[Problem]:
     """Cross-column rules a Table Schema cannot express."""
     if not group:
         return
     date_col, precision_col, inferred_col = group
-    for line, row in enumerate(rows, start=2):
+    for line, row in table.numbered():
         date, precision = row.get(date_col) or "", row.get(precision_col) or ""
         if date and not precision:
             yield Problem(file, f"a precision for {date_col} (day, month or year)", line, precision_col, "")
         if precision and not date:
             yield Problem(file, f"an empty precision when {date_col} is empty", line, precision_col, precision)
-        if date and precision in {"month", "year"} and not date.endswith("-01"):
+        if date and precision in FIRST_DAY and not date.endswith(FIRST_DAY[precision]):
             yield Problem(
                 file,
-                f"the first day of the {precision} for a {precision}-precision date",
+                f"the first day of the {precision} (YYYY{FIRST_DAY[precision]}) for a {precision}-precision date",
                 line,
                 date_col,
                 date,
@@ -311,13 +309,18 @@ def _rule_problems(group: tuple[str, str, str] | None, file: str, rows: list[dic
             yield Problem(file, f"a date_note explaining how {date_col} was inferred", line, "date_note", "")
 
 
-def _article_problems(data_dir: Path, file: str, rows: list[dict]) -> Iterator[Problem]:
-    """Each article exists and still has the SHA-256 recorded for it."""
-    for line, row in enumerate(rows, start=2):
+def _article_problems(data_dir: Path, file: str, table: CsvTable) -> Iterator[Problem]:
+    """Each article is a UTF-8 file inside data/raw/ and still has the SHA-256 recorded for it."""
+    for line, row in table.numbered():
         article = raw_dir(data_dir) / (row.get("file") or "")
-        if not row.get("file") or not article.is_file():
-            yield Problem(file, f"an article file at {display(article)}", line, "file", row.get("file"))
+        if not row.get("file"):
+            yield Problem(file, "the article's file name under data/raw/", line, "file", "")
             continue
+        if problem := file_problem(article, raw_dir(data_dir), f"named on line {line} of {file}"):
+            yield problem
+            continue
+        if problem := utf8_problem(article.read_bytes(), display(article)):
+            yield problem
         actual = sha256_file(article)
         if actual != row.get("sha256"):
             yield Problem(
@@ -329,18 +332,18 @@ def _article_problems(data_dir: Path, file: str, rows: list[dict]) -> Iterator[P
             )
 
 
-def _quote_problems(data_dir: Path, descriptor: dict, tables: dict[str, list[dict] | None]) -> Iterator[Problem]:
+def _quote_problems(data_dir: Path, descriptor: dict, tables: dict[str, CsvTable]) -> Iterator[Problem]:
     """Every quote occurs verbatim (whitespace-normalised) in the article it cites."""
     texts = {}
-    for row in tables.get("sources") or []:
+    for row in tables[SOURCES].rows if SOURCES in tables else []:
         article = raw_dir(data_dir) / (row.get("file") or "")
-        if row.get("file") and article.is_file():
+        if row.get("file") and not file_problem(article, raw_dir(data_dir), ""):
             texts[row["source_id"]] = Article(article.read_text(encoding="utf-8", errors="replace"))
     for name, resource in resources(descriptor).items():
         if "quote" not in {f["name"] for f in resource["schema"]["fields"]}:
             continue
         file = display(curated_dir(data_dir) / resource["path"])
-        for line, row in enumerate(tables.get(name) or [], start=2):
+        for line, row in tables[name].numbered() if name in tables else []:
             text = texts.get(row.get("source_id"))
             quote = row.get("quote") or ""
             if text is not None and quote and not text.contains(quote):
@@ -367,11 +370,10 @@ def _known_date_problems(descriptor: dict, tables: dict, files: dict[str, str]) 
     A source known only to the month or year counts as published on the period's first day (as the
     as-of filter reads it), so its claims may not be dated later: a report as of that day holds them.
     """
-    published = {
-        row.get("source_id"): row.get(SOURCE_DATE) for row in tables.get(SOURCES) or [] if row.get(SOURCE_DATE)
-    }
+    sources = tables[SOURCES].rows if SOURCES in tables else []
+    published = {row.get("source_id"): row.get(SOURCE_DATE) for row in sources if row.get(SOURCE_DATE)}
     for claim in claim_tables(descriptor):
-        for line, row in enumerate(tables.get(claim.name) or [], start=2):
+        for line, row in tables[claim.name].numbered() if claim.name in tables else []:
             date, limit = row.get(claim.date) or "", published.get(row.get("source_id"))
             if date and limit and _is_iso_date(date) and date > limit:
                 yield Problem(
@@ -384,10 +386,10 @@ def _known_date_problems(descriptor: dict, tables: dict, files: dict[str, str]) 
                 )
 
 
-def _framing_problems(file: str, rows: list[dict]) -> Iterator[Problem]:
+def _framing_problems(file: str, table: CsvTable) -> Iterator[Problem]:
     """Claims sharing an investment fact_id describe one fact: one investor, one investee, one framing."""
     first: dict[str, tuple[int, dict]] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in table.numbered():
         fact = row.get("fact_id") or ""
         if fact not in first:
             first[fact] = (line, row)

@@ -24,13 +24,14 @@ from .charts.figures import report_charts
 from .charts.mpl_render import to_png, to_svg
 from .charts.plotly_render import to_plotly
 from .charts.spec import Chart
-from .formatting import format_date, format_ids, plural
+from .formatting import format_date, format_ids, plural, shorten
 from .params import ResolvedParams, resolve
 
 MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded) at any data size
 MAX_STATEMENTS = 6
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+RUNNING_TITLE_CHARS = 80  # the PDF footer repeats the title on one line: longer titles end in an ellipsis
 
 # Each chart's section: heading and a sentence on method (no facts about the data).
 SECTIONS = {
@@ -101,6 +102,7 @@ class Report:
             render(
                 "header.html.j2",
                 title=p.title,
+                running_title=shorten(p.title, RUNNING_TITLE_CHARS),
                 company=p.company_name,
                 as_of=self.view.as_of,
                 unit=p.unit,

@@ -50,3 +50,14 @@ def format_ids(ids) -> str:
 def format_day(date) -> str:
     """A date known to the day: '27 March 2024'."""
     return format_date(date, "day")
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text, or its first words up to `limit` characters with an ellipsis when it is longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"

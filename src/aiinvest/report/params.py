@@ -123,6 +123,14 @@ def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
                     "the earliest source date (there is no data before it)"
                 )
                 as_of_ok = False
+            elif as_of > min(published.max(), pd.Timestamp(date.today())):
+                newest = published.max().date().isoformat()
+                problems.append(
+                    f"'as_of': value '{params.as_of}': expected a date on or before {newest}, the newest source's "
+                    "publication (a later date would claim a knowledge of events the data does not have; leave "
+                    "as_of empty for a report as of the newest source)"
+                )
+                as_of_ok = False
     from ..analysis.asof import tables_as_of  # imported here: pandas, as above
 
     company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of_ok else None

@@ -1,0 +1,34 @@
+"""Curated tables and articles are regular files inside the data folder: no links out, no folders."""
+
+from pathlib import Path
+
+from ..config import display
+from .problems import Problem
+
+
+def file_problem(path: Path, root: Path, what: str) -> Problem | None:
+    """A problem when `path` is missing, a folder, a symbolic link, or outside `root`; None when it is fine.
+
+    `what` says where the file is declared, e.g. "declared in datapackage.json".
+    """
+    path, root = Path(path), Path(root)
+    shown = display(path)
+    if path.is_symlink():
+        return Problem(shown, f"a regular file inside {display(root)}, not a symbolic link ({what}; copy the file in)")
+    if not path.exists():
+        return Problem(shown, f"the file to exist ({what})")
+    if not path.is_file():
+        return Problem(shown, f"a regular file, not a folder or device ({what})")
+    real, base = path.resolve(), root.resolve()
+    if not real.is_relative_to(base) or any(p.is_symlink() for p in _folders_between(path, root)):
+        return Problem(shown, f"a file inside {display(root)} ({what})")
+    return None
+
+
+def _folders_between(path: Path, root: Path) -> list[Path]:
+    """The folders from root down to the file's folder (each could be a link out)."""
+    try:
+        parts = path.parent.relative_to(root).parts
+    except ValueError:
+        return []
+    return [root.joinpath(*parts[: i + 1]) for i in range(len(parts))]

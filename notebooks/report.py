@@ -39,7 +39,7 @@ report.figures()
 # %% [markdown]
 # ## Where the sources disagree
 #
-# Each disagreement is found by the reconciliation rules (see the method below), not
+# Each disagreement is found by the reconciliation rules (see [Sources and method](#Sources-and-method)), not
 # typed by hand. Each claim is compared with what was known at its own date.
 
 # %% tags=["remove-input"]

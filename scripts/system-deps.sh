@@ -2,7 +2,8 @@
 # Install the system packages a purpose needs, only when they are missing.
 #   report: Pango and a font, for WeasyPrint (PDF)
 #   test:   the above, and a Chromium for the browser tests (Debian's; one that
-#           Playwright installed itself with `playwright install chromium` also counts)
+#           Playwright installed itself with `playwright install chromium` also counts),
+#           and poppler's pdftotext for the PDF tests
 set -euo pipefail
 purpose="${1:-test}"
 packages=()
@@ -17,6 +18,9 @@ if [ "$purpose" = "test" ]; then
     if ! command -v chromium >/dev/null 2>&1 \
         && ! compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium*" >/dev/null 2>&1; then
         packages+=(chromium)
+    fi
+    if ! command -v pdftotext >/dev/null 2>&1; then
+        packages+=(poppler-utils)  # the PDF's text in reading order, as a screen reader gets it
     fi
 fi
 [ ${#packages[@]} -eq 0 ] && exit 0

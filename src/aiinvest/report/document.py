@@ -7,6 +7,7 @@ comes from `text`, every number from the reconciliation.
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,11 +16,13 @@ import numpy as np
 import pandas as pd
 import plotly.io as pio
 from IPython.display import HTML, display
+from markupsafe import Markup, escape
 
 from ..analysis.reconcile import Reconciliation, reconcile
 from ..config import DATA_DIR, TEMPLATES_DIR
 from ..data.load import load_tables
 from . import text
+from .charts.describe import alt_text, marks
 from .charts.figures import report_charts
 from .charts.mpl_render import to_png, to_svg
 from .charts.plotly_render import to_plotly
@@ -30,6 +33,8 @@ from .params import ResolvedParams, resolve
 MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded) at any data size
 MAX_STATEMENTS = 6
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+SOURCES_SECTION = "Sources and method"  # the notebook's heading; nbconvert gives it this anchor:
+SOURCES_ANCHOR = "Sources-and-method"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 RUNNING_TITLE_CHARS = 80  # the PDF footer repeats the title on one line: longer titles end in an ellipsis
 
@@ -78,6 +83,16 @@ def render(template: str, **context) -> str:
     return _ENV.get_template(template).render(**context)
 
 
+class Described:
+    """HTML displayed with metadata on its output, which the exporters read (the notebook keeps both)."""
+
+    def __init__(self, html: str, metadata: dict):
+        self.data, self.metadata = html, metadata
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.data}, {"aiinvest": self.metadata}
+
+
 @dataclass
 class Report:
     """One report run: its parameters, the one reconciliation, and the charts drawn from it."""
@@ -96,9 +111,9 @@ class Report:
         return HTML(html)
 
     def header(self):
-        """Title, as-of date, sources, summary, key figures and the sources' own words."""
+        """Title, as-of date, sources, summary, key figures; its metadata describes the document (PDF XMP)."""
         p, rec = self.params, self.rec
-        return self._html(
+        return Described(
             render(
                 "header.html.j2",
                 title=p.title,
@@ -111,8 +126,25 @@ class Report:
                 sources=text.sources_sentence(self.view),
                 summary=text.summary(self.view),
                 key_figures=key_figures(self.view),
-            )
+            ),
+            {"document": self.document_metadata()},
         )
+
+    def document_metadata(self) -> dict:
+        """Title, subject, keywords, language and date of the report, for the PDF's metadata."""
+        p, rec = self.params, self.rec
+        money = rec.claims[rec.claims["amount_usd"].notna()]  # the companies in the figures
+        ids = {p.company_id} | set(money["company_id"].dropna()) | set(money["counterparty_id"].dropna())
+        companies = sorted(self.view.name(c) for c in ids)
+        verb = "says" if len(rec.sources) == 1 else "say"
+        return {
+            "title": p.title,
+            "subject": f"What {plural(len(rec.sources), 'news article')} published by {self.view.as_of} {verb} "
+            f"about investment in {p.company_name}",
+            "keywords": ["AI investment", "funding", "valuation", *companies],
+            "as_of": p.as_of.date().isoformat(),
+            "language": "en",
+        }
 
     def figures(self) -> None:
         """Every chart for the subject, each in its section with heading, chart, caption and statements."""
@@ -138,8 +170,8 @@ class Report:
             display(self._html(f"<p class='caption'>No data for this chart as of {self.view.as_of}.</p>"))
             return
         number = self.figure_numbers.setdefault(chart_id, len(self.figure_numbers) + 1)
-        display(chart_bundle(chart), raw=True, metadata={"aiinvest": {"chart": chart.id}})
-        display(self._html(render("caption.html.j2", number=number, caption=chart.caption)))
+        bundle, metadata = chart_bundle(chart, number, list(self.rec.sources["source_id"]))
+        display(bundle, raw=True, metadata=metadata)
 
     def statements(self, topic: str):
         """What the sources say in words, without a figure, about this topic and the subject's deals."""
@@ -210,7 +242,7 @@ class Report:
                 "File and SHA-256": [f"data/raw/{f} · sha256 {h}" for f, h in zip(s["file"], s["sha256"], strict=True)],
             }
         )
-        return self._table(rows, "sources", None, total=total)
+        return self._table(rows, "sources", None, total=total, anchors=("Source", "source-"))
 
     def method(self):
         """How the figures are derived, with the counts of this run."""
@@ -230,7 +262,8 @@ class Report:
         ]
         return self._html(render("paragraphs.html.j2", paragraphs=paragraphs))
 
-    def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None, total: int | None = None):
+    def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None, total: int | None = None, anchors=None):
+        """A table; `anchors` (column, prefix) gives each row an id to link to, e.g. source-art-001."""
         total = len(rows) if total is None else total
         if total > len(rows.head(MAX_TABLE_ROWS)):
             note = f"Showing the first {MAX_TABLE_ROWS} of {total} rows; all are in data/curated/."
@@ -239,7 +272,13 @@ class Report:
         records = rows.astype(object).where(rows.notna(), "").to_dict("records")
         numeric = {"Amount", "Claims"}
         html = render(
-            "table.html.j2", columns=list(rows.columns), rows=records, css_class=css_class, numeric=numeric, intro=intro
+            "table.html.j2",
+            columns=list(rows.columns),
+            rows=records,
+            css_class=css_class,
+            numeric=numeric,
+            intro=intro,
+            anchors=anchors,
         )
         return self._html(html)
 
@@ -262,20 +301,38 @@ def prepare(**raw_params) -> Report:
     return Report(params, view, {c.id: c for c in report_charts(view)})
 
 
-def chart_bundle(chart: Chart) -> dict:
-    """A display bundle: plotly JSON (JupyterLab), HTML div (report), SVG (print), PNG (slides)."""
+def linked(text_: str, source_ids: list[str]) -> Markup:
+    """Escaped text in which each source id links to its row in the sources table, and the section is a link."""
+    html = str(escape(text_))
+    for source_id in sorted(source_ids, key=len, reverse=True):
+        html = re.sub(rf"\b{re.escape(source_id)}\b", f'<a href="#source-{source_id}">{source_id}</a>', html)
+    html = html.replace(SOURCES_SECTION, f'<a href="#{SOURCES_ANCHOR}">{SOURCES_SECTION}</a>')
+    return Markup(html)
+
+
+def chart_bundle(chart: Chart, number: int, source_ids: list[str] = ()) -> tuple[dict, dict]:
+    """A display bundle and its metadata: plotly JSON (JupyterLab), a figure (report), SVG (print), PNG.
+
+    The HTML figure holds the interactive chart, its numbered caption and its data as a table; the
+    print template wraps the SVG in a figure with the same caption and the text alternative (metadata).
+    """
     fig = to_plotly(chart)
     spec = json.loads(pio.to_json(fig, validate=False))
     div = pio.to_html(
         fig, include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.id}", config=PLOTLY_CONFIG, validate=False
     )
-    return {
+    alt = alt_text(chart)
+    caption = linked(chart.caption, list(source_ids))
+    figure = render("figure.html.j2", chart=chart, number=number, div=div, alt=alt, marks=marks(chart), caption=caption)
+    bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
-        "text/html": f'<div class="chart" data-chart="{chart.id}">{div}</div>',
+        "text/html": figure,
         "image/svg+xml": to_svg(chart),
         "image/png": base64.b64encode(to_png(chart)).decode("ascii"),
-        "text/plain": f"Chart: {chart.title}",
+        "text/plain": alt,
     }
+    caption = f"<strong>Figure {number}.</strong> {caption}"
+    return bundle, {"aiinvest": {"chart": chart.id, "number": number, "caption_html": caption, "alt": alt}}
 
 
 def statements_for(view: text.View, topic: str) -> pd.DataFrame:

@@ -4,6 +4,10 @@ They are registered as nbconvert entry points, so `jupyter nbconvert --to aiinve
 (or `aiinvest_pdf`) and JupyterLab's "Save and Export Notebook As" menu offer them.
 """
 
+import base64
+import io
+import re
+from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
@@ -13,10 +17,12 @@ from traitlets import default
 from traitlets.config import Config
 
 from .. import __version__
-from ..config import TEMPLATES_DIR
+from ..config import DATA_DIR, DESCRIPTOR_NAME, TEMPLATES_DIR, curated_dir
 from .params import ReportParams
 
 PLOTLY_PLACEHOLDER = "/*aiinvest:plotly.js*/"
+CONTENTS_PLACEHOLDER = "<!--aiinvest:contents-->"
+HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<inner>.*?)</h2>', re.S)
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 REMOVE_INPUT_TAGS = {"remove-input"}
 
@@ -28,7 +34,34 @@ def report_parameters(nb) -> dict:
     return {
         "title": recorded.get("title") or defaults.title,
         "page_size": recorded.get("page_size") or defaults.page_size,
+        "data_dir": recorded.get("data_dir") or "",
     }
+
+
+def document_metadata(nb) -> dict:
+    """What the report says about itself (title, subject, keywords, date), from its header's output."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found = output.get("metadata", {}).get("aiinvest", {}).get("document")
+            if found:
+                return dict(found)
+    return {}
+
+
+def add_contents(html: str) -> str:
+    """Replace the contents placeholder with links to every second-level heading after it."""
+    at = html.find(CONTENTS_PLACEHOLDER)
+    if at < 0:
+        return html
+    entries = []
+    for match in HEADING.finditer(html, at):
+        title = re.sub(r"<[^>]+>|¶", "", match.group("inner")).strip()
+        entries.append(f'<li><a href="#{match.group("id")}">{title}</a></li>')
+    nav = (
+        '<nav class="contents" aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2>'
+        f"<ol>{''.join(entries)}</ol></nav>"
+    )
+    return html.replace(CONTENTS_PLACEHOLDER, nav if entries else "", 1)
 
 
 class _ReportExporter(HTMLExporter):
@@ -67,9 +100,11 @@ class _ReportExporter(HTMLExporter):
         params = report_parameters(nb)
         resources["report_title"] = params["title"]
         resources["page_size"] = params["page_size"]
+        resources["document"] = document_metadata(nb)
         nb = nb.copy()
         nb.metadata["title"] = params["title"]
-        return super().from_notebook_node(nb, resources, **kw)
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return add_contents(html), resources
 
 
 class ReportHTMLExporter(_ReportExporter):
@@ -100,6 +135,10 @@ class ReportPrintExporter(_ReportExporter):
     @default("template_name")
     def _default_template_name(self):
         return "aiinvest_print"
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("b64encode", b64encode)
 
     @property
     def default_config(self):
@@ -139,11 +178,32 @@ class ReportPDFExporter(ReportPrintExporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)
-        return html_to_pdf(html), resources
+        data_dir = Path(report_parameters(nb)["data_dir"] or DATA_DIR)
+        attachments = evidence(data_dir) + list(resources.get("attachments", []))
+        return html_to_pdf(html, attachments), resources
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Typeset print HTML into PDF bytes with WeasyPrint."""
+def evidence(data_dir: Path) -> list[tuple[str, bytes, str]]:
+    """The curated tables and their descriptor, to travel inside the PDF: (name, bytes, description)."""
+    folder = curated_dir(data_dir)
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if p.is_file() and (p.suffix == ".csv" or p.name == DESCRIPTOR_NAME))
+    return [(p.name, p.read_bytes(), f"curated data behind the report: {p.name}") for p in files]
+
+
+def html_to_pdf(html: str, attachments: list[tuple[str, bytes, str]] = ()) -> bytes:
+    """Typeset print HTML into a tagged PDF/A-3a, with the given files attached as its evidence."""
     import weasyprint  # imported here: 1.2 s, which exporting HTML alone (as in JupyterLab) never needs
 
-    return weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf()
+    files = [
+        weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, description=about, relationship="Source")
+        for name, data, about in attachments
+    ]
+    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR))
+    return document.write_pdf(pdf_variant="pdf/a-3a", pdf_tags=True, attachments=files)
+
+
+def b64encode(text: str) -> str:
+    """Base64 of text's UTF-8 bytes (for data: URLs in templates)."""
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")

@@ -30,7 +30,7 @@ MAX_LISTED = 5  # undated items named in the timeline caption
 
 
 def _sources_note(source_ids) -> str:
-    return f"Sources: {format_ids(s for ids in source_ids for s in ids)} (see the appendix)."
+    return f"Sources: {format_ids(s for ids in source_ids for s in ids)} (listed under Sources and method)."
 
 
 def _axis(view: View) -> tuple[float, str]:

@@ -1,0 +1,65 @@
+"""A chart in words and as a table: its text alternative, drawn from the same spec as the picture."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..formatting import format_day
+from .spec import Chart
+
+MAX_ALT_ROWS = 12  # a text alternative names the first marks; the data table holds them all
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One drawn mark: its series, what it stands for, and its value or details."""
+
+    series: str
+    item: str
+    value: str
+
+
+def marks(chart: Chart) -> list[Mark]:
+    """Every mark of the chart, in drawing order."""
+    key = dict(chart.key)
+    unit = chart.x_title if chart.horizontal else chart.y_title
+    found = []
+    for trace in chart.traces:
+        where = trace.y if chart.horizontal else trace.x
+        values = trace.x if chart.horizontal else trace.y
+        for i, (position, value) in enumerate(zip(where, values, strict=True)):
+            label = trace.labels[i] if i < len(trace.labels) else ""
+            hover = trace.hover[i] if i < len(trace.hover) else ""
+            if label in key:  # a numbered marker (the timeline): its key text, and the hover's details
+                found.append(Mark(trace.name, key[label], _details(hover)))
+                continue
+            found.append(Mark(trace.name, _item(position), label or _first_line(hover) or _number(value, unit)))
+    return found
+
+
+def alt_text(chart: Chart) -> str:
+    """A text alternative: the title, then each mark (the first few), pointing at the full table."""
+    found = marks(chart)
+    parts = [f"{m.series}: {m.item}, {m.value}" if m.value else f"{m.series}: {m.item}" for m in found]
+    text = f"{chart.title}. " + "; ".join(parts[:MAX_ALT_ROWS])
+    if len(parts) > MAX_ALT_ROWS:
+        text += f"; and {len(parts) - MAX_ALT_ROWS} more, listed in the table of the chart's data"
+    return text + "."
+
+
+def _item(position) -> str:
+    if isinstance(position, pd.Timestamp):
+        return format_day(position)
+    return " ".join(str(position).split())
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0].strip()
+
+
+def _details(hover: str) -> str:
+    return "; ".join(line.strip() for line in hover.split("\n")[1:] if line.strip())
+
+
+def _number(value, unit: str) -> str:
+    return f"{value:g} ({unit})" if isinstance(value, int | float) and unit else str(value)

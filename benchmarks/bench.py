@@ -71,7 +71,7 @@ def full_build(out: Path, *params: str, formats: str = "html,pdf", env: dict | N
     extra = [item for p in params for item in ("-p", p)]
     command = [str(BIN / "aiinvest"), "build", "--force", "-o", str(out), "--formats", formats, *extra]
     result = run(command, env or cold_env())
-    folder = next(p for p in (out / "anthropic").iterdir() if p.is_dir() and not p.is_symlink() and p.name[0] != ".")
+    folder = out / "anthropic" / "latest"
     manifest = json.loads((folder / "manifest.json").read_text())
     result["steps"] = manifest["steps_seconds"]
     result["sizes"] = {name: (folder / name).stat().st_size for name in ("report.html", "report.pdf", "report.ipynb")}

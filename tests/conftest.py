@@ -1,6 +1,12 @@
 """Shared fixtures: a private copy of the data package that tests may break."""
 
+import secrets
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,8 +16,14 @@ from hypothesis import settings
 from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
 
-SLOW_FIXTURES = {"built_report", "browser"}  # a whole build, or a real browser
-SLOW_MODULES = {"test_build.py", "test_kernel.py", "test_bench.py", "test_synthetic.py"}  # builds, servers, scale
+SLOW_FIXTURES = {"built_report", "browser", "jupyter"}  # a whole build, a real browser, a Jupyter server
+SLOW_MODULES = {
+    "test_build.py",
+    "test_artefact_paths.py",
+    "test_kernel.py",
+    "test_bench.py",
+    "test_synthetic.py",
+}  # builds, servers, scale
 
 
 # Example budgets for the property-based tests: "full" for `make test` (and plain pytest), "fast" for
@@ -75,6 +87,52 @@ def built_report(tmp_path_factory):
     result = build(request)
     assert result.status == 0, result.message
     return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def jupyter(tmp_path_factory):
+    """A Jupyter server (JupyterLab included) on loopback with the project kernel: (base URL, token, root)."""
+    from aiinvest.kernel import install_kernel
+
+    install_kernel()
+    port, token = free_port(), secrets.token_hex(16)
+    root = tmp_path_factory.mktemp("server-root")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            f"--ServerApp.port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.allow_root=True",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"Jupyter server did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+    yield base, token, root
+    process.terminate()
+    process.wait(timeout=30)
 
 
 CHROMIUM_FLAGS = [

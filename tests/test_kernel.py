@@ -1,62 +1,14 @@
 """A real Jupyter server on loopback runs the project's kernel, which imports the package."""
 
 import json
-import secrets
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from pathlib import Path
 
-import pytest
 import websocket
 
-from aiinvest.kernel import KERNEL_NAME, install_kernel
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    install_kernel()
-    port, token = free_port(), secrets.token_hex(16)
-    root = tmp_path_factory.mktemp("server-root")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--no-browser",
-            f"--ServerApp.port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--ServerApp.port_retries=0",
-            "--ServerApp.allow_root=True",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"Jupyter server did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.3)
-    yield base, token
-    process.terminate()
-    process.wait(timeout=30)
+from aiinvest.kernel import KERNEL_NAME
 
 
 def api(base, token, path, method="GET", body=None):
@@ -122,15 +74,15 @@ def execute(base, token, kernel_id, code, timeout=60) -> tuple[list[str], dict]:
     return outputs, reply
 
 
-def test_project_kernel_is_listed(server):
-    base, token = server
+def test_project_kernel_is_listed(jupyter):
+    base, token, _ = jupyter
     specs = api(base, token, "/api/kernelspecs")["kernelspecs"]
     assert KERNEL_NAME in specs
     assert specs[KERNEL_NAME]["spec"]["display_name"] == "Python (aiinvest)"
 
 
-def test_kernel_imports_the_package_and_loads_the_data(server):
-    base, token = server
+def test_kernel_imports_the_package_and_loads_the_data(jupyter):
+    base, token, _ = jupyter
     kernel = api(base, token, "/api/kernels", method="POST", body={"name": KERNEL_NAME})
     try:
         code = (

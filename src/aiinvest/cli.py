@@ -1,6 +1,7 @@
 """Command-line interface of the aiinvest package."""
 
 import argparse
+import math
 import os
 import sys
 from datetime import date
@@ -23,9 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     return args.run(args)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, exiting with the usage status of sysexits (64) rather than 2 on a bad command line."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(exitcodes.USAGE, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aiinvest", description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder (default: %(default)s)")
+    parser = _Parser(prog="aiinvest", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, help=f"data folder, for every command (default: {display(DATA_DIR)})")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     validate = sub.add_parser("validate", help="validate the curated data package")
@@ -38,8 +47,8 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="build the report (HTML, PDF, executed notebook, figures, manifest)",
         description="Build reports atomically into OUTPUT/<company>/<as-of date>/, with OUTPUT/<company>/latest "
-        "pointing at the newest. Exit statuses: 0 built or up to date, 64 bad parameters, 65 invalid data, "
-        "70 build failed, 75 another build held the lock too long.",
+        "pointing at the newest. Exit statuses: 0 built or up to date, 64 bad command line or parameters, "
+        "65 invalid data, 70 build failed, 75 another build held the lock too long.",
     )
     build.add_argument(
         "params_files",
@@ -72,27 +81,27 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=_whole_number,
         default=os.cpu_count() or 1,
         help="parameter files built at once (default: the number of cores, %(default)s)",
     )
     build.add_argument(
         "--cell-timeout",
-        type=float,
+        type=_whole_seconds,
         default=600,
         metavar="SECONDS",
         help="time limit per notebook cell (default: %(default)s)",
     )
     build.add_argument(
         "--lock-timeout",
-        type=float,
+        type=_seconds,
         default=1800,
         metavar="SECONDS",
         help="how long to wait for another build of the same report (default: %(default)s)",
     )
     build.add_argument(
         "--validation-timeout",
-        type=float,
+        type=_seconds,
         default=600,
         metavar="SECONDS",
         help="time limit for validating the data, which runs beside the notebook (default: %(default)s)",
@@ -133,8 +142,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _whole_number(text: str) -> int:
+    """--jobs."""
+    return _positive(text, int, "a whole number, at least 1")
+
+
+def _whole_seconds(text: str) -> int:
+    """--cell-timeout: nbclient counts whole seconds."""
+    return _positive(text, int, "a whole number of seconds, at least 1")
+
+
+def _seconds(text: str) -> float:
+    """--lock-timeout, --validation-timeout."""
+    return _positive(text, float, "a number of seconds greater than 0")
+
+
+def _positive(text: str, kind: type, expected: str) -> float:
+    """An option's value as `kind`, finite and greater than 0; else a usage error (exit status 64)."""
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"expected {expected}, not {text!r}")
+    return value
+
+
+def _data_dir(args) -> Path:
+    """The data folder: --data-dir, else the project's."""
+    return args.data_dir or DATA_DIR
+
+
 def _validate(args) -> int:
-    problems = validate_package(args.data_dir)
+    problems = validate_package(_data_dir(args))
     if problems:
         print(f"{len(problems)} problem(s) in the curated data:", file=sys.stderr)
         for problem in problems:
@@ -145,7 +185,11 @@ def _validate(args) -> int:
 
 
 def _rehash(args) -> int:
-    changed = rehash(args.data_dir)
+    try:
+        changed = rehash(_data_dir(args))
+    except DataValidationError as error:  # an unusable descriptor or file: nothing was changed
+        print(f"error: {error}", file=sys.stderr)
+        return exitcodes.DATA
     print(f"updated hashes: {', '.join(changed)}" if changed else "hashes already up to date")
     return _validate(args)
 
@@ -161,6 +205,11 @@ def _build(args) -> int:
             print(f"error: -p {item!r}: expected NAME=VALUE", file=sys.stderr)
             return exitcodes.USAGE
         overrides[name.strip()] = value
+    if args.data_dir is not None:  # the global option, unless -p data_dir= names another folder
+        given = overrides.setdefault("data_dir", str(args.data_dir))
+        if Path(given or DATA_DIR).resolve() != args.data_dir.resolve():
+            print(f"error: --data-dir {args.data_dir} and -p data_dir={given} name different folders", file=sys.stderr)
+            return exitcodes.USAGE
     requests = []
     for path in files:
         try:
@@ -213,8 +262,8 @@ def _install_kernel(args) -> int:
 def _docs(args) -> int:
     from .report.datadoc import render_data_readme  # imported here: pandas and the analysis, 0.6 s
 
-    target = Path(args.data_dir) / "README.md"
-    text = render_data_readme(args.data_dir)
+    target = _data_dir(args) / "README.md"
+    text = render_data_readme(_data_dir(args))
     if args.check:
         if target.read_text(encoding="utf-8") != text:
             print(f"{target} is out of date: run 'make docs'", file=sys.stderr)
@@ -229,7 +278,7 @@ def _register(args) -> int:
     try:
         row = register_article(
             args.article,
-            args.data_dir,
+            _data_dir(args),
             published=args.published,
             precision=args.precision,
             inferred=args.inferred,

@@ -58,11 +58,12 @@ def raw_dir(data_dir: Path) -> Path:
 def display(path: Path) -> str:
     """A path for messages: relative to the working directory, else the project, else absolute.
 
-    The folder is resolved, not the name itself: a symbolic link is shown as the link, not its target.
+    Symbolic links are shown as written, never as their targets (reports/anthropic/latest stays so).
     """
-    path = Path(path).absolute()
-    path = path.parent.resolve() / path.name
+    path = Path(os.path.abspath(path))
+    resolved = path.parent.resolve() / path.name
     for base in (Path.cwd(), PROJECT_ROOT):
-        if path.is_relative_to(base.resolve()):
-            return str(path.relative_to(base.resolve()))
+        for candidate, root in ((path, Path(os.path.abspath(base))), (resolved, base.resolve())):
+            if candidate.is_relative_to(root):
+                return str(candidate.relative_to(root))
     return str(path)

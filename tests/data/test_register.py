@@ -46,7 +46,7 @@ def test_register_refuses_non_utf8(data_dir, tmp_path, capsys):
     article = tmp_path / "bad.txt"
     article.write_bytes("Caf\u00e9".encode("latin-1"))
     assert register(data_dir, article) == exitcodes.DATA
-    assert "bad.txt: expected UTF-8 text" in capsys.readouterr().err
+    assert "bad.txt:1:4: expected UTF-8 text (byte 0xe9" in capsys.readouterr().err  # "Caf" then the bad byte
 
 
 def test_inferred_date_needs_a_note(data_dir, tmp_path, capsys):

@@ -60,3 +60,7 @@ def test_exploration_notebook_runs_headless(tmp_path):
     assert len(plotly) == 4  # one per report chart, drawn in a loop
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream")
     assert 'inv-05 ($4B, 27 March 2024 (inferred)): "Amazon\'s latest $4 billion infusion into Anthropic"' in printed
+    # Money is never typeset as mathematics in JupyterLab: every HTML output holding "$" opts out of MathJax.
+    html = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    money = [h for h in html if "$" in h]
+    assert money and all("tex2jax_ignore" in h for h in money)

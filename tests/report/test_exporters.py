@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import pypdf
+import pytest
+from bs4 import BeautifulSoup
 from nbconvert.exporters import get_export_names, get_exporter
 
 from aiinvest.report.exporters import ReportHTMLExporter, ReportPDFExporter
@@ -11,15 +13,15 @@ from aiinvest.report.exporters import ReportHTMLExporter, ReportPDFExporter
 
 def test_exporters_are_registered_entry_points():
     names = get_export_names()
-    assert "aiinvest_html" in names and "aiinvest_pdf" in names
-    assert get_exporter("aiinvest_html") is ReportHTMLExporter
-    assert get_exporter("aiinvest_pdf") is ReportPDFExporter
+    assert "AI_report_HTML" in names and "AI_report_PDF" in names
+    assert get_exporter("AI_report_HTML") is ReportHTMLExporter
+    assert get_exporter("AI_report_PDF") is ReportPDFExporter
     assert ReportHTMLExporter.export_from_notebook and ReportPDFExporter.export_from_notebook
 
 
 def test_nbconvert_cli_gives_the_same_output_as_the_build(built_report, tmp_path):
     notebook = built_report.outputs["notebook"]
-    for exporter in ("aiinvest_html", "aiinvest_pdf"):
+    for exporter in ("AI_report_HTML", "AI_report_PDF"):
         subprocess.run(
             [
                 sys.executable,
@@ -65,8 +67,8 @@ def test_a_very_long_title_wraps_and_its_footer_copy_is_shortened(tmp_path):
     from aiinvest.report.document import RUNNING_TITLE_CHARS
 
     title = " ".join(["Anthropic"] * 500) + " " + "x" * 500  # long words and one unbreakable run
-    header = prepare(title=title).header()
-    nb = new_notebook(cells=[new_code_cell(outputs=[new_output("display_data", data={"text/html": header.data})])])
+    data, metadata = prepare(title=title).header()._repr_mimebundle_()
+    nb = new_notebook(cells=[new_code_cell(outputs=[new_output("display_data", data=data, metadata=metadata)])])
     nb.metadata["papermill"] = {"parameters": {"page_size": "A4"}}
     pdf, _ = ReportPDFExporter().from_notebook_node(nbformat.from_dict(nb))
     document = pypdfium2.PdfDocument(pdf)
@@ -79,3 +81,65 @@ def test_a_very_long_title_wraps_and_its_footer_copy_is_shortened(tmp_path):
     for i in range(text.count_chars()):  # no character of the body reaches into the footer, nor off the page
         left, bottom, right, top = text.get_charbox(i)
         assert left >= 0 and right <= width and (bottom >= footer_top or top <= footer_top)
+
+
+def test_an_unexecuted_notebook_is_refused_with_a_clear_message(tmp_path):
+    import nbformat
+
+    from aiinvest.config import NOTEBOOKS_DIR
+    from aiinvest.report.exporters import NotExecutedError
+
+    nb = nbformat.read(NOTEBOOKS_DIR / "report.ipynb", as_version=4)
+    for exporter in (ReportHTMLExporter, ReportPDFExporter):
+        with pytest.raises(NotExecutedError, match="has not been run"):
+            exporter().from_notebook_node(nb)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "AI_report_PDF",
+            str(NOTEBOOKS_DIR / "report.ipynb"),
+            "--output-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "has not been run" in result.stderr
+    assert not list(tmp_path.iterdir())  # no hollow PDF
+
+
+def test_plain_nbconvert_html_of_an_executed_report_shows_its_charts(built_report, tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "html",
+            str(built_report.outputs["notebook"]),
+            "--output-dir",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    images = [i["src"] for i in BeautifulSoup(html, "html.parser").select(".jp-OutputArea-output img")]
+    charts = [src for src in images if src.startswith("data:image/svg+xml") and len(src) > 10_000]
+    assert len(charts) == 4  # each chart as its vector image: no script needed
+    assert "Plotly.newPlot" not in html
+
+
+def test_the_published_notebook_is_signed_and_an_edit_breaks_the_signature(built_report):
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    nb = nbformat.read(built_report.outputs["notebook"], as_version=4)
+    assert NotebookNotary().check_signature(nb)  # trusted: JupyterLab shows the interactive charts
+    nb.cells[-1].outputs = []
+    assert not NotebookNotary().check_signature(nb)

@@ -1,13 +1,14 @@
 """Execute the report notebook with papermill; keep a failing notebook where it can be read."""
 
+import math
 import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import exitcodes
 from ..config import NOTEBOOKS_DIR, display
-from .manifest import relative_name, scrub
+from ..kernel import ensure_kernel
+from .manifest import scrub
 from .run import BuildFailure, Run
 
 FAILED_DIR = "failed"
@@ -29,11 +30,11 @@ def execute(run: Run, output: Path) -> None:
             str(request.notebook),
             str(output),
             parameters=parameters,
-            kernel_name="python3",
+            kernel_name=ensure_kernel(),  # the project's kernel, as in JupyterLab
             progress_bar=request.progress,
             log_output=False,
             request_save_on_cell_execute=True,  # so a timed-out or dead kernel still leaves the failing cell
-            execution_timeout=request.cell_timeout,
+            execution_timeout=math.ceil(request.cell_timeout),  # nbclient takes whole seconds
             cwd=str(NOTEBOOKS_DIR),
         )
     except papermill.PapermillExecutionError as error:
@@ -47,11 +48,14 @@ def execute(run: Run, output: Path) -> None:
     if failure is not None:
         where, kept = keep_failed(run, output)
         raise BuildFailure(exitcodes.BUILD, f"notebook {where} {failure}; {kept}")
-    _scrub_notebook(output, request.notebook)
+    import nbformat  # imported here: 0.3 s, and a build found up to date never reads a notebook
+
+    write_shareable(nbformat.read(output, as_version=4), run, output)
+    sign(output)
 
 
 def keep_failed(run: Run, output: Path) -> tuple[str, str]:
-    """Move the failing notebook to reports/failed/; name the failing cell and say where it is kept."""
+    """Move the failing notebook, scrubbed, to reports/failed/; name the failing cell and say where it is kept."""
     import nbformat  # imported here: 0.3 s, and a build found up to date never reads a notebook
 
     failed_dir = Path(run.request.output_dir) / FAILED_DIR
@@ -65,7 +69,8 @@ def keep_failed(run: Run, output: Path) -> tuple[str, str]:
         if index is not None:
             first = next((line for line in nb.cells[index].source.splitlines() if line.strip()), "")
             where = f"cell {index} ({first.strip()[:60]})"
-        shutil.move(output, kept)
+        write_shareable(nb, run, kept)
+        output.unlink()
         kept_text = f"the executed notebook is kept in {display(kept)}"
     return where, kept_text
 
@@ -84,13 +89,22 @@ def _failing_cell(nb) -> int | None:
     return started
 
 
-def _scrub_notebook(path: Path, source: Path) -> None:
-    """Make papermill's record shareable: relative paths, no local directories."""
+def write_shareable(nb, run: Run, target: Path) -> None:
+    """Write an executed notebook with no local path: papermill's record trimmed, then every path scrubbed."""
     import nbformat  # imported here: 0.3 s, and a build found up to date never reads a notebook
 
-    nb = nbformat.read(path, as_version=4)
     record = nb.metadata.get("papermill", {})
-    record["input_path"] = relative_name(source)
-    record["output_path"] = "report.ipynb"
+    record["input_path"] = str(run.request.notebook)  # scrubbed below with everything else
+    record["output_path"] = target.name
     record.pop("environment_variables", None)
-    nbformat.write(nbformat.reads(scrub(nbformat.writes(nb)), as_version=4), path)
+    shareable = nbformat.reads(scrub(nbformat.writes(nb), run.data_dir), as_version=4)
+    nbformat.write(shareable, target)
+
+
+def sign(path: Path) -> None:
+    """Mark a notebook this build executed as trusted (Jupyter's notebook signatures), so JupyterLab
+    shows its interactive charts; a copy that anyone edits, or opens elsewhere, is untrusted again."""
+    import nbformat  # imported here: as above
+    from nbformat.sign import NotebookNotary  # (nbformat, as above)
+
+    NotebookNotary().sign(nbformat.read(path, as_version=4))

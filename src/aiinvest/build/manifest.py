@@ -8,14 +8,18 @@ import hashlib
 import json
 import os
 import platform
+import re
+import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from .. import __version__
 from ..config import NOTEBOOKS_DIR, PACKAGE_DIR, PROJECT_ROOT, TEMPLATES_DIR
 from ..data.provenance import sha256_file
 
 MANIFEST_NAME = "manifest.json"
+EXTERNAL = "<external>"  # marks a data folder outside the project and the working directory
 PACKAGES = (
     "aiinvest",
     "pandas",
@@ -113,20 +117,74 @@ def write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def local_prefixes() -> list[tuple[str, str]]:
-    """Absolute local paths and the user name, with what replaces each in shared files."""
-    pairs = [(str(PROJECT_ROOT.resolve()) + "/", ""), (str(PROJECT_ROOT.resolve()), ".")]
-    pairs.append((tempfile.gettempdir().rstrip("/") + "/", "$TMPDIR/"))
-    home = str(Path.home())
-    if home not in ("/", ""):
-        pairs.append((home + "/", "~/"))
-    user = getpass.getuser()
-    pairs.append((f"/home/{user}/", "~/"))
-    return pairs
+def data_label(data_dir: Path) -> str:
+    """How shared files name a data folder: relative to the project, else to the working directory, else by name."""
+    path = Path(data_dir).resolve()
+    for base in (PROJECT_ROOT.resolve(), Path.cwd().resolve()):
+        if path.is_relative_to(base) and base != Path(base.anchor):
+            return path.relative_to(base).as_posix()
+    return f"{EXTERNAL}/{path.name}"
 
 
-def scrub(text: str) -> str:
-    """Replace absolute local paths (project, temp, home) so shared files hold none."""
-    for prefix, replacement in local_prefixes():
-        text = text.replace(prefix, replacement)
-    return text
+def local_prefixes(data_dir: Path | None = None) -> dict[str, str]:
+    """Absolute local folders, each with the token that replaces it in shared files ("" for the project)."""
+    folders = [(tempfile.gettempdir(), "$TMPDIR"), (Path.home(), "~"), (sys.prefix, "<venv>")]
+    folders += [(sys.exec_prefix, "<venv>"), (sys.base_prefix, "<python>"), (sys.base_exec_prefix, "<python>")]
+    folders.append((PROJECT_ROOT, ""))
+    if data_dir is not None:
+        folders.append((data_dir, data_label(data_dir)))
+    tokens = {}
+    for folder, token in folders:  # later wins: a venv-less Python is <python>, a home-based project ""
+        for form in (str(Path(folder).absolute()), str(Path(folder).resolve())):
+            if form != "/":
+                tokens[form] = token
+    return tokens
+
+
+def scrub(text: str, data_dir: Path | None = None) -> str:
+    """Replace absolute local paths and a user name inside a path by neutral tokens, for every shared file.
+
+    The project becomes relative ("" or "."), the data folder its `data_label`, the virtual environment
+    `<venv>`, the Python installation `<python>`, the temporary folder `$TMPDIR`, home `~`, the user `<user>`.
+    """
+    tokens = local_prefixes(data_dir)
+    alternatives = "|".join(map(re.escape, sorted(tokens, key=len, reverse=True)))
+
+    def replace(match: re.Match) -> str:
+        token = tokens[match[1]]
+        return (f"{token}/" if token else "") if match[2] else (token or ".")
+
+    text = re.sub(rf"({alternatives})(?:(/)|(?![\w.-]))", replace, text)
+    user = _user()
+    return re.sub(rf"(?<=[/\\-]){re.escape(user)}(?=[/\\])", "<user>", text) if user else text
+
+
+def _user() -> str:
+    """The user's login name, or "" where the system has none."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def manifest_record(run) -> dict:
+    """What a build is made from, without clock or outputs: version, fingerprint, request, parameters,
+    SHA-256 of every input, package versions. The PDF carries it; the published manifest adds the rest."""
+    request, params = run.request, run.params
+    record = {
+        "aiinvest_version": __version__,
+        "fingerprint": run.key,
+        "request": {"params": request.params, "formats": sorted(request.formats)},
+        "parameters": {
+            "company_id": params.company_id,
+            "company_name": params.company_name,
+            "as_of": params.as_of.date().isoformat(),
+            "unit": params.unit,
+            "title": params.title,
+            "page_size": params.page_size,
+            "data_dir": data_label(run.data_dir),
+        },
+        "inputs": run.inputs,
+        "packages": package_versions(),
+    }
+    return json.loads(scrub(json.dumps(record), run.data_dir))

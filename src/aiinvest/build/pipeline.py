@@ -18,13 +18,21 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import __version__, exitcodes
+from .. import exitcodes
 from ..config import DATA_DIR, ENV_GATED, display
 from ..data.validate import DataValidationError
 from ..data.validation_process import CRASH, INVALID, BackgroundValidation
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
 from .execute import execute, keep_failed
-from .manifest import MANIFEST_NAME, fingerprint, hash_inputs, hash_outputs, package_versions, scrub, write_json
+from .manifest import (
+    MANIFEST_NAME,
+    fingerprint,
+    hash_inputs,
+    hash_outputs,
+    manifest_record,
+    scrub,
+    write_json,
+)
 from .publish import TMP_DIR, find_up_to_date, lock, output_paths, publish, update_latest
 from .render import render
 from .run import FORMATS, BuildFailure, BuildRequest, BuildResult, Run
@@ -80,6 +88,7 @@ def start(request: BuildRequest) -> Run:
         request, output_dir=Path(request.output_dir).resolve(), notebook=Path(request.notebook).resolve()
     )
     run = Run(request, Path(request.params.get("data_dir") or DATA_DIR).resolve())
+    log.info("%s: data from %s", request.label, display(run.data_dir))
     with run.timed("hash inputs"):
         run.inputs = hash_inputs(run.data_dir, request.notebook)
     run.key = fingerprint({"params": request.params, "formats": sorted(request.formats)}, run.inputs)
@@ -93,6 +102,7 @@ def _up_to_date(run: Run, why: str) -> BuildResult | None:
         return None
     message = f"up to date: {display(hit)} ({why})"
     log.info("%s: %s", request.label, message)
+    update_latest(hit)  # a build killed after publishing may have left latest on an older date
     return BuildResult(exitcodes.OK, message, hit, False, output_paths(hit), run.steps)
 
 
@@ -114,10 +124,14 @@ def resolve_parameters(run: Run) -> None:
 
 
 def stage_and_publish(run: Run) -> None:
-    """Build into a private folder under reports/.tmp, then move it into place."""
+    """Build into a private folder, reports/.tmp/<company>-<date>-<pid>-<random>, then publish it in one step.
+
+    The name says whose it is: a build of the same report removes it if this process is killed.
+    """
     staging = Path(run.request.output_dir) / TMP_DIR
     staging.mkdir(parents=True, exist_ok=True)
-    run.work = Path(tempfile.mkdtemp(prefix=f"{run.params.company_id}-", dir=staging))
+    owner = f"{run.params.company_id}-{run.folder.name}-{os.getpid()}-"
+    run.work = Path(tempfile.mkdtemp(prefix=owner, dir=staging))
     try:
         execute_and_render(run)
         write_manifest(run)
@@ -163,26 +177,13 @@ def execute_and_render(run: Run) -> None:
 
 def write_manifest(run: Run) -> None:
     """Parameters, SHA-256 of every input and output, package versions and seconds per step."""
-    request, params = run.request, run.params
     manifest = {
-        "aiinvest_version": __version__,
+        **manifest_record(run),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "fingerprint": run.key,
-        "request": {"params": request.params, "formats": sorted(request.formats)},
-        "parameters": {
-            "company_id": params.company_id,
-            "company_name": params.company_name,
-            "as_of": params.as_of.date().isoformat(),
-            "unit": params.unit,
-            "title": params.title,
-            "page_size": params.page_size,
-        },
-        "inputs": run.inputs,
-        "packages": package_versions(),
         "steps_seconds": {k: round(v, 3) for k, v in run.steps.items()},
         "outputs": hash_outputs(run.work),
     }
-    write_json(run.work / MANIFEST_NAME, json.loads(scrub(json.dumps(manifest))))
+    write_json(run.work / MANIFEST_NAME, json.loads(scrub(json.dumps(manifest), run.data_dir)))
 
 
 def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:

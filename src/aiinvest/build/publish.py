@@ -1,9 +1,25 @@
-"""Publish a finished report atomically, point `latest` at the newest, find a report already built."""
+"""Publish a finished report atomically, point `latest` at the newest, find a report already built.
 
+One company's reports, in reports/<company>/:
+
+    .builds/<date>-<id>/           each finished build, moved in by one rename and never changed after
+    <date> -> .builds/<date>-<id>  a relative symlink, swapped in one step (a new symlink renamed over it)
+    latest -> <date>               the newest date, swapped the same way
+
+A build killed at any instant leaves `<date>` and `latest` on the old report or the new one. Whatever it
+leaves behind carries its report's name (and its PID where no lock guards it): a build unreferenced in
+.builds, a temporary symlink `.<date>-<pid>-<random>`, a staging folder reports/.tmp/<company>-<date>-<pid>-<random>
+(named so by pipeline.stage_and_publish). The next build of the same report removes it, holding the lock.
+"""
+
+import ctypes
+import errno
 import logging
 import os
+import re
 import shutil
-import tempfile
+import sys
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,52 +33,114 @@ from .run import BuildFailure, Run
 log = logging.getLogger("aiinvest.build")
 
 LATEST = "latest"
+BUILDS_DIR = ".builds"
 LOCKS_DIR = ".locks"
 TMP_DIR = ".tmp"
+OWNED = re.compile(r"(?P<kind>.+)-(?P<pid>\d+)-[a-z0-9_]+")  # <kind>-<pid>-<random>: a temporary name
+AT_FDCWD, RENAME_EXCHANGE = -100, 2  # Linux renameat2
 
 
 def publish(work: Path, folder: Path) -> None:
-    """Move a finished build into place, replacing the previous one only at the last moment."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    final = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
-    final.chmod(0o755)  # mkdtemp makes it private; reports are for sharing
-    for item in work.iterdir():
-        shutil.move(str(item), final / item.name)
-    old = None
-    if folder.exists():
-        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-        os.rename(folder, old)
-    try:
-        os.rename(final, folder)
-    except OSError:
-        if old is not None:
-            os.rename(old, folder)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Make the finished build in `work` the report at `folder` in one atomic step; hold the report's lock."""
+    builds = folder.parent / BUILDS_DIR
+    builds.mkdir(parents=True, exist_ok=True)
+    done = builds / f"{folder.name}-{uuid.uuid4().hex[:12]}"
+    work.chmod(0o755)  # mkdtemp makes it private; reports are for sharing
+    os.rename(work, done)
+    old = folder.resolve() if folder.is_symlink() else None
+    if old is not None and old.parent != builds.resolve():
+        old = None  # a symlink made by hand: its folder is not ours to delete
+    replaced = _swap(folder, done.relative_to(folder.parent)) or old
+    if replaced is not None:
+        shutil.rmtree(replaced, ignore_errors=True)
 
 
 def update_latest(folder: Path) -> None:
-    """Point <company>/latest at the newest as-of folder, atomically."""
-    company_dir = folder.parent
-    dated = sorted(
-        p.name for p in company_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != LATEST
-    )
-    if not dated:
-        return
-    link = company_dir / LATEST
-    tmp = company_dir / f".{LATEST}-{os.getpid()}"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    tmp.symlink_to(dated[-1], target_is_directory=True)
+    """Point <company>/latest at the newest as-of date, atomically; concurrent builds of other dates converge."""
+    company = folder.parent
+    link = company / LATEST
+    while (newest := _newest(company)) and not (link.is_symlink() and os.readlink(link) == newest):
+        _swap(link, Path(newest))
+
+
+def _newest(company: Path) -> str | None:
+    """The newest as-of date with a report (a symlink to a build, or a folder from an older version)."""
+    dated = [p.name for p in company.iterdir() if p.name[0] != "." and p.name != LATEST and p.is_dir()]
+    return max(dated, default=None)
+
+
+def _swap(link: Path, target: Path) -> Path | None:
+    """Make `link` a symlink to `target` in one step; return the real folder it replaced, if any, to delete."""
+    tmp = link.with_name(f".{link.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    tmp.symlink_to(target, target_is_directory=True)
+    if link.is_symlink() or not link.exists():
+        os.replace(tmp, link)
+        return None
+    if _exchange(tmp, link):  # a report folder from a version before .builds: swapped for the symlink
+        return tmp
+    aside = link.parent / BUILDS_DIR / f"{link.name}-{uuid.uuid4().hex[:12]}"  # no exchange: a moment without
+    os.rename(link, aside)
     os.replace(tmp, link)
+    return aside
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove what killed builds of this report left; hold its lock. Another report's files, or a live build's, stay.
+
+    Removed: builds of this date no symlink refers to, temporary symlinks (or a swapped-out folder) of this date
+    or of `latest` whose process is gone, staging folders of this report whose process is gone, and the
+    `.<date>.new-*`/`.<date>.old-*` folders of versions before .builds.
+    """
+    company, date = folder.parent, folder.name
+    used = {p.resolve() for p in _entries(company) if p.is_symlink() and p.name[0] != "."}  # dates and latest
+    doomed = [p for p in _entries(company / BUILDS_DIR) if p.name.startswith(f"{date}-") and p.resolve() not in used]
+    doomed += [p for p in _entries(company) if _abandoned(p.name, {f".{date}", f".{LATEST}"})]
+    doomed += [p for p in _entries(company.parent / TMP_DIR) if _abandoned(p.name, {f"{company.name}-{date}"})]
+    doomed += [*company.glob(f".{date}.new-*"), *company.glob(f".{date}.old-*")]
+    for path in doomed:
+        log.info("removing %s, left by a build that was killed", display(path))
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _entries(folder: Path) -> list[Path]:
+    return list(folder.iterdir()) if folder.is_dir() else []
+
+
+def _abandoned(name: str, kinds: set[str]) -> bool:
+    """True for a temporary name (<kind>-<pid>-<random>) of one of these kinds whose process has ended."""
+    match = OWNED.fullmatch(name)
+    if not match or match["kind"] not in kinds:
+        return False
+    try:
+        os.kill(int(match["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # alive but another user's (PermissionError), or no PID at all
+        return False
+    return False
 
 
 def find_up_to_date(output_dir: Path, key: str) -> Path | None:
-    """The published report folder built from exactly these inputs, if intact."""
+    """The published report folder (<company>/<date>) built from exactly these inputs, if intact."""
     for manifest_path in Path(output_dir).glob(f"*/*/{MANIFEST_NAME}"):
         folder = manifest_path.parent
-        if folder.name == LATEST or folder.name.startswith("."):
+        if folder.name == LATEST or folder.name.startswith(".") or folder.parent.name.startswith("."):
             continue
         manifest = read_manifest(folder)
         if manifest and manifest.get("fingerprint") == key and outputs_intact(folder, manifest):
@@ -72,7 +150,10 @@ def find_up_to_date(output_dir: Path, key: str) -> Path | None:
 
 @contextmanager
 def lock(run: Run):
-    """Hold the lock of this report's folder: builds of the same report never interleave."""
+    """Hold the lock of this report's folder: builds of the same report never interleave.
+
+    Holding it, first remove what killed builds of this report left behind.
+    """
     request, folder = run.request, run.folder
     locks = Path(request.output_dir) / LOCKS_DIR
     locks.mkdir(parents=True, exist_ok=True)
@@ -89,6 +170,7 @@ def lock(run: Run):
                 f"another build of {display(folder)} held the lock for {request.lock_timeout:g}s; try later",
             ) from None
     try:
+        clear_leftovers(folder)
         yield
     finally:
         lock.release()

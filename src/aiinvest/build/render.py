@@ -1,9 +1,11 @@
 """Render the executed notebook: chart files for slides, then one loop over the report's exporters."""
 
 import base64
+import json
 import logging
 from pathlib import Path
 
+from .manifest import MANIFEST_NAME, manifest_record
 from .run import Run
 
 log = logging.getLogger("aiinvest.build")
@@ -27,7 +29,7 @@ def render(run: Run, nb) -> None:
             continue
         with run.timed(name):
             log.info("%s: rendering %s", run.request.label, name.upper())
-            body, _ = exporter().from_notebook_node(nb)
+            body, _ = exporter().from_notebook_node(nb, {"attachments": [_record(run)]} if name == "pdf" else None)
             target = run.work / filename
             if isinstance(body, str):
                 target.write_text(body, encoding="utf-8")
@@ -35,14 +37,19 @@ def render(run: Run, nb) -> None:
                 target.write_bytes(body)
 
 
+def _record(run: Run) -> tuple[str, bytes, str]:
+    """The build's record, attached to the PDF: parameters, SHA-256 of every input, versions."""
+    data = json.dumps(manifest_record(run), indent=2, sort_keys=True).encode("utf-8")
+    return MANIFEST_NAME, data, "the build's record: parameters, SHA-256 of every input, package versions"
+
+
 def write_figures(nb, folder: Path) -> None:
     """Write each chart's SVG and PNG (from the executed notebook) for reuse in slides."""
     folder.mkdir(parents=True, exist_ok=True)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            chart = output.get("metadata", {}).get(CHART_METADATA_KEY, {}).get("chart")
-            if not chart:
+            about = output.get("metadata", {}).get(CHART_METADATA_KEY, {})
+            if not about.get("chart"):
                 continue
-            data = output["data"]
-            (folder / f"{chart}.svg").write_text(data["image/svg+xml"], encoding="utf-8")
-            (folder / f"{chart}.png").write_bytes(base64.b64decode(data["image/png"]))
+            (folder / f"{about['chart']}.svg").write_text(output["data"]["image/svg+xml"], encoding="utf-8")
+            (folder / f"{about['chart']}.png").write_bytes(base64.b64decode(about["png"]))

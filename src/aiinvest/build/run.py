@@ -20,7 +20,7 @@ class BuildRequest:
     formats: tuple[str, ...] = FORMATS
     output_dir: Path = REPORTS_DIR
     force: bool = False
-    cell_timeout: float = 600.0  # seconds one notebook cell may run
+    cell_timeout: float = 600.0  # seconds one notebook cell may run (rounded up to whole seconds)
     lock_timeout: float = 1800.0  # seconds to wait for another build of the same report
     validation_timeout: float = 600.0  # seconds the data validation may take
     notebook: Path = REPORT_NOTEBOOK

@@ -311,10 +311,12 @@ def linked(text_: str, source_ids: list[str]) -> Markup:
 
 
 def chart_bundle(chart: Chart, number: int, source_ids: list[str] = ()) -> tuple[dict, dict]:
-    """A display bundle and its metadata: plotly JSON (JupyterLab), a figure (report), SVG (print), PNG.
+    """A display bundle and its metadata: plotly JSON (JupyterLab), SVG (print) and text; PNG in the metadata.
 
-    The HTML figure holds the interactive chart, its numbered caption and its data as a table; the
-    print template wraps the SVG in a figure with the same caption and the text alternative (metadata).
+    The bundle holds no HTML, so that JupyterLab shows the interactive plotly figure (and plain
+    nbconvert the SVG). The report's HTML figure (the chart, its numbered caption, its data as a
+    table) travels in the metadata, for the report's exporter; the print template wraps the SVG
+    in a figure with the same caption and the text alternative.
     """
     fig = to_plotly(chart)
     spec = json.loads(pio.to_json(fig, validate=False))
@@ -326,13 +328,21 @@ def chart_bundle(chart: Chart, number: int, source_ids: list[str] = ()) -> tuple
     figure = render("figure.html.j2", chart=chart, number=number, div=div, alt=alt, marks=marks(chart), caption=caption)
     bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
-        "text/html": figure,
         "image/svg+xml": to_svg(chart),
-        "image/png": base64.b64encode(to_png(chart)).decode("ascii"),
         "text/plain": alt,
     }
     caption = f"<strong>Figure {number}.</strong> {caption}"
-    return bundle, {"aiinvest": {"chart": chart.id, "number": number, "caption_html": caption, "alt": alt}}
+    # The PNG (for slides) stays out of the bundle: JupyterLab's plotly renderer would show it instead.
+    png = base64.b64encode(to_png(chart)).decode("ascii")
+    about = {
+        "chart": chart.id,
+        "number": number,
+        "caption_html": caption,
+        "alt": alt,
+        "figure_html": figure,
+        "png": png,
+    }
+    return bundle, {"aiinvest": about}
 
 
 def statements_for(view: text.View, topic: str) -> pd.DataFrame:

@@ -9,6 +9,10 @@ import pandas as pd
 from ..analysis.reconcile import Reconciliation
 from .formatting import format_date, format_usd
 
+# Tables of amounts hold "$4B": shown in JupyterLab, pandas would let MathJax typeset "$...$" as
+# mathematics. Importing these helpers turns that off (pandas marks its tables tex2jax_ignore).
+pd.set_option("display.html.use_mathjax", False)
+
 
 def claims(rec: Reconciliation) -> pd.DataFrame:
     """Every claim known at the reconciliation's date in one long table, one row per claim."""

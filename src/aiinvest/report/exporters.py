@@ -1,7 +1,7 @@
 """nbconvert exporters for the report: interactive HTML, print HTML and PDF (WeasyPrint).
 
-They are registered as nbconvert entry points, so `jupyter nbconvert --to aiinvest_html`
-(or `aiinvest_pdf`) and JupyterLab's "Save and Export Notebook As" menu offer them.
+They are registered as nbconvert entry points named `AI_report_HTML` and `AI_report_PDF`, so
+`jupyter nbconvert --to AI_report_HTML` and JupyterLab's "Save and Export Notebook As" menu offer them.
 """
 
 import base64
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from plotly.offline import get_plotlyjs
 from traitlets import default
 from traitlets.config import Config
@@ -25,6 +25,10 @@ CONTENTS_PLACEHOLDER = "<!--aiinvest:contents-->"
 HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<inner>.*?)</h2>', re.S)
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 REMOVE_INPUT_TAGS = {"remove-input"}
+
+
+class NotExecutedError(ValueError):
+    """The notebook has no outputs to export."""
 
 
 def report_parameters(nb) -> dict:
@@ -96,6 +100,11 @@ class _ReportExporter(HTMLExporter):
         return resources
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        if not document_metadata(nb):
+            raise NotExecutedError(
+                "this report notebook has not been run: its cells have no output to export. Run all cells "
+                "(Run > Run All Cells) or build it with 'aiinvest build', then export"
+            )
         resources = dict(resources or {})
         params = report_parameters(nb)
         resources["report_title"] = params["title"]
@@ -107,6 +116,17 @@ class _ReportExporter(HTMLExporter):
         return add_contents(html), resources
 
 
+class InteractiveFigures(Preprocessor):
+    """Show each chart as the report's interactive figure, which the notebook keeps in its output's metadata."""
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            figure = output.get("metadata", {}).get("aiinvest", {}).get("figure_html")
+            if figure:
+                output["data"] = {"text/html": figure}
+        return cell, resources
+
+
 class ReportHTMLExporter(_ReportExporter):
     """Self-contained interactive HTML: plotly.js inlined once, no outside requests."""
 
@@ -115,6 +135,10 @@ class ReportHTMLExporter(_ReportExporter):
     @default("template_name")
     def _default_template_name(self):
         return "aiinvest_html"
+
+    def __init__(self, **kw: Any):
+        super().__init__(**kw)
+        self.register_preprocessor(InteractiveFigures(), enabled=True)
 
     def _init_resources(self, resources):
         resources = super()._init_resources(resources)

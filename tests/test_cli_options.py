@@ -1,0 +1,81 @@
+"""Command-line options: the global --data-dir reaches every command; numbers are checked by the parser."""
+
+import pytest
+
+import aiinvest.cli
+from aiinvest import exitcodes
+from aiinvest.build import BuildResult
+from aiinvest.cli import main
+from aiinvest.config import DATA_DIR
+
+
+@pytest.fixture
+def requests(monkeypatch) -> list:
+    """The build requests the command line makes, built by nothing."""
+    made = []
+
+    def build_many(requests, jobs):
+        made.extend((request, jobs) for request in requests)
+        return [BuildResult(exitcodes.OK, "built nothing") for _ in requests]
+
+    monkeypatch.setattr(aiinvest.cli, "build_many", build_many)
+    monkeypatch.setattr(aiinvest.cli, "configure_logging", lambda progress: None)
+    return made
+
+
+WHOLE_SECONDS = "expected a whole number of seconds, at least 1"
+SECONDS = "expected a number of seconds greater than 0"
+WHOLE = "expected a whole number, at least 1"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--cell-timeout", "0.5", WHOLE_SECONDS),
+        ("--cell-timeout", "0", WHOLE_SECONDS),
+        ("--cell-timeout", "ten", WHOLE_SECONDS),
+        ("--lock-timeout", "0", SECONDS),
+        ("--lock-timeout", "-1", SECONDS),
+        ("--lock-timeout", "nan", SECONDS),
+        ("--validation-timeout", "0", SECONDS),
+        ("--validation-timeout", "inf", SECONDS),
+        ("--jobs", "0", WHOLE),
+        ("--jobs", "1.5", WHOLE),
+    ],
+)
+def test_a_bad_number_is_refused_by_the_parser(requests, capsys, option, value, expected):
+    with pytest.raises(SystemExit) as refused:
+        main(["build", option, value])
+    assert refused.value.code == exitcodes.USAGE
+    assert f"{option}: {expected}, not {value!r}" in capsys.readouterr().err
+    assert requests == []
+
+
+def test_good_numbers_reach_the_build(requests):
+    args = ["build", "--cell-timeout", "5", "--lock-timeout", "0.5", "--validation-timeout", "2.5", "-j", "3"]
+    assert main(args) == exitcodes.OK
+    [(request, jobs)] = requests
+    assert (request.cell_timeout, request.lock_timeout, request.validation_timeout, jobs) == (5, 0.5, 2.5, 3)
+
+
+def test_the_global_data_dir_reaches_a_build(requests, data_dir):
+    assert main(["--data-dir", str(data_dir), "build"]) == exitcodes.OK
+    assert main(["--data-dir", "data", "build", "-p", f"data_dir={data_dir}"]) == exitcodes.OK  # the same folder
+    assert main(["build"]) == exitcodes.OK
+    assert [request.params.get("data_dir") for request, _ in requests] == [str(data_dir), str(data_dir), None]
+
+
+def test_two_different_data_folders_are_refused(requests, data_dir, capsys):
+    status = main(["--data-dir", str(data_dir), "build", "-p", f"data_dir={DATA_DIR}"])
+    assert status == exitcodes.USAGE
+    err = capsys.readouterr().err
+    assert f"--data-dir {data_dir} and -p data_dir={DATA_DIR} name different folders" in err
+    assert requests == []
+
+
+def test_docs_writes_the_readme_of_the_given_data_folder(data_dir, capsys):
+    project_readme = (DATA_DIR / "README.md").read_bytes()
+    assert main(["--data-dir", str(data_dir), "docs"]) == exitcodes.OK
+    assert (data_dir / "README.md").read_bytes() == project_readme
+    assert main(["--data-dir", str(data_dir), "docs", "--check"]) == exitcodes.OK
+    assert (DATA_DIR / "README.md").read_bytes() == project_readme

@@ -22,16 +22,26 @@ unit: str = "billions"  # display unit for amounts: billions or millions
 title: str = "The AI investment race"  # report title
 page_size: str = "A4"  # PDF page size: A4 or Letter
 data_dir: str = ""  # data folder; empty means the project's data/
+previous: str = ""  # figures.json of the previous report, for "Changes since"; the build sets it
 
 # %% tags=["remove-cell"]
 from aiinvest.report import prepare
 
 report = prepare(
-    company=company, as_of=as_of, unit=unit, title=title, page_size=page_size, data_dir=data_dir
+    company=company,
+    as_of=as_of,
+    unit=unit,
+    title=title,
+    page_size=page_size,
+    data_dir=data_dir,
+    previous=previous,
 )
 
 # %% tags=["remove-input"]
 report.header()
+
+# %% tags=["remove-input"]
+report.changes()
 
 # %% tags=["remove-input"]
 report.figures()

@@ -20,6 +20,7 @@ SLOW_FIXTURES = {"built_report", "browser", "jupyter"}  # a whole build, a real 
 SLOW_MODULES = {
     "test_build.py",
     "test_artefact_paths.py",
+    "test_changes.py",
     "test_kernel.py",
     "test_bench.py",
     "test_synthetic.py",

@@ -36,6 +36,7 @@ def test_amounts_are_never_typeset_as_mathematics(lab_page):
 def test_the_export_menu_names_the_report_formats(lab_page):
     lab_page.get_by_role("menuitem", name="File", exact=True).click()
     lab_page.get_by_text("Save and Export Notebook As", exact=False).first.hover()
+    lab_page.locator(".lm-Menu-itemLabel", has_text="AI_report_HTML").wait_for(timeout=30_000)
     items = lab_page.locator(".lm-Menu-itemLabel").all_inner_texts()
     lab_page.keyboard.press("Escape")
     assert "AI_report_HTML" in items and "AI_report_PDF" in items

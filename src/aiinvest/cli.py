@@ -8,12 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from . import exitcodes
-from .build import BuildRequest, build_many, configure_logging
+from .build import BuildRequest, build_many, configure_logging, preview
 from .build.manifest import REPORT_NOTEBOOK
 from .config import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, display
 from .data.register import RegistrationError, register_article
 from .data.schema import rehash
 from .data.validate import DataValidationError, validate_package
+from .report.changes import FiguresError, compare, read_figures, to_json, to_markdown, to_text
 from .report.params import ParameterError, read_params_file
 
 
@@ -79,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--force", action="store_true", help="rebuild even when no input changed")
     build.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate, reconcile and print what would change against the published report; render and publish nothing",
+    )
+    build.add_argument(
         "-j",
         "--jobs",
         type=_whole_number,
@@ -121,6 +127,18 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="regenerate data/README.md from the descriptor")
     docs.add_argument("--check", action="store_true", help="only check that it is up to date")
     docs.set_defaults(run=_docs)
+
+    diff = sub.add_parser(
+        "diff",
+        help="compare two reports' figures (report folders or figures.json files)",
+        description="Print what changed from OLD to NEW: sources, figures (old -> new, with the claims behind), "
+        "disagreements opened or resolved. Exit statuses: 0 nothing changed, 1 something changed (like diff), "
+        "64 a path that is not a report folder or figures.json, 65 a figures.json that fails its schema.",
+    )
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+    diff.add_argument("--format", choices=("table", "markdown", "json"), default="table", help="(default: table)")
+    diff.set_defaults(run=_diff)
 
     register = sub.add_parser("register-article", help="copy an article into data/raw/ and add its sources row")
     register.add_argument("article", type=Path, help="the article as a UTF-8 text file")
@@ -231,7 +249,7 @@ def _build(args) -> int:
                 progress=progress and len(files) == 1,
             )
         )
-    results = build_many(requests, args.jobs)
+    results = [preview(r) for r in requests] if args.dry_run else build_many(requests, args.jobs)
     for request, result in zip(requests, results, strict=True):
         if result.status != exitcodes.OK:
             print(f"error: {request.label}: {result.message}", file=sys.stderr)
@@ -239,7 +257,23 @@ def _build(args) -> int:
         print(f"{request.label}: {result.message}")
         for kind, path in result.outputs.items():
             print(f"  {kind:9} {display(path)}")
+        if result.changes:
+            print(result.changes, end="")
     return max((r.status for r in results), default=exitcodes.OK)
+
+
+def _diff(args) -> int:
+    for path in (args.old, args.new):
+        if not (path.is_file() or (path / "figures.json").is_file()):
+            print(f"error: {path}: expected a report folder holding figures.json, or a figures.json", file=sys.stderr)
+            return exitcodes.USAGE
+    try:
+        changes = compare(read_figures(args.old), read_figures(args.new))
+    except FiguresError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return exitcodes.DATA
+    print({"table": to_text, "markdown": to_markdown, "json": to_json}[args.format](changes), end="")
+    return exitcodes.OK if changes.empty else exitcodes.CHANGED
 
 
 def _notebooks(args) -> int:

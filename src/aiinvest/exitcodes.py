@@ -1,6 +1,7 @@
 """Exit statuses of the command-line interface (after BSD sysexits), documented in the README."""
 
 OK = 0
+CHANGED = 1  # `aiinvest diff`: the two reports differ (as diff(1) says)
 USAGE = 64  # bad command line (EX_USAGE): the parser's errors exit with it, not argparse's own 2
 PARAMETERS = 64  # invalid report parameters (EX_USAGE too: the command was used wrongly)
 DATA = 65  # the curated data failed validation (EX_DATAERR)

@@ -8,7 +8,8 @@ from fixtures.later import ARTICLES, add_article
 
 from aiinvest.config import NOTEBOOKS_DIR, TEMPLATES_DIR
 from aiinvest.report import text
-from aiinvest.report.document import facts_table, key_figures, prepare
+from aiinvest.report.document import facts_table, prepare
+from aiinvest.report.key_figures import key_figures
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_summary_and_key_figures_say_as_of_when_and_from_which_sources(report):
     ) in header
     assert "Built from 2 news articles and 23 curated claims" in header
     assert "the sources put Amazon&#39;s investment in Anthropic at $4B: 2 distinct tranches" in header
-    rows = key_figures(report.view)
+    rows = [f.row() for f in key_figures(report.view)]
     assert all(row["as_of"] and row["sources"] for row in rows)
     total = next(row for row in rows if row["label"] == "Anthropic's total funding")
     assert (total["value"], total["as_of"], total["sources"]) == ("at least $10B", "27 March 2024", "art-000")
@@ -98,7 +99,7 @@ def test_an_investor_subject_gets_the_investments_made_view():
     assert list(report.charts) == ["investments", "portfolio", "timeline"]
     header = report.header().data
     assert "the sources put Amazon&#39;s investments at $4B in 1 company (Anthropic $4B), from 2 distinct" in header
-    assert [row["label"] for row in key_figures(report.view)] == [
+    assert [f.label for f in key_figures(report.view)] == [
         "Amazon in Anthropic, tranche 1",
         "Amazon in Anthropic, tranche 2",
         "Amazon in Anthropic, in all",

@@ -5,6 +5,6 @@ fingerprint (`manifest`), validate (a separate process), execute (`execute`), re
 the report's exporters, `render`), publish (`publish`) and the manifest.
 """
 
-from .pipeline import BuildRequest, BuildResult, build, build_many, configure_logging
+from .pipeline import BuildRequest, BuildResult, build, build_many, configure_logging, preview
 
-__all__ = ["BuildRequest", "BuildResult", "build", "build_many", "configure_logging"]
+__all__ = ["BuildRequest", "BuildResult", "build", "build_many", "configure_logging", "preview"]

@@ -24,6 +24,8 @@ def execute(run: Run, output: Path) -> None:
     parameters = {**request.params, "as_of": params.as_of.date().isoformat()}
     if parameters.get("data_dir"):  # the kernel runs in notebooks/: give it the resolved folder
         parameters["data_dir"] = str(run.data_dir)
+    if run.previous is not None:  # the report published before, for "Changes since the previous report"
+        parameters["previous"] = str(run.previous)
     failure = None
     try:
         papermill.execute_notebook(

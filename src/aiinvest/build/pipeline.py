@@ -22,6 +22,8 @@ from .. import exitcodes
 from ..config import DATA_DIR, ENV_GATED, display
 from ..data.validate import DataValidationError
 from ..data.validation_process import CRASH, INVALID, BackgroundValidation
+from ..report.changes import compare, read_figures, to_text
+from ..report.formatting import plural
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
 from .execute import execute, keep_failed
 from .manifest import (
@@ -30,16 +32,17 @@ from .manifest import (
     hash_inputs,
     hash_outputs,
     manifest_record,
+    read_manifest,
     scrub,
     write_json,
 )
 from .publish import TMP_DIR, find_up_to_date, lock, output_paths, publish, update_latest
-from .render import render
+from .render import FIGURES_DATA, render
 from .run import FORMATS, BuildFailure, BuildRequest, BuildResult, Run
 
 log = logging.getLogger("aiinvest.build")
 
-__all__ = ["BuildRequest", "BuildResult", "build", "build_many", "configure_logging"]
+__all__ = ["BuildRequest", "BuildResult", "build", "build_many", "configure_logging", "preview"]
 
 
 def build(request: BuildRequest) -> BuildResult:
@@ -69,7 +72,58 @@ def _build(request: BuildRequest) -> BuildResult:
     update_latest(run.folder)
     message = f"built {display(run.folder)}"
     log.info("%s: %s in %.1fs", request.label, message, time.perf_counter() - started)
-    return BuildResult(exitcodes.OK, message, run.folder, True, output_paths(run.folder), run.steps)
+    result = BuildResult(exitcodes.OK, message, run.folder, True, output_paths(run.folder), run.steps)
+    result.changes = run.changes
+    return result
+
+
+def preview(request: BuildRequest) -> BuildResult:
+    """Validate, reconcile and compare with the published report, rendering and publishing nothing."""
+    from ..data.load import load_tables  # imported here: pandas, 0.5 s, which a build found up to date skips
+    from ..report.key_figures import figures_as_of  # imported here: pandas and the analysis, as above
+
+    try:
+        run = start(request)
+        tables = load_tables(run.data_dir)  # validates (a result cached for these exact bytes)
+        run.params = resolve(run.request.params, tables)
+    except DataValidationError as error:
+        return BuildResult(exitcodes.DATA, str(error))
+    except (BuildFailure, ParameterError) as error:
+        return BuildResult(getattr(error, "status", exitcodes.PARAMETERS), str(error))
+    run.folder = Path(request.output_dir) / run.params.company_id / run.params.as_of.date().isoformat()
+    if find_up_to_date(request.output_dir, run.key):
+        return BuildResult(exitcodes.OK, f"dry run: {display(run.folder)} is up to date; a build would do nothing")
+    new = figures_as_of(tables, run.params)
+    previous = previous_figures(run)
+    if previous is None:
+        message = f"dry run: a build would publish {display(run.folder)}, the first report of its kind here"
+        return BuildResult(exitcodes.OK, message, changes=f"{plural(len(new['figures']), 'figure')}, none before\n")
+    changes = compare(read_figures(previous), new)
+    message = f"dry run: a build would publish {display(run.folder)}; nothing was rendered or published"
+    return BuildResult(exitcodes.OK, message, changes=to_text(changes))
+
+
+def changes_text(run: Run) -> str:
+    """What changed since the previous report (summary line and table), or "" without one."""
+    if run.previous is None:
+        return ""
+    changes = compare(read_figures(run.previous), read_figures(run.work / FIGURES_DATA))
+    log.info("%s: %s", run.request.label, changes.summary())
+    return to_text(changes)
+
+
+def previous_figures(run: Run) -> Path | None:
+    """figures.json of the report this one follows: the same date's, else the newest of an earlier date.
+
+    Only a report built from other inputs counts; its own build folder is named (the links may move meanwhile).
+    """
+    company = run.folder.parent
+    dated = sorted(p for p in company.glob("????-??-??") if p.name <= run.folder.name and p.exists())
+    folder = dated[-1] if dated else None
+    manifest = read_manifest(folder) if folder else None
+    if not manifest or manifest.get("fingerprint") == run.key or not (folder / FIGURES_DATA).is_file():
+        return None
+    return Path(os.path.realpath(folder / FIGURES_DATA))
 
 
 def start(request: BuildRequest) -> Run:
@@ -132,8 +186,10 @@ def stage_and_publish(run: Run) -> None:
     staging.mkdir(parents=True, exist_ok=True)
     owner = f"{run.params.company_id}-{run.folder.name}-{os.getpid()}-"
     run.work = Path(tempfile.mkdtemp(prefix=owner, dir=staging))
+    run.previous = previous_figures(run)
     try:
         execute_and_render(run)
+        run.changes = changes_text(run)
         write_manifest(run)
         publish(run.work, run.folder)
     finally:

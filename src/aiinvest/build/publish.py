@@ -181,6 +181,7 @@ def output_paths(folder: Path) -> dict[str, Path]:
         "html": "report.html",
         "pdf": "report.pdf",
         "notebook": "report.ipynb",
+        "figures": "figures.json",
         "manifest": MANIFEST_NAME,
     }
     return {kind: folder / name for kind, name in names.items() if (folder / name).exists()}

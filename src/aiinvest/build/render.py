@@ -11,6 +11,7 @@ from .run import Run
 log = logging.getLogger("aiinvest.build")
 
 CHART_METADATA_KEY = "aiinvest"
+FIGURES_DATA = "figures.json"  # schema: src/aiinvest/report/figures.schema.json
 
 
 def exporters() -> dict[str, tuple[type, str]]:
@@ -24,6 +25,7 @@ def render(run: Run, nb) -> None:
     """Write the figures and every requested format into the run's work folder."""
     with run.timed("figures"):
         write_figures(nb, run.work / "figures")
+        write_figures_data(nb, run.work / FIGURES_DATA)
     for name, (exporter, filename) in exporters().items():
         if name not in run.request.formats:
             continue
@@ -41,6 +43,17 @@ def _record(run: Run) -> tuple[str, bytes, str]:
     """The build's record, attached to the PDF: parameters, SHA-256 of every input, versions."""
     data = json.dumps(manifest_record(run), indent=2, sort_keys=True).encode("utf-8")
     return MANIFEST_NAME, data, "the build's record: parameters, SHA-256 of every input, package versions"
+
+
+def write_figures_data(nb, target: Path) -> None:
+    """Write figures.json: the headline figures the notebook's header computed (the same objects it shows)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            figures = output.get("metadata", {}).get(CHART_METADATA_KEY, {}).get("figures")
+            if figures is not None:
+                target.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+                return
+    raise ValueError("the executed notebook holds no figures (its header cell did not run)")
 
 
 def write_figures(nb, folder: Path) -> None:

@@ -37,6 +37,7 @@ class BuildResult:
     built: bool = False
     outputs: dict[str, Path] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)
+    changes: str = ""  # what changed since the previous report, for the terminal
 
 
 class BuildFailure(Exception):
@@ -59,6 +60,8 @@ class Run:
     validation: object = None  # the background validation process
     folder: Path | None = None  # where the report is published
     work: Path | None = None  # the private folder it is built in
+    previous: Path | None = None  # figures.json of the report published before, for "what changed"
+    changes: str = ""  # what changed since then, for the terminal
     steps: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @contextmanager

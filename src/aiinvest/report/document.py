@@ -9,6 +9,7 @@ import base64
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -22,20 +23,33 @@ from ..analysis.reconcile import Reconciliation, reconcile
 from ..config import DATA_DIR, TEMPLATES_DIR
 from ..data.load import load_tables
 from . import text
+from .changes import compare, read_figures
 from .charts.describe import alt_text, marks
 from .charts.figures import report_charts
 from .charts.mpl_render import to_png, to_svg
 from .charts.plotly_render import to_plotly
 from .charts.spec import Chart
 from .formatting import format_date, format_ids, plural, shorten
+from .key_figures import Figure, figures_document, key_figures
 from .params import ResolvedParams, resolve
 
 MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded) at any data size
 MAX_STATEMENTS = 6
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+CHANGES_HEADING = "Changes since the previous report"
 SOURCES_SECTION = "Sources and method"  # the notebook's heading; nbconvert gives it this anchor:
 SOURCES_ANCHOR = "Sources-and-method"
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+# Nothing on a chart sends its data off the page: no plotly logo link, no "share"/"send to cloud"/"edit in Chart
+# Studio" button (their names differ across plotly.js versions: JupyterLab's may be older than the report's).
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"],
+}
 RUNNING_TITLE_CHARS = 80  # the PDF footer repeats the title on one line: longer titles end in an ellipsis
 
 # Each chart's section: heading and a sentence on method (no facts about the data).
@@ -125,10 +139,15 @@ class Report:
                 n_claims=plural(len(rec.claims), "curated claim"),
                 sources=text.sources_sentence(self.view),
                 summary=text.summary(self.view),
-                key_figures=key_figures(self.view),
+                key_figures=[f.row() for f in self.key_figures],
             ),
-            {"document": self.document_metadata()},
+            {"document": self.document_metadata(), "figures": figures_document(self.view, self.key_figures)},
         )
+
+    @cached_property
+    def key_figures(self) -> list[Figure]:
+        """The headline figures: the key-figures table and figures.json are both made from these."""
+        return key_figures(self.view)
 
     def document_metadata(self) -> dict:
         """Title, subject, keywords, language and date of the report, for the PDF's metadata."""
@@ -145,6 +164,21 @@ class Report:
             "as_of": p.as_of.date().isoformat(),
             "language": "en",
         }
+
+    def changes(self):
+        """'Changes since the previous report': sources, figures and disagreements, when the build names one."""
+        if not self.params.previous:
+            return None
+        changes = compare(read_figures(Path(self.params.previous)), figures_document(self.view, self.key_figures))
+        when = format_date(pd.Timestamp(changes.old_as_of), "day")
+        intro = f"Compared with the previous report (as of {when}): {changes.summary().split(': ', 1)[-1]}."
+        if changes.empty:
+            intro = f"Nothing has changed since the previous report (as of {when})."
+        section = render("section.html.j2", anchor="section-changes", heading=CHANGES_HEADING, intro=intro)
+        if changes.empty:
+            return self._html(section)
+        rows = pd.DataFrame(changes.rows(), columns=["What", "Which", "Before", "Now"])
+        return self._html(section + self._table(rows, "changes", None).data)
 
     def figures(self) -> None:
         """Every chart for the subject, each in its section with heading, chart, caption and statements."""
@@ -359,115 +393,6 @@ def statements_for(view: text.View, topic: str) -> pd.DataFrame:
     return s[involved.fillna(False)].reset_index(drop=True)
 
 
-def _row(label: str, value: str, as_of, how: str, sources) -> dict:
-    return {"label": label, "value": value, "as_of": as_of, "how": how, "sources": format_ids(sources)}
-
-
-def _tranche_row(view: text.View, investor: str, investee: str, tranche) -> dict:
-    """A key-figures row for one distinct tranche, dated as the sources date it."""
-    return _row(
-        f"{view.name(investor)} in {view.name(investee)}, tranche {tranche.number}",
-        view.usd(tranche.amount_usd),
-        format_date(tranche.date, tranche.date_precision, tranche.date_inferred),
-        f"one tranche, reported by {plural(len(tranche.source_ids), 'source')}",
-        tranche.source_ids,
-    )
-
-
-def _total_row(view: text.View, investor: str, investee: str, total, sources) -> dict:
-    """A key-figures row for an investor's running total in one company on the report date."""
-    label = f"{view.name(investor)} in {view.name(investee)}, in all"
-    return _row(label, view.usd(total.total_usd, total.qualifier), view.as_of, HOW_TOTAL[total.basis], sources)
-
-
-def key_figures(view: text.View) -> list[dict]:
-    """Rows of the key-figures table: each with its date and its sources (bounded at any data size)."""
-    rows = _investee_figures(view) if view.is_investee else _investor_figures(view)
-    return rows[:MAX_TABLE_ROWS]
-
-
-def _investee_figures(view: text.View) -> list[dict]:
-    rec, company = view.rec, view.subject
-    rows = []
-    lead = text.lead_investor(view)
-    if lead is not None:
-        rows += [
-            _tranche_row(view, lead, view.subject_id, r) for r in rec.tranches_of(lead, view.subject_id).itertuples()
-        ]
-    funding = view.funding
-    for r in funding.by_investor.head(text.TOP_INVESTORS).itertuples():
-        rows.append(_total_row(view, r.investor_id, view.subject_id, r, r.source_ids))
-    if len(funding.by_investor):
-        rows.append(
-            _row(
-                "Named investors, in all",
-                view.usd(funding.named_usd),
-                view.as_of,
-                "sum of the named investors' totals",
-                funding.source_ids,
-            )
-        )
-    if funding.total_usd is not None:
-        how = f"reported as of {view.claim_date(funding.reported_claim_id)}"
-        if funding.added_usd > 0:
-            how += f", plus {view.usd(funding.added_usd)} in tranches announced since"
-        if funding.total_qualifier == "at_least":
-            how += "; a lower bound"
-        rows.append(
-            _row(
-                f"{company}'s total funding",
-                view.usd(funding.total_usd, funding.total_qualifier),
-                view.as_of,
-                how,
-                funding.total_source_ids,
-            )
-        )
-        if funding.unattributed_usd and funding.unattributed_usd > 0:
-            rows.append(
-                _row(
-                    "From investors the sources do not name",
-                    view.usd(funding.unattributed_usd, funding.total_qualifier),
-                    view.as_of,
-                    "total funding minus named investors, both on this date",
-                    funding.source_ids,
-                )
-            )
-    comparison = view.comparison
-    if comparison is not None:
-        when = view.claim_date(comparison.valuation_claim_id)
-        rows.append(
-            _row(
-                f"{company}'s valuation",
-                view.usd(comparison.valuation_usd, comparison.valuation_qualifier),
-                when,
-                "reported",
-                [comparison.valuation_source_id],
-            )
-        )
-        ratio = text.ratio_text(comparison) or "not bounded"
-        rows.append(
-            _row(
-                "Funding raised / valuation",
-                ratio,
-                when,
-                "total funding on the valuation's date divided by the valuation",
-                [comparison.valuation_source_id, *comparison.raised.source_ids],
-            )
-        )
-    return rows
-
-
-def _investor_figures(view: text.View) -> list[dict]:
-    rec, subject = view.rec, view.subject_id
-    rows = [_tranche_row(view, subject, r.investee_id, r) for r in rec.tranches_of(subject).itertuples()]
-    totals = rec.totals_at()
-    for r in totals[totals["investor_id"] == subject].itertuples():
-        sources = rec.sources_behind(r.investee_id, rec.as_of).get(subject, ())
-        rows.append(_total_row(view, subject, r.investee_id, r, sources))
-    return rows
-
-
-HOW_TOTAL = {"tranches": "sum of its distinct tranches", "reported": "a reported amount, not itemised into tranches"}
 KIND_WHAT = {"valuation": "valuation", "funding_total": "total funding"}
 
 

@@ -33,6 +33,7 @@ class ReportParams:
     title: str = "The AI investment race"
     page_size: str = "A4"
     data_dir: str = ""
+    previous: str = ""  # figures.json of the previous report: the build sets it
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ResolvedParams:
     unit: str
     title: str
     page_size: str
+    previous: str = ""
 
 
 class ParameterError(ValueError):
@@ -136,7 +138,7 @@ def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
     company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of_ok else None
     if problems:
         raise ParameterError(problems)
-    return ResolvedParams(company[0], company[1], as_of, params.unit, params.title, params.page_size)
+    return ResolvedParams(company[0], company[1], as_of, params.unit, params.title, params.page_size, params.previous)
 
 
 def _resolve_company(wanted: str, tables: dict[str, pd.DataFrame], problems: list[str]):

@@ -11,6 +11,12 @@ from nbconvert.exporters import get_export_names, get_exporter
 from aiinvest.report.exporters import ReportHTMLExporter, ReportPDFExporter
 
 
+def nbconvert(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """`jupyter nbconvert` in this environment."""
+    command = [sys.executable, "-m", "jupyter", "nbconvert", *args]
+    return subprocess.run(command, check=check, capture_output=True, text=True)
+
+
 def test_exporters_are_registered_entry_points():
     names = get_export_names()
     assert "AI_report_HTML" in names and "AI_report_PDF" in names
@@ -22,21 +28,7 @@ def test_exporters_are_registered_entry_points():
 def test_nbconvert_cli_gives_the_same_output_as_the_build(built_report, tmp_path):
     notebook = built_report.outputs["notebook"]
     for exporter in ("AI_report_HTML", "AI_report_PDF"):
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "jupyter",
-                "nbconvert",
-                "--to",
-                exporter,
-                str(notebook),
-                "--output-dir",
-                str(tmp_path),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        nbconvert("--to", exporter, str(notebook), "--output-dir", str(tmp_path))
     assert (tmp_path / "report.html").read_bytes() == built_report.outputs["html"].read_bytes()
 
     def text(path):
@@ -93,41 +85,15 @@ def test_an_unexecuted_notebook_is_refused_with_a_clear_message(tmp_path):
     for exporter in (ReportHTMLExporter, ReportPDFExporter):
         with pytest.raises(NotExecutedError, match="has not been run"):
             exporter().from_notebook_node(nb)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "nbconvert",
-            "--to",
-            "AI_report_PDF",
-            str(NOTEBOOKS_DIR / "report.ipynb"),
-            "--output-dir",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
+    result = nbconvert(
+        "--to", "AI_report_PDF", str(NOTEBOOKS_DIR / "report.ipynb"), "--output-dir", str(tmp_path), check=False
     )
     assert result.returncode != 0 and "has not been run" in result.stderr
     assert not list(tmp_path.iterdir())  # no hollow PDF
 
 
 def test_plain_nbconvert_html_of_an_executed_report_shows_its_charts(built_report, tmp_path):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "nbconvert",
-            "--to",
-            "html",
-            str(built_report.outputs["notebook"]),
-            "--output-dir",
-            str(tmp_path),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    nbconvert("--to", "html", str(built_report.outputs["notebook"]), "--output-dir", str(tmp_path))
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     images = [i["src"] for i in BeautifulSoup(html, "html.parser").select(".jp-OutputArea-output img")]
     charts = [src for src in images if src.startswith("data:image/svg+xml") and len(src) > 10_000]

@@ -11,6 +11,7 @@ from . import exitcodes
 from .build import BuildRequest, build_many, configure_logging, preview
 from .build.manifest import REPORT_NOTEBOOK
 from .config import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, display
+from .data.draft import DraftError, DraftUsageError, accept_review, accept_summary, draft_article, draft_summary
 from .data.register import RegistrationError, register_article
 from .data.schema import rehash
 from .data.validate import DataValidationError, validate_package
@@ -157,6 +158,20 @@ def _parser() -> argparse.ArgumentParser:
     register.add_argument("--publisher", default="")
     register.add_argument("--url", default="")
     register.set_defaults(run=_register)
+
+    draft = sub.add_parser(
+        "draft",
+        help="draft claim rows from a registered article into a review file; --accept appends the accepted ones",
+        description="Draft: read the article of ARTICLE_ID and write a review file (default drafts/ARTICLE_ID.csv "
+        "beside the data folder), one candidate row per dollar amount and figureless statement, with a 'why' "
+        "column and an empty 'decision' column (accept, edit or drop). --accept FILE appends the accepted rows "
+        "with the next free ids, re-records the hashes and validates; on any problem nothing changes (exit 65).",
+    )
+    draft.add_argument("article_id", nargs="?", metavar="ARTICLE_ID", help="source id of a registered article")
+    draft.add_argument("--accept", type=Path, metavar="FILE", help="append the rows of a review file marked accept")
+    draft.add_argument("-o", "--output", type=Path, help="review file to write (default: drafts/ARTICLE_ID.csv)")
+    draft.add_argument("--force", action="store_true", help="overwrite an existing review file")
+    draft.set_defaults(run=_draft)
     return parser
 
 
@@ -332,6 +347,27 @@ def _register(args) -> int:
         )
         return exitcodes.DATA
     print(f"registered {row['source_id']}: {row['file']} (sha256 {row['sha256']})")
+    return exitcodes.OK
+
+
+def _draft(args) -> int:
+    if (args.article_id is None) == (args.accept is None) or (args.accept and (args.output or args.force)):
+        print("error: draft takes ARTICLE_ID [-o FILE] [--force], or --accept FILE", file=sys.stderr)
+        return exitcodes.USAGE
+    try:
+        if args.accept:
+            print(accept_summary(accept_review(_data_dir(args), args.accept)))
+        else:
+            print(draft_summary(*draft_article(_data_dir(args), args.article_id, args.output, force=args.force)))
+    except DraftUsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return exitcodes.USAGE
+    except DraftError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return exitcodes.DATA
+    except DataValidationError as error:
+        print(f"error: accepting would make the data invalid; nothing was changed.\n{error}", file=sys.stderr)
+        return exitcodes.DATA
     return exitcodes.OK
 
 

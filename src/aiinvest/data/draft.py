@@ -1,0 +1,312 @@
+"""Draft claim rows from a registered article for review, then append the rows the analyst accepts.
+
+`draft_article` reads the article of a sources.csv row and writes a review file (by default
+drafts/<source_id>.csv beside the data folder): one candidate per dollar amount and per statement
+made without a figure, each with every column of its table filled as far as the text allows, a `why`
+cell giving the reason for every value, and an empty `decision` cell. The analyst sets each decision
+to accept, edit (still being edited) or drop and corrects cells; `accept_review` then appends the
+accepted rows with the next free ids, re-records the hashes and validates. On any problem every file
+is restored and the problems are raised. Nothing here uses the network: regular expressions only.
+"""
+
+import csv
+import datetime
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import curated_dir, display, raw_dir
+from .draft_claims import Candidate, Reader, read_candidates
+from .draft_dates import Publication
+from .draft_facts import ID_COLUMNS, id_prefix, next_ids, number, suggest_facts
+from .draft_text import company_names
+from .files import file_problem
+from .problems import DataValidationError, Problem
+from .schema import descriptor_path, read_descriptor, rehash, resources
+from .validate import validate_package
+
+TABLES = ("investments", "valuations", "funding_totals", "statements")
+FIRST_COLUMNS = ("decision", "table", "quote", "why")
+DECISIONS = ("accept", "edit", "drop")
+_BOM = "\ufeff"
+
+
+class DraftError(Exception):
+    """The draft cannot be written or accepted; nothing was changed."""
+
+
+class DraftUsageError(DraftError):
+    """The command named an article or file that does not exist, or would overwrite a review file."""
+
+
+class AcceptError(DataValidationError):
+    """Accepting would make the data invalid; every file was restored."""
+
+    def __init__(self, problems: list[Problem], origins: list[str]):
+        super().__init__(problems)
+        self.origins = origins
+
+    def __str__(self) -> str:
+        return "\n".join([super().__str__(), "The appended rows came from:", *self.origins])
+
+
+@dataclass
+class Curated:
+    """The curated tables as text: header and rows by table name, and each table's path."""
+
+    headers: dict[str, list[str]]
+    rows: dict[str, list[dict]]
+    paths: dict[str, Path]
+
+
+def read_curated(data_dir: Path) -> Curated:
+    """Every curated table of the descriptor, read as text cells."""
+    headers, rows, paths = {}, {}, {}
+    for name, resource in resources(read_descriptor(data_dir)).items():
+        paths[name] = curated_dir(data_dir) / resource["path"]
+        reader = csv.DictReader(io.StringIO(paths[name].read_text(encoding="utf-8")))
+        rows[name] = list(reader)
+        headers[name] = list(reader.fieldnames or [])
+    return Curated(headers, rows, paths)
+
+
+def drafts_dir(data_dir: Path) -> Path:
+    """Where review files go by default: drafts/ beside the data folder."""
+    return Path(os.path.abspath(data_dir)).parent / "drafts"
+
+
+# --- drafting ------------------------------------------------------------------------------------------
+
+
+def draft_article(
+    data_dir: Path, source_id: str, output: Path | None = None, *, force: bool = False
+) -> tuple[Path, list[Candidate]]:
+    """Write the review file of one registered article; return its path and the candidates."""
+    curated = read_curated(data_dir)
+    source = next((row for row in curated.rows["sources"] if row["source_id"] == source_id), None)
+    if source is None:
+        known = ", ".join(row["source_id"] for row in curated.rows["sources"])
+        raise DraftUsageError(f"no article {source_id!r} in sources.csv (register it first; known: {known})")
+    output = Path(output or drafts_dir(data_dir) / f"{source_id}.csv")
+    if output.exists() and not force:
+        raise DraftUsageError(f"{display(output)} exists (it may hold decisions): use --force to overwrite it")
+    article = raw_dir(data_dir) / source["file"]
+    if problem := file_problem(article, raw_dir(data_dir), f"named by {source_id} in sources.csv"):
+        raise DraftError(str(problem))
+    candidates = draft_candidates(curated, source, article.read_text(encoding="utf-8"))
+    write_review(output, candidates, curated.headers)
+    return output, candidates
+
+
+def draft_candidates(curated: Curated, source: dict, text: str) -> list[Candidate]:
+    """The candidates of an article, numbered and with fact ids suggested."""
+    publication = Publication(datetime.date.fromisoformat(source["published_date"]), source["published_date_precision"])
+    reader = Reader(
+        publication,
+        source["source_id"],
+        company_names(curated.rows["companies"]),
+        {row["company_id"]: row["role"] for row in curated.rows["companies"]},
+        {(row["investor_id"], row["investee_id"]) for row in curated.rows["investments"]},
+    )
+    candidates = read_candidates(text, reader)
+    number(candidates, curated.rows)
+    suggest_facts(candidates, curated.rows, publication)
+    return candidates
+
+
+def review_columns(headers: dict[str, list[str]]) -> list[str]:
+    """decision, table, quote, why, then every column of the drafted tables (each once)."""
+    columns = list(FIRST_COLUMNS)
+    for table in TABLES:
+        columns += [column for column in headers[table] if column not in columns]
+    return columns
+
+
+def review_record(candidate: Candidate, columns: list[str]) -> dict[str, str]:
+    """One row of the review file: an empty decision, the table, the cells and the reasons."""
+    record = {"decision": "", "table": candidate.table, "why": " | ".join(candidate.why), **candidate.row}
+    return {column: record.get(column, "") for column in columns}
+
+
+def write_review(path: Path, candidates: list[Candidate], headers: dict[str, list[str]]) -> None:
+    """Write the review file (UTF-8 CSV, one row per candidate in the order of the text)."""
+    columns = review_columns(headers)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(review_record(candidate, columns) for candidate in candidates)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def draft_summary(path: Path, candidates: list[Candidate]) -> str:
+    """What the draft found, and the next step."""
+    counts = {}
+    for candidate in candidates:
+        counts[candidate.table or "no table"] = counts.get(candidate.table or "no table", 0) + 1
+    found = ", ".join(f"{table} {n}" for table, n in counts.items()) or "none"
+    lines = [f"wrote {display(path)}: {len(candidates)} candidate(s) ({found})"]
+    lines += [f"  {note}" for c in candidates if (note := _empty_date_note(c))]
+    lines += [
+        "next: set each decision to accept, edit or drop (correct any cell; 'why' says where each value comes from),",
+        f"then run: aiinvest draft --accept {display(path)}",
+    ]
+    return "\n".join(lines)
+
+
+def _empty_date_note(candidate: Candidate) -> str:
+    """A line for a date the text gives but the draft could not place ('last September' in a year-dated article)."""
+    note = candidate.row.get("date_note", "")
+    if not note.endswith("left empty."):
+        return ""
+    return f"{candidate.row.get(ID_COLUMNS.get(candidate.table, ''), candidate.money.text)}: {note}"
+
+
+# --- accepting -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Accepted:
+    """A row marked accept: the review file's line, its table and its cells in the table's column order."""
+
+    line: int
+    table: str
+    row: dict[str, str]
+
+
+def accept_review(data_dir: Path, review: Path) -> dict[str, list[str]]:
+    """Append the accepted rows of a review file; return the new ids by table.
+
+    Raises DraftError (nothing changed) for a bad review file or data that is invalid already, and
+    AcceptError, after restoring every file, when the appended rows would make the data invalid.
+    """
+    data_dir, review = Path(data_dir), Path(review)
+    if not review.is_file():
+        raise DraftUsageError(f"{review}: no such review file")
+    curated = read_curated(data_dir)
+    accepted = accepted_rows(review, curated)
+    if not accepted:
+        return {}
+    if problems := validate_package(data_dir):
+        raise DraftError(
+            "the curated data is invalid before accepting (review and fix it, then 'make rehash'):\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
+    _number_accepted(accepted, curated)
+    return _append_validated(data_dir, review, accepted, curated)
+
+
+def accepted_rows(review: Path, curated: Curated) -> list[Accepted]:
+    """The rows marked accept; DraftError listing every problem of the review file."""
+    text = review.read_text(encoding="utf-8").removeprefix(_BOM)  # a spreadsheet may add a byte-order mark
+    reader = csv.DictReader(io.StringIO(text))
+    file, problems, accepted = display(review), [], []
+    missing = [c for c in ("decision", "table") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DraftError(f"{file}: expected the columns decision and table (missing: {', '.join(missing)})")
+    for row in reader:
+        line = reader.line_num
+        found = _row_problems(file, line, row, curated)
+        problems += found
+        if not found and row["decision"].strip().lower() == "accept":
+            table = row["table"].strip()
+            accepted.append(Accepted(line, table, {c: (row.get(c) or "").strip() for c in curated.headers[table]}))
+    if problems:
+        raise DraftError(f"{len(problems)} problem(s) in {file}; nothing was changed:\n" + _listed(problems))
+    return accepted
+
+
+def _listed(problems: list[Problem]) -> str:
+    return "\n".join(f"  {problem}" for problem in problems)
+
+
+def _row_problems(file: str, line: int, row: dict, curated: Curated) -> list[Problem]:
+    """A decision for every candidate; an accepted row names a drafted table and fills only its columns."""
+    decision = (row.get("decision") or "").strip().lower()
+    if decision not in DECISIONS:
+        expected = "accept, edit or drop" if decision else "a decision: accept or drop (every candidate needs one)"
+        return [Problem(file, expected, line, "decision", row.get("decision") or "")]
+    if decision == "edit":
+        return [Problem(file, "accept or drop: 'edit' marks a row still being edited", line, "decision", "edit")]
+    if decision == "drop":
+        return []
+    table = (row.get("table") or "").strip()
+    if table not in TABLES:
+        return [Problem(file, f"one of {', '.join(TABLES)} for an accepted row", line, "table", table)]
+    problems = [
+        Problem(file, f"an empty cell: {table} has no column {column!r}", line, column, value)
+        for column, value in row.items()
+        if column not in (*FIRST_COLUMNS, *curated.headers[table]) and (value or "").strip()
+    ]
+    problems += [Problem(file, f"the column {c!r} of {table}", line) for c in curated.headers[table] if c not in row]
+    return problems + _duplicate_problems(file, line, table, row, curated)
+
+
+def _duplicate_problems(file: str, line: int, table: str, row: dict, curated: Curated) -> list[Problem]:
+    """An accepted row that the table already holds (same source, quote and cells but the id): accepted twice?"""
+    column = ID_COLUMNS[table]
+    cells = {c: (row.get(c) or "").strip() for c in curated.headers[table] if c not in (column, "fact_id", "note")}
+    for existing in curated.rows[table]:
+        if all(existing.get(c, "") == value for c, value in cells.items()):
+            expected = f"a row not already in {table}.csv (it holds this claim as {existing[column]}: accepted twice?)"
+            return [Problem(file, expected, line, "quote", row.get("quote") or "")]
+    return []
+
+
+def _number_accepted(accepted: list[Accepted], curated: Curated) -> None:
+    """Number the accepted rows of each table from its next free id, in the order of the review file."""
+    for table, column in ID_COLUMNS.items():
+        mine = [a for a in accepted if a.table == table]
+        rows = curated.rows[table]
+        for item, new in zip(mine, next_ids([r[column] for r in rows], len(mine), id_prefix(table, rows)), strict=True):
+            item.row[column] = new
+
+
+def _append_validated(data_dir: Path, review: Path, accepted: list[Accepted], curated: Curated) -> dict[str, list[str]]:
+    """Append, rehash and validate; restore every file's bytes on any problem."""
+    tables = sorted({a.table for a in accepted}, key=TABLES.index)
+    paths = [curated.paths[t] for t in tables] + [descriptor_path(data_dir)]
+    before = {path: path.read_bytes() for path in paths}
+    origins = []
+    try:
+        for table in tables:
+            mine = [a for a in accepted if a.table == table]
+            lines = append_rows(curated.paths[table], curated.headers[table], [a.row for a in mine])
+            where = display(curated.paths[table])
+            origins += [f"  {where}:{n} <- {display(review)}:{a.line}" for n, a in zip(lines, mine, strict=True)]
+        rehash(data_dir)
+        problems = validate_package(data_dir)
+    except BaseException:
+        _restore(before)
+        raise
+    if problems:
+        _restore(before)
+        raise AcceptError(problems, origins)
+    return {table: [a.row[ID_COLUMNS[table]] for a in accepted if a.table == table] for table in tables}
+
+
+def append_rows(path: Path, header: list[str], rows: list[dict]) -> list[int]:
+    """Append rows to a CSV in its column order; return the line each appended row starts on."""
+    existing = path.read_text(encoding="utf-8")
+    text = existing if existing.endswith("\n") or not existing else existing + "\n"
+    line, lines, out = text.count("\n") + 1, [], io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    for row in rows:
+        lines.append(line + out.getvalue().count("\n"))
+        writer.writerow(row)
+    path.write_text(text + out.getvalue(), encoding="utf-8")
+    return lines
+
+
+def _restore(before: dict[Path, bytes]) -> None:
+    for path, data in before.items():
+        path.write_bytes(data)
+
+
+def accept_summary(added: dict[str, list[str]]) -> str:
+    """What was appended, and the next step."""
+    if not added:
+        return "no candidate is marked accept: nothing appended"
+    done = "; ".join(f"{table}.csv: {', '.join(ids)}" for table, ids in added.items())
+    return f"appended {done}\nhashes re-recorded and the data package is valid; next: make docs, make report"

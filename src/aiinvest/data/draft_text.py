@@ -1,0 +1,264 @@
+"""An article's text as the draft reads it: sentences and clauses, money amounts, company names.
+
+Everything is located in the article's whitespace-normalised text (`provenance.Article.text`), so a
+quote cut from a sentence always passes the validator's verbatim check.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .provenance import normalise_whitespace
+
+_HEADER = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b\s*")  # the 'date YYYY-MM-DD' line some articles start with
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9$])")
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–-]{1,2}\s+|[—–]")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|but|or|while|whereas)\s+", re.I)
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "inc", "corp", "ltd", "co", "st", "jr", "sr", "vs", "no", "u.s", "u.k"}
+_ABBREVIATIONS |= {"e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its text, where it starts in the normalised article, its paragraph and clauses."""
+
+    text: str
+    offset: int
+    paragraph: int
+    headline: bool
+    clauses: tuple[tuple[int, int], ...]
+
+    def clause_at(self, position: int) -> tuple[int, int]:
+        """The clause holding a position of the sentence."""
+        return next((c for c in self.clauses if c[0] <= position < c[1]), self.clauses[-1])
+
+    def quote(self, start: int, end: int) -> str:
+        """The verbatim text of a span, without edge punctuation or a leading conjunction."""
+        text = self.text[start:end].strip(" ,;:.!?")
+        return _LEADING_CONJUNCTION.sub("", text) or text
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The article's sentences in order (a heading or headline line is one sentence)."""
+    found = []
+    for paragraph, (block, offset) in enumerate(_paragraphs(text)):
+        headline = len(block.split()) <= 20 and not block.rstrip("\"”’')").endswith((".", "!", "?"))
+        for start, end in _sentence_spans(block):
+            piece = block[start:end]
+            found.append(Sentence(piece, offset + start, paragraph, headline, _clauses(piece)))
+    return found
+
+
+def _paragraphs(text: str) -> list[tuple[str, int]]:
+    """(paragraph, offset in the normalised text): one per line, a hard-wrapped line joined to the next."""
+    lines, position = [], 0
+    for raw in text.splitlines():
+        line = normalise_whitespace(raw)
+        if not line:
+            continue
+        ended = lines and lines[-1][0].endswith((".", "!", "?", ":", '"', "”"))
+        wrapped = lines and not ended and line[0].islower() and not _HEADER.match(line)
+        if wrapped:
+            lines[-1] = (lines[-1][0] + " " + line, lines[-1][1])
+        else:
+            lines.append((line, position))
+        position += len(line) + 1
+    blocks = []
+    for line, offset in lines:
+        header = _HEADER.match(line)
+        if header:
+            line, offset = line[header.end() :], offset + header.end()
+        if line:
+            blocks.append((line, offset))
+    return blocks
+
+
+def _sentence_spans(block: str) -> list[tuple[int, int]]:
+    """Start and end of each sentence of a paragraph, not breaking after an abbreviation or an initial."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(block):
+        word = block[start : match.start()].rsplit(" ", 1)[-1].lower()
+        if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
+            continue
+        spans.append((start, match.end() - len(match.group(0)) + len(match.group(0).rstrip())))
+        start = match.end()
+    spans.append((start, len(block)))
+    return [(a, b) for a, b in spans if block[a:b].strip()]
+
+
+def _clauses(sentence: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the sentence between commas, semicolons, colons and dashes."""
+    spans, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(sentence)))
+    return tuple(spans)
+
+
+# --- money ---------------------------------------------------------------------------------------------
+
+_SCALES = {"thousand": 3, "k": 3, "million": 6, "m": 6, "mn": 6, "mln": 6, "billion": 9, "bn": 9, "b": 9}
+_SCALES |= {"bln": 9, "trillion": 12, "tn": 12, "t": 12}
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_WORD = r"(?i:thousand|million|billion|trillion)"
+_SCALE_ABBREVIATION = r"(?i:bn|mln|bln|mn|tn|[kmbt])"
+_DOLLAR_FIGURE = re.compile(
+    rf"(?:\bUS\s?\$|\bU\.S\.\s?\$|\$|\bUSD\s?)(?P<n>{_NUMBER})"
+    rf"(?:(?:\s|-)(?P<w>{_SCALE_WORD})\b|(?P<a>{_SCALE_ABBREVIATION})\b|\s(?P<s>(?i:bn|mn|tn))\b)?"
+)
+_FIGURE_DOLLARS = re.compile(
+    rf"(?<![\w$.,])(?P<n>{_NUMBER})(?:(?:\s|-)(?P<w>{_SCALE_WORD}))?\s+(?:(?:US|U\.S\.)\s+)?(?:(?i:dollars)|USD)\b"
+)
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+_UNITS += " seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_WORD_VALUES = {w: i for i, w in enumerate(_UNITS.split())} | {w: 20 + 10 * i for i, w in enumerate(_TENS.split())}
+_NUMBER_WORD = rf"(?:{'|'.join(_WORD_VALUES)}|hundred|thousand|million|billion|trillion|a|an|half|and)"
+_WORDS_DOLLARS = re.compile(
+    rf"(?i)\b(?P<words>{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*)\s+(?:(?:US|U\.S\.)\s+)?dollars\b"
+)
+_AT_LEAST = r"exceeding|exceeds|exceeded|more than|over|at least|upwards of|north of|above|in excess of|surpassing"
+_QUALIFIERS = (
+    ("at_least", re.compile(rf"(?i)\b({_AT_LEAST}|topping|tops|topped)\s+$")),
+    ("about", re.compile(r"(?i)\b(about|around|roughly|approximately|some|an estimated|nearly|almost|close to)\s+$")),
+    ("up_to", re.compile(r"(?i)\b(up to|as much as|as high as|no more than|at most|less than|under|below)\s+$")),
+)
+_AT_LEAST_AFTER = re.compile(r"(?i)^(?:-plus|\+|\s+or more)\b")
+
+
+@dataclass(frozen=True)
+class Money:
+    """A dollar amount in a sentence: where, as written, its value and how the text bounds it."""
+
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    qualifier: str = "exact"
+    qualifier_cue: str = ""
+
+    @property
+    def usd(self) -> str:
+        """The amount as the curated tables write it: plain digits."""
+        value = self.value.normalize()
+        return str(int(value)) if value == value.to_integral_value() else format(value, "f")
+
+
+def money(sentence: str) -> list[Money]:
+    """Every dollar amount in a sentence, in order: '$4 billion', '$4bn', '4 billion dollars', 'four billion dollars'.
+
+    Amounts in other currencies, and figures without a dollar sign or the word 'dollars', are not money here.
+    """
+    found: list[Money] = []
+    for pattern, reader in ((_DOLLAR_FIGURE, _figure_value), (_FIGURE_DOLLARS, _figure_value), (_WORDS_DOLLARS, None)):
+        for match in pattern.finditer(sentence):
+            if any(m.start < match.end() and match.start() < m.end for m in found):
+                continue
+            start, value = (match.start(), reader(match)) if reader else _words_value(match)
+            if value is not None and value > 0:
+                found.append(_qualified(sentence, Money(start, match.end(), sentence[start : match.end()], value)))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _figure_value(match: re.Match) -> Decimal:
+    """'4', '1.25' or '4,000,000' times its scale word or abbreviation."""
+    scale = (match.group("w") or match.group("a") or match.group("s") or "").lower()
+    return Decimal(match.group("n").replace(",", "")).scaleb(_SCALES.get(scale, 0))
+
+
+def _words_value(match: re.Match) -> tuple[int, Decimal | None]:
+    """The value of an amount in words, dropping leading words that are not part of the number."""
+    words = re.findall(r"[A-Za-z]+", match.group("words"))
+    for skip in range(len(words)):
+        value = number_words(words[skip:])
+        if value is not None:
+            start = match.start() + re.search(rf"\b{words[skip]}\b", match.group(0), re.I).start()
+            return start, value
+    return match.start(), None
+
+
+def number_words(words: list[str]) -> Decimal | None:
+    """'four', 'two hundred fifty million', 'one and a half billion', 'half a billion'; None if not a number."""
+    total, current, counted = Decimal(0), Decimal(0), False
+    words = [w.lower() for w in words]
+    if not words or words[0] == "and" or words[-1] in ("and", "a", "an"):
+        return None
+    for i, word in enumerate(words):
+        if word in _WORD_VALUES:
+            current, counted = current + _WORD_VALUES[word], True
+        elif word in ("a", "an"):
+            if i + 1 == len(words) or words[i + 1] not in ("hundred", "half", *_SCALE_WORDS):
+                return None
+            if words[i + 1] != "half" and (i == 0 or words[i - 1] != "half"):  # 'a half', 'half a billion'
+                current, counted = current + 1, True
+        elif word == "half":
+            current, counted = current + Decimal("0.5"), True
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in _SCALE_WORDS:
+            if not counted:
+                return None
+            total, current = total + (current or 1) * Decimal(10) ** _SCALES[word], Decimal(0)
+    return total + current if counted else None
+
+
+_SCALE_WORDS = ("thousand", "million", "billion", "trillion")
+
+
+def _qualified(sentence: str, found: Money) -> Money:
+    """The amount with its qualifier: 'exceeding $10 billion' is at_least, 'about $40 billion' about."""
+    before = sentence[max(0, found.start - 40) : found.start]
+    for qualifier, pattern in _QUALIFIERS:
+        if match := pattern.search(before):
+            return Money(found.start, found.end, found.text, found.value, qualifier, match.group(1))
+    if match := _AT_LEAST_AFTER.match(sentence[found.end :]):
+        return Money(found.start, found.end, found.text, found.value, "at_least", match.group(0).strip())
+    return found
+
+
+def parse_money(text: str) -> Decimal | None:
+    """The value of the first amount in a text, or None (for tests and quick checks)."""
+    try:
+        found = money(text)
+    except InvalidOperation:
+        return None
+    return found[0].value if found else None
+
+
+# --- companies -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A company of companies.csv named in a sentence."""
+
+    start: int
+    end: int
+    company_id: str
+    name: str
+    possessive: bool
+
+
+def company_names(companies: list[dict]) -> list[tuple[str, str]]:
+    """(name, company_id), longest first: 'Amazon Web Services (AWS)' also as 'Amazon Web Services' and 'AWS'."""
+    names = []
+    for row in companies:
+        name = row["name"].strip()
+        names.append((name, row["company_id"]))
+        if match := re.fullmatch(r"(.+?)\s*\((.+)\)", name):
+            names += [(match.group(1), row["company_id"]), (match.group(2), row["company_id"])]
+    return sorted(set(names), key=lambda item: (-len(item[0]), item[0]))
+
+
+def mentions(sentence: str, names: list[tuple[str, str]]) -> list[Mention]:
+    """The companies a sentence names, in order; a longer name wins ('Google Cloud' is not 'Google')."""
+    found: list[Mention] = []
+    for name, company_id in names:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence):
+            if any(m.start < match.end() and match.start() < m.end for m in found):
+                continue
+            possessive = bool(re.match(r"['’]s\b", sentence[match.end() :]))
+            found.append(Mention(match.start(), match.end(), company_id, name, possessive))
+    return sorted(found, key=lambda m: m.start)

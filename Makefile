@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 TEST_JOBS ?= auto
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+NODE_STAMP := node_modules/.installed
 PARAMS ?= params/anthropic.yaml
 # Notebook metadata that nbstripout removes besides outputs and execution counts (papermill's and editors' records).
 NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.papermill metadata.vscode \
 	metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.vscode cell.metadata.scrolled \
 	cell.metadata.collapsed cell.metadata.editable cell.metadata.slideshow"
 
-.PHONY: help venv system-deps validate report test test-fast lint format lab bench lock rehash docs readme-image clean
+.PHONY: help venv node system-deps validate report test test-fast lint format lab bench lock rehash docs readme-image clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,7 +32,13 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 
 venv: $(STAMP) ## Create the virtual environment with what running needs (requirements.txt) and the package
 
-system-deps: ## Install missing system packages: Pango and fonts (PDF), Chromium (browser tests)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: $(NODE_STAMP) ## Install the npm tools the HTML report's tests use (axe-core, vnu-jar), from package-lock.json
+
+system-deps: ## Install missing system packages: Pango and fonts (PDF), Chromium, Java and npm (browser tests)
 	@bash scripts/system-deps.sh test
 
 validate: $(STAMP) ## Validate the curated data package (schema, hashes, provenance)
@@ -41,7 +48,7 @@ report: $(STAMP) ## Build the HTML and PDF report for the default parameters
 	@bash scripts/system-deps.sh report
 	$(BIN)/aiinvest build $(PARAMS)
 
-test: lint system-deps ## Lint, then run the whole test suite, on every core (TEST_JOBS=1 runs it in one process)
+test: lint system-deps $(NODE_STAMP) ## Lint, then run the whole test suite, on every core (TEST_JOBS=1 runs it in one process)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 test-fast: lint ## Lint, then every test but the end-to-end ones (builds, browser, servers), with fewer examples

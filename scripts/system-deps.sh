@@ -3,7 +3,8 @@
 #   report: Pango and a font, for WeasyPrint (PDF)
 #   test:   the above, and a Chromium for the browser tests (Debian's; one that
 #           Playwright installed itself with `playwright install chromium` also counts),
-#           and poppler's pdftotext for the PDF tests
+#           and poppler's pdftotext for the PDF tests; npm (axe-core, vnu-jar: `make node`) and
+#           Java (the Nu HTML Checker, vnu.jar) for the HTML report's accessibility tests
 set -euo pipefail
 purpose="${1:-test}"
 packages=()
@@ -21,6 +22,12 @@ if [ "$purpose" = "test" ]; then
     fi
     if ! command -v pdftotext >/dev/null 2>&1; then
         packages+=(poppler-utils)  # the PDF's text in reading order, as a screen reader gets it
+    fi
+    if ! command -v java >/dev/null 2>&1; then
+        packages+=(default-jre-headless)  # runs vnu.jar, the Nu HTML Checker
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        packages+=(npm)  # installs axe-core and vnu-jar from package-lock.json
     fi
 fi
 [ ${#packages[@]} -eq 0 ] && exit 0

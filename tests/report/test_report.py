@@ -8,9 +8,9 @@ import nbformat
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
-from plotly.offline import get_plotlyjs
 
 from aiinvest.config import PROJECT_ROOT
+from aiinvest.report.exporters import inline_plotlyjs
 
 KEY_FIGURES = ["$1.25B", "$2.75B", "$4B", "$2B", "$18.4B", "at least $10B"]
 CHARTS = ["tranches", "funding", "valuation", "timeline"]
@@ -41,12 +41,12 @@ def test_html_holds_each_chart_as_a_plotly_figure(html):
 
 
 def test_plotly_js_is_embedded_exactly_once(html):
-    assert html.count(get_plotlyjs()[:500]) == 1
+    assert html.count(inline_plotlyjs()[:500]) == 1
     assert html.count("<script") - html.count("</script>") == 0
 
 
 def test_html_requests_nothing_from_outside(html):
-    without_plotly = html.replace(get_plotlyjs(), "")
+    without_plotly = html.replace(inline_plotlyjs(), "")
     assert not re.findall(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', without_plotly)
     assert "mathjax" not in without_plotly.lower().replace("mathjax_ignore", "")
 
@@ -91,7 +91,10 @@ def test_pdf_chart_pages_are_not_blank(built_report, pdf):
     chart_pages = [i for i, page in enumerate(pdf.pages) if "Figure 1." in (page.extract_text() or "")]
     assert chart_pages, "no page carries Figure 1"
     image = np.asarray(document[chart_pages[0]].render(scale=1).to_pil().convert("RGB")).astype(int)
-    orange = (abs(image - [0xE6, 0x9F, 0x00]).sum(axis=2) < 40).sum()  # the tranche bars' colour
+    from aiinvest.report.charts.spec import INVESTOR_COLOURS
+
+    colour = [int(INVESTOR_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5)]  # the tranche bars' colour
+    orange = (abs(image - colour).sum(axis=2) < 40).sum()
     assert orange > 2000, f"only {orange} chart-coloured pixels on page {chart_pages[0] + 1}"
 
 

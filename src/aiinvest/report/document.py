@@ -39,15 +39,13 @@ PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 CHANGES_HEADING = "Changes since the previous report"
 SOURCES_SECTION = "Sources and method"  # the notebook's heading; nbconvert gives it this anchor:
 SOURCES_ANCHOR = "Sources-and-method"
-# Nothing on a chart sends its data off the page: no plotly logo link, no "share"/"send to cloud"/"edit in Chart
-# Studio" button (their names differ across plotly.js versions: JupyterLab's may be older than the report's).
+# Nothing on a chart sends its data off the page: no plotly logo link, no "share"/"send to cloud" button (its
+# name differs across plotly.js versions: JupyterLab's may be older than the report's). plotly 7 no longer knows
+# Chart Studio's showLink and showEditInChartStudio (nor their buttons): it would warn about them, in the report.
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "responsive": True,
     "showSendToCloud": False,
-    "showEditInChartStudio": False,
-    "showLink": False,
-    "plotlyServerURL": "",
     "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"],
 }
 RUNNING_TITLE_CHARS = 80  # the PDF footer repeats the title on one line: longer titles end in an ellipsis

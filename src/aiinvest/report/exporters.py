@@ -27,6 +27,12 @@ REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 REMOVE_INPUT_TAGS = {"remove-input"}
 
 
+def inline_plotlyjs() -> str:
+    """plotly.js for a <script> element: the raw control characters in two of its string literals
+    (U+0001, U+001A), which HTML forbids, written as JavaScript escapes with the same meaning."""
+    return get_plotlyjs().replace("\x01", "\\x01").replace("\x1a", "\\x1a")
+
+
 class NotExecutedError(ValueError):
     """The notebook has no outputs to export."""
 
@@ -148,7 +154,7 @@ class ReportHTMLExporter(_ReportExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         # Inserted after nbconvert's HTML post-processing, which need not parse 4.8 MB of JS.
-        return html.replace(PLOTLY_PLACEHOLDER, get_plotlyjs(), 1), resources
+        return html.replace(PLOTLY_PLACEHOLDER, inline_plotlyjs(), 1), resources
 
 
 class ReportPrintExporter(_ReportExporter):

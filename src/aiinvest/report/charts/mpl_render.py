@@ -11,7 +11,20 @@ import matplotlib.pyplot as plt
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
-from .spec import FONT_FAMILY, HEIGHT_IN, WIDTH_IN, Chart, Trace
+from .spec import (
+    AXIS_COLOUR,
+    BACKGROUND,
+    FONT_FAMILY,
+    GRID_COLOUR,
+    HATCH_COLOUR,
+    HEIGHT_IN,
+    MUTED_TEXT,
+    TEXT_COLOUR,
+    WIDTH_IN,
+    Chart,
+    Trace,
+    text_on,
+)
 from .timeline import balance_columns
 
 STYLE = {
@@ -21,7 +34,21 @@ STYLE = {
     "axes.spines.right": False,
     "svg.fonttype": "none",  # keep text as text: selectable and searchable in the PDF
     "svg.hashsalt": "aiinvest",  # stable ids: the same chart gives the same SVG
-    "hatch.color": "#333333",
+    "hatch.color": HATCH_COLOUR,
+    # The palette of spec.py: text in TEXT_COLOUR on the white figure (at least 4.5:1), axes and grid in grey.
+    "text.color": TEXT_COLOUR,
+    "axes.labelcolor": TEXT_COLOUR,
+    "axes.edgecolor": AXIS_COLOUR,
+    "axes.titlecolor": TEXT_COLOUR,
+    "xtick.color": AXIS_COLOUR,
+    "ytick.color": AXIS_COLOUR,
+    "xtick.labelcolor": TEXT_COLOUR,
+    "ytick.labelcolor": TEXT_COLOUR,
+    "legend.labelcolor": TEXT_COLOUR,
+    "grid.color": GRID_COLOUR,
+    "figure.facecolor": BACKGROUND,
+    "axes.facecolor": BACKGROUND,
+    "savefig.facecolor": BACKGROUND,
 }
 
 
@@ -66,7 +93,7 @@ def _draw(ax, trace: Trace, chart: Chart, positions: dict) -> None:
         cats = trace.y if chart.horizontal else trace.x
         values = trace.x if chart.horizontal else trace.y
         where = [positions[c] for c in cats]
-        hatch = {"hatch": "///", "edgecolor": "#333333", "linewidth": 0.8} if trace.hatch else {}
+        hatch = {"hatch": "///", "edgecolor": HATCH_COLOUR, "linewidth": 0.8} if trace.hatch else {}
         if chart.horizontal:
             bars = ax.barh(where, values, left=trace.base or 0, height=0.55, **style, **hatch)
         else:
@@ -77,19 +104,25 @@ def _draw(ax, trace: Trace, chart: Chart, positions: dict) -> None:
                 text if value >= 0.12 * chart.value_max else "" for text, value in zip(labels, values, strict=True)
             ]
         if labels:
+            # On a bar, its label sits on a solid patch of the bar's colour (hiding the hatch) in the text colour
+            # that contrasts with it; beside a bar, on a solid patch of the background.
+            inside = chart.horizontal
             ax.bar_label(
                 bars,
                 labels=labels,
-                label_type="center" if chart.horizontal else "edge",
+                label_type="center" if inside else "edge",
                 fontsize=8,
                 padding=2,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+                color=text_on(trace.color, *((HATCH_COLOUR,) if trace.hatch else ())) if inside else TEXT_COLOUR,
+                bbox={"boxstyle": "round,pad=0.15", "fc": trace.color if inside else BACKGROUND, "ec": "none"},
             )
     elif trace.kind == "line":
         where = [positions[c] for c in trace.x]
         ax.plot(where, trace.y, marker="o", linewidth=2, **style)
         for x, y, text in zip(where, trace.y, trace.labels, strict=False):
-            ax.annotate(text, (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+            ax.annotate(
+                text, (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8, color=TEXT_COLOUR
+            )
     else:
         ys = [positions[c] for c in trace.y]
         marker = {"circle": "o", "diamond": "D"}
@@ -132,7 +165,7 @@ def _axes(ax, chart: Chart, positions: dict) -> None:
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         left, right = ax.get_xlim()
         ax.set_xlim(left - 20, right + 75)  # room for labels to the right of the last markers
-        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+        ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
     else:
         ax.set_xticks(ticks, names)
         ax.set_ylabel(chart.y_title)
@@ -180,14 +213,14 @@ def _laid_out(chart: Chart):
         ax.set_ylim(bottom, top)  # the first value at the top
         ax.spines["left"].set_visible(False)
         for y in chart.dividers:
-            ax.axhline(y, color="#dddddd", linewidth=0.6, zorder=0)
+            ax.axhline(y, color=GRID_COLOUR, linewidth=0.6, zorder=0)
         if chart.x_kind == "date":
             locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         if chart.x_range:
             ax.set_xlim(*chart.x_range)
-        ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+        ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.6)
         ax.set_axisbelow(True)
         ax.set_title("\n".join(title), loc="left", fontsize=11, fontweight="bold")
         handles = [
@@ -196,7 +229,7 @@ def _laid_out(chart: Chart):
         ]
         labels = [t.name for t in chart.traces]
         if any(h for t in chart.traces for h in t.hollow):
-            handles.append(Line2D([], [], linestyle="", marker="o", markersize=6, color="#555555", fillstyle="none"))
+            handles.append(Line2D([], [], linestyle="", marker="o", markersize=6, color=MUTED_TEXT, fillstyle="none"))
             labels.append("Date inferred (hollow marker)")
         if handles:
             upper.legend(handles, labels, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8)
@@ -228,7 +261,7 @@ def _draw_numbered(ax, trace: Trace) -> None:
             ha="center" if trace.label_position == "above" else "left",
             va="bottom" if trace.label_position == "above" else "center",
             fontsize=NUMBER_SIZE,
-            color="#222222",
+            color=TEXT_COLOUR,
             parse_math=False,
         )
 

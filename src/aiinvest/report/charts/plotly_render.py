@@ -5,13 +5,89 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from .spec import FONT_FAMILY, Chart, Trace
-from .timeline import balance_columns
+from .spec import (
+    AXIS_COLOUR,
+    BACKGROUND,
+    FONT_FAMILY,
+    GRID_COLOUR,
+    HATCH_COLOUR,
+    MUTED_TEXT,
+    TEXT_COLOUR,
+    Chart,
+    Trace,
+    text_on,
+)
+
+TITLE_WRAP = 40  # characters per title line: a title stays whole in a phone-wide chart
+TITLE_SIZE = 15
+BAR_WIDTH = 0.55  # of a category's band, as in print: room above a bar for a reference line's label
+CATEGORY_WRAP = 16  # characters per line of a category's tick label
+LEGEND = {  # below the plot, left-aligned; plotly wraps it into rows when the chart is narrow
+    "orientation": "h",
+    "xref": "container",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "font": {"color": TEXT_COLOUR},
+    "bgcolor": "rgba(0,0,0,0)",
+}
+HOVER_LABEL = {"bgcolor": BACKGROUND, "bordercolor": TEXT_COLOUR, "font": {"color": TEXT_COLOUR}}
+MODEBAR = {"bgcolor": "rgba(0,0,0,0)", "color": MUTED_TEXT, "activecolor": TEXT_COLOUR}
 
 
 def _text(value: str) -> str:
     """Text from the data, escaped (plotly reads a subset of HTML), with line breaks."""
     return html.escape(str(value), quote=False).replace("\n", "<br>")
+
+
+def _category(value) -> str:
+    """A category's name as a tick label: each of its lines wrapped short, so that labels side by side fit a phone."""
+    lines = [line for part in str(value).split("\n") for line in textwrap.wrap(part, CATEGORY_WRAP) or [""]]
+    return "<br>".join(_text(line) for line in lines)
+
+
+def _title(chart: Chart) -> dict:
+    """The chart's title on lines short enough for a phone, at the top left; its height pushes the plot down."""
+    lines = textwrap.wrap(str(chart.title), TITLE_WRAP, break_on_hyphens=False) or [""]
+    return {
+        "text": "<br>".join(_text(line) for line in lines),
+        "font": {"size": TITLE_SIZE, "color": TEXT_COLOUR},
+        "xref": "container",
+        "x": 0,
+        "xanchor": "left",
+        "yref": "paper",  # just above the plot, the top margin growing with its lines
+        "y": 1,
+        "yanchor": "bottom",
+        "pad": {"l": 4, "b": 16},
+        "automargin": True,
+    }
+
+
+def _style() -> dict:
+    """Colours and fonts every chart shares: solid light background, text in TEXT_COLOUR, hover in a solid box."""
+    return {
+        "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOUR},
+        "template": "plotly_white",
+        "paper_bgcolor": BACKGROUND,
+        "plot_bgcolor": BACKGROUND,
+        "hoverlabel": HOVER_LABEL,
+        "modebar": MODEBAR,
+        "uniformtext": {"mode": "hide", "minsize": 11},  # a bar's label that does not fit inside it is hidden
+    }
+
+
+def _axis(**extra) -> dict:
+    return {
+        "automargin": True,
+        "gridcolor": GRID_COLOUR,
+        "linecolor": AXIS_COLOUR,
+        "zerolinecolor": AXIS_COLOUR,
+        "tickfont": {"color": TEXT_COLOUR},
+        "title": {"font": {"color": TEXT_COLOUR}},
+        **extra,
+    }
 
 
 def to_plotly(chart: Chart) -> go.Figure:
@@ -28,35 +104,49 @@ def to_plotly(chart: Chart) -> go.Figure:
             line_dash="dash",
             line_color=line.color,
             annotation_text=_text(line.label),
-            annotation_position="top" if chart.horizontal else "top left",
+            # inside the plot, beside the line's top end: clear of the title and the legend
+            annotation_position="top left",
+            annotation_font={"color": TEXT_COLOUR},
         )
     category_axis = {
         "categoryorder": "array",
-        "categoryarray": [_text(c) for c in chart.categories],
+        "categoryarray": [_category(c) for c in chart.categories],
     }
     if chart.horizontal:
         category_axis["autorange"] = "reversed"
-    value_axis = {"range": [0, chart.value_max]} if chart.value_max else {}
+    value_axis = {"range": [0, chart.value_max]} if chart.value_max else {"range": [0, 1.25 * _top(chart)]}
     fig.update_layout(
-        title={"text": _text(chart.title)},
-        font={"family": FONT_FAMILY, "size": 13},
+        title=_title(chart),
+        **_style(),
         barmode="overlay",
-        template="plotly_white",
-        height=420 if chart.x_kind == "date" else (200 + 70 * len(chart.categories) if chart.horizontal else 380),
-        margin={"l": 150 if chart.horizontal or chart.x_kind == "date" else 60, "r": 30, "t": 60, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
-        xaxis={
-            "title": {"text": chart.x_title},
+        height=420 if chart.x_kind == "date" else (220 + 70 * len(chart.categories) if chart.horizontal else 400),
+        margin={"l": 8, "r": 16, "t": 8, "b": 8},
+        legend=LEGEND,
+        xaxis=_axis(
+            title={"text": chart.x_title, "font": {"color": TEXT_COLOUR}},
             **(category_axis if chart.x_kind == "category" and not chart.horizontal else {}),
             **(value_axis if chart.horizontal else {}),
-        },
-        yaxis={
-            "title": {"text": chart.y_title},
+        ),
+        yaxis=_axis(
+            title={"text": chart.y_title, "font": {"color": TEXT_COLOUR}},
             **(category_axis if chart.horizontal or chart.x_kind == "date" else {}),
             **(value_axis if not chart.horizontal else {}),
-        },
+        ),
     )
     return fig
+
+
+def _top(chart: Chart) -> float:
+    """The largest value drawn (a bar's end, a line's point), for room above it for the labels."""
+    ends = [
+        (base or 0) + (value or 0)
+        for trace in chart.traces
+        if trace.kind in ("bar", "line")
+        for value, base in zip(
+            trace.x if chart.horizontal else trace.y, trace.base or (0,) * len(trace.x), strict=False
+        )
+    ]
+    return max([e for e in ends if isinstance(e, int | float)] or [1.0])
 
 
 def _trace(trace: Trace, chart: Chart):
@@ -64,52 +154,65 @@ def _trace(trace: Trace, chart: Chart):
     hover = [_text(h) for h in trace.hover] or None
     if trace.kind == "bar":
         values, cats = (trace.x, trace.y) if chart.horizontal else (trace.y, trace.x)
+        stacked = trace.base is not None and chart.horizontal
         return go.Bar(
             name=trace.name,
-            x=list(values) if chart.horizontal else [_text(c) for c in cats],
-            y=[_text(c) for c in cats] if chart.horizontal else list(values),
+            x=list(values) if chart.horizontal else [_category(c) for c in cats],
+            y=[_category(c) for c in cats] if chart.horizontal else list(values),
             base=list(trace.base) if trace.base else None,
             orientation="h" if chart.horizontal else "v",
+            width=BAR_WIDTH,
             marker={
                 "color": trace.color,
-                "pattern": {"shape": "/" if trace.hatch else ""},
-                "line": {"color": "#333333", "width": 1 if trace.hatch else 0},
+                "pattern": {"shape": "/" if trace.hatch else "", "fgcolor": HATCH_COLOUR, "solidity": 0.25},
+                "line": {"color": HATCH_COLOUR, "width": 1 if trace.hatch else 0},
             },
             text=text,
-            textposition="inside" if chart.horizontal else "outside",
+            # Labels sit beside a bar, on the page; on a bar (a stacked segment, or where there is no room beside
+            # it) they take the colour that contrasts with its fill and hatch, or are hidden when they do not fit.
+            textposition="inside" if stacked else ("auto" if chart.horizontal else "outside"),
+            textangle=0,  # never turned to fit: hidden instead (uniformtext)
+            insidetextanchor="middle",
+            insidetextfont={"color": text_on(trace.color, *((HATCH_COLOUR,) if trace.hatch else ()))},
+            outsidetextfont={"color": TEXT_COLOUR},
+            cliponaxis=False,
             hovertext=hover,
             showlegend=trace.show_in_legend,
         )
     if trace.kind == "line":
         return go.Scatter(
             name=trace.name,
-            x=[_text(c) for c in trace.x],
+            x=[_category(c) for c in trace.x],
             y=list(trace.y),
             mode="lines+markers+text",
             line={"color": trace.color, "width": 2},
             marker={"color": trace.color, "size": 8},
             text=text,
             textposition="top center",
+            textfont={"color": TEXT_COLOUR},
+            cliponaxis=False,
             hovertext=hover,
         )
     symbols = [s + ("-open" if hollow else "") for s, hollow in zip(trace.symbols, trace.hollow, strict=True)]
     return go.Scatter(
         name=trace.name,
         x=list(trace.x),
-        y=[_text(c) for c in trace.y],
+        y=[_category(c) for c in trace.y],
         mode="markers+text",
         marker={"color": trace.color, "size": 12, "symbol": symbols, "line": {"width": 2, "color": trace.color}},
         text=text,
         textposition="middle right",
+        textfont={"color": TEXT_COLOUR},
+        cliponaxis=False,
         hovertext=hover,
         hoverinfo="text",
     )
 
 
 ROW_PX = 28  # one unit of a numeric y axis (a timeline sub-row)
-TOP_PX, TICKS_PX = 80, 45  # title and legend above the plot; date ticks below it
+TOP_PX, TICKS_PX, LEGEND_PX = 64, 40, 58  # a two-line title above the plot; date ticks, then the legend below it
 KEY_LINE_PX = 16
-KEY_WRAP = {1: 100, 2: 48}  # characters per key line, by the number of key columns
+KEY_WRAP = 44  # characters per key line: one column that fits the plot at the chart's least width (report.css)
 SYMBOLS = {"circle": "circle", "diamond": "diamond"}
 
 
@@ -133,7 +236,8 @@ def _laid_out(chart: Chart) -> go.Figure:
                 },
                 text=[_text(t) for t in trace.labels] or None,
                 textposition="top center" if trace.label_position == "above" else "middle right",
-                textfont={"size": 11, "color": "#222222"},
+                textfont={"size": 11, "color": TEXT_COLOUR},
+                cliponaxis=False,  # a number above a marker in the top sub-row is drawn whole
                 hovertext=[_text(h) for h in trace.hover] or None,
                 hoverinfo="text",
                 legendgroup=trace.name,
@@ -142,43 +246,42 @@ def _laid_out(chart: Chart) -> go.Figure:
         )
         fig.add_trace(_legend_entry(trace.name, SYMBOLS[symbols[0]], trace.color))
     if any(h for t in chart.traces for h in t.hollow):
-        fig.add_trace(_legend_entry("Date inferred (hollow marker)", "circle-open", "#555555"))
+        fig.add_trace(_legend_entry("Date inferred (hollow marker)", "circle-open", MUTED_TEXT))
     for y in chart.dividers:
-        fig.add_hline(y, line_color="#dddddd", line_width=1, layer="below")
+        fig.add_hline(y, line_color=GRID_COLOUR, line_width=1, layer="below")
     top, bottom = chart.y_range or (-0.5, len(chart.categories) - 0.5)
     plot_px = ROW_PX * (bottom - top)
-    columns = _key_columns(chart.key)
-    key_px = KEY_LINE_PX * max((len(c) for c in columns), default=0) + (20 if columns else 0)
-    for i, lines in enumerate(columns):
+    lines = _key_lines(chart.key)
+    key_px = KEY_LINE_PX * len(lines) + (20 if lines else 0)
+    if lines:
         fig.add_annotation(
             text="<br>".join(lines),
             xref="paper",
             yref="paper",
-            x=i / len(columns),
-            y=-TICKS_PX / plot_px,
+            x=0,
+            y=-(TICKS_PX + LEGEND_PX) / plot_px,
             xanchor="left",
             yanchor="top",
             align="left",
             showarrow=False,
-            font={"size": 12},
+            font={"size": 12, "color": TEXT_COLOUR},
         )
     x_range = [x.isoformat() if hasattr(x, "isoformat") else x for x in chart.x_range] if chart.x_range else None
     fig.update_layout(
-        title={"text": _text(chart.title)},
-        font={"family": FONT_FAMILY, "size": 13},
-        template="plotly_white",
-        height=round(TOP_PX + plot_px + TICKS_PX + key_px),
-        margin={"l": 150, "r": 30, "t": TOP_PX, "b": round(TICKS_PX + key_px)},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
-        xaxis={"title": {"text": chart.x_title}, "range": x_range, "showgrid": True, "gridcolor": "#eeeeee"},
-        yaxis={
-            "title": {"text": chart.y_title},
-            "range": [bottom, top],  # the first value at the top
-            "tickvals": list(chart.category_positions or range(len(chart.categories))),
-            "ticktext": [_text(c) for c in chart.categories],
-            "showgrid": False,
-            "zeroline": False,
-        },
+        title=_title(chart),
+        **_style(),
+        height=round(TOP_PX + plot_px + TICKS_PX + LEGEND_PX + key_px),
+        margin={"l": 8, "r": 16, "t": TOP_PX, "b": round(TICKS_PX + LEGEND_PX + key_px)},
+        legend={**LEGEND, "xref": "paper", "yref": "paper", "y": -TICKS_PX / plot_px, "yanchor": "top"},
+        xaxis=_axis(title={"text": chart.x_title}, range=x_range, showgrid=True, tickangle=0),
+        yaxis=_axis(
+            title={"text": chart.y_title},
+            range=[bottom, top],  # the first value at the top
+            tickvals=list(chart.category_positions or range(len(chart.categories))),
+            ticktext=[_text(c) for c in chart.categories],
+            showgrid=False,
+            zeroline=False,
+        ),
     )
     return fig
 
@@ -196,17 +299,12 @@ def _legend_entry(name: str, symbol: str, color: str) -> go.Scatter:
     )
 
 
-def _key_columns(key) -> list[list[str]]:
-    """The key's lines (mark in bold, text wrapped), in columns read top to bottom then left to right."""
-    if not key:
-        return []
-    count = 1 if len(key) <= 6 else 2
-    entries = []
+def _key_lines(key) -> list[str]:
+    """The key's lines, one column: each entry's mark in bold, its text wrapped, continuation lines indented."""
+    lines = []
     for mark, text in key:
-        lines = textwrap.wrap(str(text), KEY_WRAP[count], break_on_hyphens=False) or [""]
+        wrapped = textwrap.wrap(str(text), KEY_WRAP, break_on_hyphens=False) or [""]
         indent = "\u00a0" * (2 * len(mark) + 3)  # continuation lines start under the text, roughly
-        entries.append(
-            [f"<b>{_text(mark)}</b>\u00a0\u00a0{_text(lines[0])}", *(indent + _text(line) for line in lines[1:])]
-        )
-    columns = balance_columns([len(entry) for entry in entries], count)
-    return [[line for i in column for line in entries[i]] for column in columns]
+        lines.append(f"<b>{_text(mark)}</b>\u00a0\u00a0{_text(wrapped[0])}")
+        lines += [indent + _text(line) for line in wrapped[1:]]
+    return lines

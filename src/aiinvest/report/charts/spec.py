@@ -2,16 +2,54 @@
 
 from dataclasses import dataclass, field
 
-# Okabe-Ito colour-blind-safe palette, by role.
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
+# One accessible palette for both renderers (plotly for the HTML, matplotlib for print), after Okabe-Ito's
+# colour-blind-safe hues. Every series colour keeps a contrast of at least 3:1 (WCAG 1.4.11, graphics) against
+# the light page and against the dark one (DARK_BACKGROUND, the HTML report's dark scheme); Okabe-Ito's orange
+# and sky blue are darkened for that. Text is never drawn in a series colour: it is TEXT_COLOUR on the page, or
+# on a bar in the colour of text_on(fill), which keeps at least 4.5:1 (WCAG 1.4.3) against the fill and its hatch.
+ORANGE = "#C27200"
+SKY_BLUE = "#2F8FCB"
 GREEN = "#009E73"
 BLUE = "#0072B2"
 VERMILLION = "#D55E00"
 PURPLE = "#CC79A7"
-GREY = "#8C8C8C"
+GREY = "#707070"
 INVESTOR_COLOURS = (ORANGE, BLUE, GREEN, PURPLE, SKY_BLUE, VERMILLION)
 LOWER_BOUND_COLOUR = GREY
+HATCH_COLOUR = "#4D4D4D"  # the lines of a hatched (lower-bound) bar, darker than its fill
+
+BACKGROUND = "#FFFFFF"  # the page, and the chart's paper
+TEXT_COLOUR = "#1F1F1F"  # every text on the page: titles, ticks, legend, labels outside the bars
+MUTED_TEXT = "#595959"  # secondary text (at least 7:1 on BACKGROUND)
+GRID_COLOUR = "#E3E3E3"
+AXIS_COLOUR = "#8C8C8C"
+REFERENCE_COLOUR = "#333333"  # reference lines
+DARK_BACKGROUND = "#1E1E1E"  # the HTML report's dark scheme (its stylesheet redraws the chart text light on it)
+DARK_TEXT = "#E8E8E8"
+LIGHT_ON_FILL, DARK_ON_FILL = "#FFFFFF", "#000000"
+MIN_TEXT_CONTRAST = 4.5  # WCAG 1.4.3 (AA), normal text
+MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11 (AA), graphical objects
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of a #RRGGBB (or #RGB) colour."""
+    digits = colour.lstrip("#")
+    digits = "".join(d * 2 for d in digits) if len(digits) == 3 else digits
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.x contrast ratio of two #RRGGBB (or #RGB) colours, from 1 to 21."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_on(fill: str, *others: str) -> str:
+    """White or black text, whichever contrasts more with the fill and any other colour drawn under the text."""
+    return max((LIGHT_ON_FILL, DARK_ON_FILL), key=lambda text: min(contrast_ratio(text, c) for c in (fill, *others)))
+
 
 FONT_FAMILY = "DejaVu Sans"
 WIDTH_IN, HEIGHT_IN = 7.0, 3.3  # print size; the interactive size follows the page
@@ -42,7 +80,7 @@ class RefLine:
 
     value: float
     label: str
-    color: str = "#333333"
+    color: str = REFERENCE_COLOUR
 
 
 @dataclass(frozen=True)

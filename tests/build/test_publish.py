@@ -107,6 +107,7 @@ SCENARIOS = {  # set-up, and the (date, latest, earlier date) versions a kill ma
 }
 
 
+@pytest.mark.slow  # about 14 processes killed and restarted per scenario
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_a_build_killed_at_any_step_leaves_a_complete_report_and_the_next_build_clears_up(tmp_path, scenario):
     set_up, allowed = SCENARIOS[scenario]

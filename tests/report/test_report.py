@@ -138,3 +138,11 @@ def test_manifest_describes_the_build(built_report):
 
     for name, record in manifest["outputs"].items():
         assert hashlib.sha256((built_report.folder / name).read_bytes()).hexdigest() == record["sha256"]
+
+
+def test_every_cross_reference_in_the_html_points_to_a_real_anchor(html):
+    soup = BeautifulSoup(html, "html.parser")
+    targets = [a["href"][1:] for a in soup.select('a[href^="#"]') if len(a["href"]) > 1]
+    ids = {tag["id"] for tag in soup.select("[id]")}
+    assert targets and sorted(set(targets) - ids) == []
+    assert {"Sources-and-method", "source-art-000", "source-art-001"} <= set(targets)  # contents, captions

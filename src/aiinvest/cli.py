@@ -15,7 +15,7 @@ from .data.draft import DraftError, DraftUsageError, accept_review, accept_summa
 from .data.register import RegistrationError, register_article
 from .data.schema import rehash
 from .data.validate import DataValidationError, validate_package
-from .report.changes import FiguresError, compare, read_figures, to_json, to_markdown, to_text
+from .report.changes import FIGURES_FILE, FiguresError, compare, read_figures, to_json, to_markdown, to_text
 from .report.params import ParameterError, read_params_file
 
 
@@ -279,7 +279,7 @@ def _build(args) -> int:
 
 def _diff(args) -> int:
     for path in (args.old, args.new):
-        if not (path.is_file() or (path / "figures.json").is_file()):
+        if not (path.is_file() or (path / FIGURES_FILE).is_file()):
             print(f"error: {path}: expected a report folder holding figures.json, or a figures.json", file=sys.stderr)
             return exitcodes.USAGE
     try:

@@ -22,7 +22,7 @@ from .. import exitcodes
 from ..config import DATA_DIR, ENV_GATED, display
 from ..data.validate import DataValidationError
 from ..data.validation_process import CRASH, INVALID, BackgroundValidation
-from ..report.changes import compare, read_figures, to_text
+from ..report.changes import FIGURES_FILE, compare, read_figures, to_text
 from ..report.formatting import plural
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
 from .execute import execute, keep_failed
@@ -36,8 +36,8 @@ from .manifest import (
     scrub,
     write_json,
 )
-from .publish import TMP_DIR, find_up_to_date, lock, output_paths, publish, update_latest
-from .render import FIGURES_DATA, render
+from .publish import TMP_DIR, dated_reports, find_up_to_date, lock, output_paths, publish, update_latest
+from .render import render
 from .run import FORMATS, BuildFailure, BuildRequest, BuildResult, Run
 
 log = logging.getLogger("aiinvest.build")
@@ -90,7 +90,7 @@ def preview(request: BuildRequest) -> BuildResult:
         return BuildResult(exitcodes.DATA, str(error))
     except (BuildFailure, ParameterError) as error:
         return BuildResult(getattr(error, "status", exitcodes.PARAMETERS), str(error))
-    run.folder = Path(request.output_dir) / run.params.company_id / run.params.as_of.date().isoformat()
+    run.folder = report_folder(run)
     if find_up_to_date(request.output_dir, run.key):
         return BuildResult(exitcodes.OK, f"dry run: {display(run.folder)} is up to date; a build would do nothing")
     new = figures_as_of(tables, run.params)
@@ -107,7 +107,7 @@ def changes_text(run: Run) -> str:
     """What changed since the previous report (summary line and table), or "" without one."""
     if run.previous is None:
         return ""
-    changes = compare(read_figures(run.previous), read_figures(run.work / FIGURES_DATA))
+    changes = compare(read_figures(run.previous), read_figures(run.work / FIGURES_FILE))
     log.info("%s: %s", run.request.label, changes.summary())
     return to_text(changes)
 
@@ -117,13 +117,12 @@ def previous_figures(run: Run) -> Path | None:
 
     Only a report built from other inputs counts; its own build folder is named (the links may move meanwhile).
     """
-    company = run.folder.parent
-    dated = sorted(p for p in company.glob("????-??-??") if p.name <= run.folder.name and p.exists())
-    folder = dated[-1] if dated else None
+    earlier = [name for name in dated_reports(run.folder.parent) if name <= run.folder.name]
+    folder = run.folder.parent / earlier[-1] if earlier else None
     manifest = read_manifest(folder) if folder else None
-    if not manifest or manifest.get("fingerprint") == run.key or not (folder / FIGURES_DATA).is_file():
+    if not manifest or manifest.get("fingerprint") == run.key or not (folder / FIGURES_FILE).is_file():
         return None
-    return Path(os.path.realpath(folder / FIGURES_DATA))
+    return Path(os.path.realpath(folder / FIGURES_FILE))
 
 
 def start(request: BuildRequest) -> Run:
@@ -174,7 +173,12 @@ def resolve_parameters(run: Run) -> None:
             if isinstance(error, ParameterError):
                 raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None
             raise
-    run.folder = Path(run.request.output_dir) / run.params.company_id / run.params.as_of.date().isoformat()
+    run.folder = report_folder(run)
+
+
+def report_folder(run: Run) -> Path:
+    """Where the report of the run's resolved parameters is published: OUTPUT/<company>/<as-of date>."""
+    return Path(run.request.output_dir) / run.params.company_id / run.params.as_of.date().isoformat()
 
 
 def stage_and_publish(run: Run) -> None:

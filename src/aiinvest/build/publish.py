@@ -27,6 +27,7 @@ from filelock import FileLock, Timeout
 
 from .. import exitcodes
 from ..config import display
+from ..report.changes import FIGURES_FILE
 from .manifest import MANIFEST_NAME, outputs_intact, read_manifest
 from .run import BuildFailure, Run
 
@@ -59,14 +60,15 @@ def update_latest(folder: Path) -> None:
     """Point <company>/latest at the newest as-of date, atomically; concurrent builds of other dates converge."""
     company = folder.parent
     link = company / LATEST
-    while (newest := _newest(company)) and not (link.is_symlink() and os.readlink(link) == newest):
-        _swap(link, Path(newest))
+    while (dated := dated_reports(company)) and not (link.is_symlink() and os.readlink(link) == dated[-1]):
+        _swap(link, Path(dated[-1]))
 
 
-def _newest(company: Path) -> str | None:
-    """The newest as-of date with a report (a symlink to a build, or a folder from an older version)."""
-    dated = [p.name for p in company.iterdir() if p.name[0] != "." and p.name != LATEST and p.is_dir()]
-    return max(dated, default=None)
+def dated_reports(company: Path) -> list[str]:
+    """The as-of dates with a report, oldest first (each a symlink to a build, or a folder of an older version)."""
+    if not company.is_dir():
+        return []
+    return sorted(p.name for p in company.iterdir() if p.name[0] != "." and p.name != LATEST and p.is_dir())
 
 
 def _swap(link: Path, target: Path) -> Path | None:
@@ -181,7 +183,7 @@ def output_paths(folder: Path) -> dict[str, Path]:
         "html": "report.html",
         "pdf": "report.pdf",
         "notebook": "report.ipynb",
-        "figures": "figures.json",
+        "figures": FIGURES_FILE,
         "manifest": MANIFEST_NAME,
     }
     return {kind: folder / name for kind, name in names.items() if (folder / name).exists()}

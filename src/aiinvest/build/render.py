@@ -5,13 +5,13 @@ import json
 import logging
 from pathlib import Path
 
+from ..report.changes import FIGURES_FILE
 from .manifest import MANIFEST_NAME, manifest_record
 from .run import Run
 
 log = logging.getLogger("aiinvest.build")
 
 CHART_METADATA_KEY = "aiinvest"
-FIGURES_DATA = "figures.json"  # schema: src/aiinvest/report/figures.schema.json
 
 
 def exporters() -> dict[str, tuple[type, str]]:
@@ -25,7 +25,7 @@ def render(run: Run, nb) -> None:
     """Write the figures and every requested format into the run's work folder."""
     with run.timed("figures"):
         write_figures(nb, run.work / "figures")
-        write_figures_data(nb, run.work / FIGURES_DATA)
+        write_figures_data(nb, run.work / FIGURES_FILE)
     for name, (exporter, filename) in exporters().items():
         if name not in run.request.formats:
             continue

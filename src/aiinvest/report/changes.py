@@ -6,6 +6,7 @@ terminal, by `aiinvest build --dry-run`, and by `aiinvest diff`.
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 import jsonschema
@@ -13,6 +14,7 @@ import jsonschema
 from .formatting import plural
 
 SCHEMA = Path(__file__).with_name("figures.schema.json")
+FIGURES_FILE = "figures.json"  # beside every report
 
 
 class FiguresError(ValueError):
@@ -89,17 +91,22 @@ class Changes:
         return {**asdict(self), "summary": self.summary(), "changed": not self.empty}
 
 
+@cache
+def schema() -> jsonschema.protocols.Validator:
+    """A validator for figures.json, read once."""
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
 def read_figures(path: Path) -> dict:
     """A figures.json (or the one in a report folder), checked against its schema."""
     path = Path(path)
     if path.is_dir():
-        path = path / "figures.json"
+        path = path / FIGURES_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FiguresError(f"{path}: expected a readable figures.json ({error})") from None
-    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
-    problems = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    problems = sorted(schema().iter_errors(data), key=lambda e: list(e.absolute_path))
     if problems:
         where = "/".join(map(str, problems[0].absolute_path)) or "the top level"
         raise FiguresError(f"{path}: at {where}: expected {problems[0].message} (see figures.schema.json)")

@@ -355,9 +355,10 @@ def chart_bundle(chart: Chart, number: int, source_ids: list[str] = ()) -> tuple
     div = pio.to_html(
         fig, include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.id}", config=PLOTLY_CONFIG, validate=False
     )
-    alt = alt_text(chart)
+    found = marks(chart)
+    alt = alt_text(chart, found)
     caption = linked(chart.caption, list(source_ids))
-    figure = render("figure.html.j2", chart=chart, number=number, div=div, alt=alt, marks=marks(chart), caption=caption)
+    figure = render("figure.html.j2", chart=chart, number=number, div=div, alt=alt, marks=found, caption=caption)
     bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
         "image/svg+xml": to_svg(chart),

@@ -37,9 +37,8 @@ def marks(chart: Chart) -> list[Mark]:
     return found
 
 
-def alt_text(chart: Chart) -> str:
-    """A text alternative: the title, then each mark (the first few), pointing at the full table."""
-    found = marks(chart)
+def alt_text(chart: Chart, found: list[Mark]) -> str:
+    """A text alternative from the chart's marks: the title, then the first few, pointing at the full table."""
     parts = [f"{m.series}: {m.item}, {m.value}" if m.value else f"{m.series}: {m.item}" for m in found]
     text = f"{chart.title}. " + "; ".join(parts[:MAX_ALT_ROWS])
     if len(parts) > MAX_ALT_ROWS:

@@ -8,6 +8,8 @@ TEST_JOBS ?= auto
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
+NOTEBOOKS_STAMP := build/notebooks-checked.stamp
+CODE := src tests scripts benchmarks notebooks
 PARAMS ?= params/anthropic.yaml
 # Notebook metadata that nbstripout removes besides outputs and execution counts (papermill's and editors' records).
 NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.papermill metadata.vscode \
@@ -54,19 +56,21 @@ test: lint system-deps $(NODE_STAMP) ## Lint, then run the whole test suite, on 
 test-fast: lint ## Lint, then every test but the end-to-end ones (builds, browser, servers), with fewer examples
 	$(BIN)/python -m pytest -n $(TEST_JOBS) -m "not slow" --hypothesis-profile=fast
 
-lint: $(DEV_STAMP) ## Check code and notebooks: ruff, nbQA ruff, nbstripout --verify, jupytext pairs, import layers
-	$(BIN)/ruff check src tests scripts benchmarks
-	$(BIN)/ruff format --check src tests scripts benchmarks
-	$(BIN)/nbqa ruff notebooks/*.ipynb
-	$(NBSTRIP) --verify notebooks/*.ipynb
-	$(BIN)/aiinvest notebooks
+lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/lint-imports --no-cache
 
-format: $(DEV_STAMP) ## Fix code and notebooks in place: ruff, nbQA ruff, strip outputs, sync jupytext pairs
-	$(BIN)/ruff check --fix src tests scripts benchmarks
-	$(BIN)/ruff format src tests scripts benchmarks
+# The notebooks' own checks (1-3 s, for the tools' start-up) run again only when a notebook or the check changes.
+$(NOTEBOOKS_STAMP): $(DEV_STAMP) Makefile src/aiinvest/nbhygiene.py $(wildcard notebooks/*.ipynb notebooks/*.py)
+	$(NBSTRIP) --verify notebooks/*.ipynb
+	$(BIN)/aiinvest notebooks
+	mkdir -p $(@D) && touch $@
+
+format: $(DEV_STAMP) ## Fix code and notebooks in place: ruff, strip outputs, sync jupytext pairs
 	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
-	$(BIN)/nbqa ruff --fix notebooks/*.ipynb
+	$(BIN)/ruff check --fix $(CODE)
+	$(BIN)/ruff format $(CODE)
 	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
 	$(NBSTRIP) notebooks/*.ipynb
 

@@ -279,3 +279,46 @@ def test_the_validation_cache_key_covers_the_data_code_and_library_versions(monk
     assert validate.validator_fingerprint() == before
     monkeypatch.setattr(validate, "__file__", str(DATA_DIR.parent / "src" / "aiinvest" / "analysis" / "codes.py"))
     assert validate.validator_fingerprint() != before  # other code, another key
+
+
+def test_frictionless_checks_again_only_the_tables_that_changed(data_dir, edit_csv, monkeypatch, tmp_path):
+    """A table whose bytes, entry, package entries and validator all passed before is not re-read by Frictionless."""
+    import json
+
+    import frictionless
+
+    from aiinvest.data import validate
+    from aiinvest.data.schema import descriptor_path, read_descriptor, resources
+
+    monkeypatch.setenv("AIINVEST_CACHE_DIR", str(tmp_path / "cache"))
+    given = []
+    real = frictionless.Package.validate
+
+    def recording(package, *args, **options):
+        given.append(sorted(package.resource_names))
+        return real(package, *args, **options)
+
+    def edit_descriptor(change):
+        descriptor = json.loads(descriptor_path(data_dir).read_text(encoding="utf-8"))
+        change(descriptor)
+        descriptor_path(data_dir).write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+
+    monkeypatch.setattr(frictionless.Package, "validate", recording)
+    every = sorted(resources(read_descriptor(data_dir)))
+    assert messages(data_dir) == [] and messages(data_dir) == []
+    assert given == [every]  # the second pass gave Frictionless nothing
+
+    original = (data_dir / "curated" / "valuations.csv").read_text(encoding="utf-8")
+    edit_csv("valuations", lambda t: t.replace("18400000000", "-5"))
+    assert messages(data_dir) and messages(data_dir)  # a failure is never remembered as a pass
+    assert given[1:] == [["valuations"], ["valuations"]]
+    edit_csv("valuations", lambda t: original)
+    assert messages(data_dir) == [] and len(given) == 3  # these bytes passed before
+
+    edit_descriptor(lambda d: d["resources"][-1].update(description="Edited."))
+    assert messages(data_dir) == [] and given[3:] == [[d["name"] for d in read_descriptor(data_dir)["resources"]][-1:]]
+    edit_descriptor(lambda d: d.update(title="Edited"))
+    assert messages(data_dir) == [] and given[4:] == [every]  # the package's own entries apply to every table
+
+    monkeypatch.setattr(validate, "validator_fingerprint", lambda: "another validator")
+    assert messages(data_dir) == [] and given[5:] == [every]

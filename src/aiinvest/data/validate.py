@@ -8,6 +8,7 @@ import copy
 import datetime
 import functools
 import hashlib
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -147,15 +148,25 @@ def _cache_dir() -> Path:
 
 
 def _frictionless_problems(data_dir: Path, descriptor: dict, tables: dict[str, CsvTable]) -> Iterator[Problem]:
-    """Types, constraints, keys and hashes of the readable tables, each error on its physical line."""
-    import frictionless  # imported here: 0.5 s, which a cached result and the build process never need
+    """Types, constraints, keys and hashes of the readable tables, each error on its physical line.
 
+    A table whose exact bytes, resource entry and package-level entries passed before (with this
+    validator) is not given to Frictionless again: editing one table re-checks that table only.
+    """
     sound = copy.deepcopy(descriptor)
     sound["resources"] = [r for r in sound["resources"] if r["name"] in tables]
     for resource in sound["resources"]:
         resource["schema"].pop("foreignKeys", None)  # checked by _foreign_key_problems, which knows lines
+    declared = resources(descriptor)
+    package = hashlib.sha256(validator_fingerprint().encode())
+    package.update(json.dumps({k: v for k, v in sound.items() if k != "resources"}, sort_keys=True).encode())
+    passed = {r["name"]: _passed_marker(package.copy(), r, curated_dir(data_dir)) for r in sound["resources"]}
+    if len(declared) == len(descriptor["resources"]):  # unique names: Frictionless checks them only as a whole
+        sound["resources"] = [r for r in sound["resources"] if not passed[r["name"]].exists()]
     if not sound["resources"]:
         return
+    import frictionless  # imported here: 0.5 s, which a cached result and the build process never need
+
     file = display(descriptor_path(data_dir))
     try:
         report = frictionless.Package(sound, basepath=str(curated_dir(data_dir))).validate()
@@ -165,7 +176,6 @@ def _frictionless_problems(data_dir: Path, descriptor: dict, tables: dict[str, C
         return
     for error in report.errors:
         yield Problem(file, f"a valid data package descriptor ({error.note})")
-    declared = resources(descriptor)
     for task in report.tasks:
         resource = declared[task.name]
         table, path = tables[task.name], curated_dir(data_dir) / resource["path"]
@@ -173,6 +183,16 @@ def _frictionless_problems(data_dir: Path, descriptor: dict, tables: dict[str, C
             yield _translate(error, display(path), resource, table)
         if task.valid and not table.rows:
             yield Problem(display(path), "at least one data row (the table is empty)")
+        elif task.valid and not report.errors:
+            passed[task.name].parent.mkdir(parents=True, exist_ok=True)
+            passed[task.name].touch()
+
+
+def _passed_marker(package, resource: dict, root: Path) -> Path:
+    """Where a pass of one table is recorded: the package hash (validator, own entries), its entry and bytes."""
+    package.update(json.dumps(resource, sort_keys=True).encode())
+    package.update(sha256_file(root / resource["path"]).encode())
+    return _cache_dir() / "tables" / f"{package.hexdigest()}.valid"
 
 
 def _foreign_key_problems(descriptor: dict, tables: dict[str, CsvTable], files: dict) -> Iterator[Problem]:

@@ -1,6 +1,5 @@
 """Exploration helpers, and the exploration notebook executed headless."""
 
-import papermill
 import pytest
 
 from aiinvest.analysis.reconcile import reconcile
@@ -45,6 +44,8 @@ def test_quote_for_a_figure_says_how_it_was_read(rec):
 
 @pytest.mark.slow
 def test_exploration_notebook_runs_headless(tmp_path):
+    import papermill  # here: 0.6 s to import, for the one slow test that runs the notebook
+
     install_kernel()
     out = tmp_path / "explore.ipynb"
     nb = papermill.execute_notebook(

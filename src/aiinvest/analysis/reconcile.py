@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..data.registry import Tables
-from . import codes
-from .asof import known_dates, tables_as_of
+from ..data.registry import ClaimTable, Tables
+from . import arrays, codes
+from .asof import publication_dates, tables_as_of
 from .frozen import Frames
 
 PAIR = ["investor_id", "investee_id"]
@@ -215,7 +215,6 @@ def reconcile(tables: Tables, as_of: pd.Timestamp) -> Reconciliation:
     tranches = distinct_tranches(investments)
     interpretations = interpret(investments, tranches)
     investor_totals = investor_series(tranches, interpretations)
-    valuations = claims[claims["kind"] == "valuation"].sort_values(["company_id", "date", "known_date"])
     disagreements = find_disagreements(claims, interpretations)
     return Reconciliation(
         as_of=pd.Timestamp(as_of),
@@ -225,7 +224,7 @@ def reconcile(tables: Tables, as_of: pd.Timestamp) -> Reconciliation:
         interpretations=interpretations,
         investor_totals=investor_totals,
         funding=funding_series(claims, tranches, investor_totals),
-        valuations=valuations.rename(columns={"amount_usd": "valuation_usd"}).reset_index(drop=True),
+        valuations=_valuations(claims),
         statements=_statements(known, claims),
         events=known["events"],
         event_parties=known["event_parties"],
@@ -235,11 +234,28 @@ def reconcile(tables: Tables, as_of: pd.Timestamp) -> Reconciliation:
     )
 
 
+# Speed: each step works on numpy arrays, row positions and integer codes, and builds its frame once.
+# On frames of many text columns every pandas filter, sort, merge or groupby costs about a millisecond
+# however few the rows, and the as-of views run this many times per build; numpy stays vectorised at scale.
+
+
 def _statements(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
     """Statement claims with their topic and kind."""
-    own = claims[claims["kind"] == "statement"].reset_index(drop=True)
-    table = tables["statements"].reset_index(drop=True)
-    return own.assign(topic=table["topic"].to_numpy(), statement_kind=table["kind"].to_numpy())
+    own = arrays.take(claims, arrays.rows(claims["kind"], "statement"))
+    table = tables["statements"]
+    own["topic"] = table["topic"].to_numpy()
+    own["statement_kind"] = table["kind"].to_numpy()
+    return own
+
+
+def _valuations(claims: pd.DataFrame) -> pd.DataFrame:
+    """Valuation claims by company, date, then when they became known; the amount is valuation_usd."""
+    rows = arrays.rows(claims["kind"], "valuation")
+    company = arrays.sort_codes(claims["company_id"].array.take(rows))
+    order = np.lexsort((claims["known_date"].to_numpy()[rows], claims["date"].to_numpy()[rows], company))
+    valuations = arrays.take(claims, rows[order])
+    valuations.columns = ["valuation_usd" if c == "amount_usd" else c for c in valuations.columns]
+    return valuations
 
 
 CLAIM_COLUMNS = [
@@ -263,146 +279,137 @@ CLAIM_COLUMNS = [
 
 def long_claims(tables: Tables) -> pd.DataFrame:
     """Every claim of every registered claim table in one frame, with when it became known."""
-    published = known_dates(tables)
-    parts = []
-    for t in tables.claims:
-        frame = tables[t.name]
-        n = len(frame)
-        company = frame[t.company] if t.company else pd.Series(pd.NA, index=frame.index, dtype="string")
-        if t.parties:
-            parties = tables[t.parties]
-            subjects = parties[parties["role"] == "subject"].groupby(t.id)["company_id"].first()
-            company = frame[t.id].map(subjects).astype("string")
-        part = pd.DataFrame(
-            {
-                "claim_id": frame[t.id],
-                "table": t.name,
-                "kind": t.kind,
-                "fact_id": frame["fact_id"],
-                "source_id": frame["source_id"],
-                # reindex, not map: pandas cannot map through an empty datetime Series (no source known yet)
-                "known_date": published.reindex(frame["source_id"]).to_numpy(),
-                "company_id": company,
-                "counterparty_id": frame[t.counterparty] if t.counterparty else pd.Series([pd.NA] * n, dtype="string"),
-                "amount_usd": frame[t.amount].astype(float) if t.amount else np.nan,
-                "qualifier": frame[t.qualifier] if t.qualifier else pd.Series([pd.NA] * n, dtype="string"),
-                "date": frame[t.date],
-                "date_precision": frame[t.precision],
-                "date_inferred": frame[t.inferred].astype(bool),
-                "quote": frame["quote"],
-            }
-        )
-        parts.append(part.reset_index(drop=True))
-    claims = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CLAIM_COLUMNS)
-    claims["effective_date"] = claims["date"].fillna(claims["known_date"])
-    claims["fact_id"] = claims["fact_id"].astype("category")  # grouped on at scale: hashed once, then codes
-    return claims[CLAIM_COLUMNS]
+    parts = [_claim_columns(tables, t) for t in tables.claims]
+    if not parts:
+        return pd.DataFrame(columns=CLAIM_COLUMNS)
+    columns = {name: arrays.concat([part[name] for part in parts]) for name in parts[0]}
+    columns["table"] = pd.array(columns["table"], dtype="str")
+    columns["kind"] = pd.array(columns["kind"], dtype="str")
+    columns["fact_id"] = pd.Categorical(columns["fact_id"])  # grouped on at scale: hashed once, then codes
+    columns["known_date"] = publication_dates(tables, columns["source_id"])
+    columns["effective_date"] = arrays.fill_dates(columns["date"], columns["known_date"])
+    return pd.DataFrame({name: columns[name] for name in CLAIM_COLUMNS}, copy=False)
 
 
-def tuples_by(frame: pd.DataFrame, keys: list[str], column: str, unique: bool) -> pd.Series:
-    """Per key group, the column's values as a tuple (vectorised on integer codes: no sort of text).
+def _claim_columns(tables: Tables, t: ClaimTable) -> dict:
+    """One claim table's columns in the long table's terms (but known_date and effective_date)."""
+    frame = tables[t.name]
+    n = len(frame)
+    missing = pd.array([pd.NA] * n, dtype="string")
+    company = frame[t.company].array if t.company else missing
+    if t.parties:
+        company = _subjects(tables[t.parties], t.id, frame[t.id])
+    return {
+        "claim_id": frame[t.id].array,
+        "table": np.full(n, t.name, dtype=object),
+        "kind": np.full(n, t.kind, dtype=object),
+        "fact_id": frame["fact_id"].array,
+        "source_id": frame["source_id"].array,
+        "company_id": company,
+        "counterparty_id": frame[t.counterparty].array if t.counterparty else missing,
+        "amount_usd": frame[t.amount].to_numpy(dtype=float, na_value=np.nan) if t.amount else np.full(n, np.nan),
+        "qualifier": frame[t.qualifier].array if t.qualifier else missing,
+        "date": frame[t.date].to_numpy(),
+        "date_precision": frame[t.precision].array,
+        "date_inferred": frame[t.inferred].to_numpy(dtype=bool),
+        "quote": frame["quote"].array,
+    }
 
-    With unique, each tuple holds the distinct values sorted; otherwise the frame's row order.
-    """
-    group = frame.groupby(keys, sort=False, dropna=False)
-    key_codes = group.ngroup().to_numpy()
-    values, uniques = pd.factorize(frame[column], sort=unique)  # sorted values only where they are sorted
-    if unique:
-        combined = np.unique(key_codes.astype(np.int64) * (len(uniques) + 1) + values)
-        key_codes, values = combined // (len(uniques) + 1), combined % (len(uniques) + 1)
-    else:
-        order = np.argsort(key_codes, kind="stable")
-        key_codes, values = key_codes[order], values[order]
-    items = np.asarray(uniques, dtype=object)[values].tolist()  # list slices make tuples fastest
-    starts = np.flatnonzero(np.r_[True, key_codes[1:] != key_codes[:-1]]) if len(key_codes) else np.array([], int)
-    begins = starts.tolist()
-    tuples = [tuple(items[a:b]) for a, b in zip(begins, [*begins[1:], len(items)][: len(begins)], strict=True)]
-    heads = group.head(1).set_index(keys).index  # one row per group, in ngroup order
-    return pd.Series(tuples, index=heads[key_codes[starts]] if len(starts) else heads, dtype=object, name=column)
 
-
-def _singletons(ids: pd.Series) -> list[tuple]:
-    """Each id as a one-element tuple (iterating a plain list: text arrays iterate slowly)."""
-    return [(i,) for i in ids.to_numpy(dtype=object).tolist()]
+def _subjects(parties: pd.DataFrame, id_column: str, ids: pd.Series):
+    """Each claim's subject: the first company its parties name with role subject (NA when none)."""
+    keys = parties[id_column].to_numpy(dtype=object)
+    companies = parties["company_id"].to_numpy(dtype=object)
+    subject = (parties["role"].to_numpy(dtype=object, na_value="") == "subject") & ~pd.isna(keys) & ~pd.isna(companies)
+    keys, companies = keys[subject], companies[subject]
+    key_codes, uniques = pd.factorize(keys)
+    _, first = np.unique(key_codes, return_index=True)
+    position = pd.Index(uniques).get_indexer(ids.to_numpy(dtype=object))
+    return pd.array(np.append(companies[first], pd.NA)[position], dtype="string")
 
 
 def investment_claims(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
     """The investment claims of the long table, with investor, investee, framing and wording."""
     inv = tables["investments"]
-    own = claims[claims["table"] == "investments"].reset_index(drop=True)
-    return own.assign(
-        investor_id=pd.Categorical(inv["investor_id"]),
-        investee_id=pd.Categorical(inv["investee_id"]),
-        framing=inv["framing"].to_numpy(),
-        wording=inv["wording"].to_numpy(),
-    )
+    own = arrays.take(claims, arrays.rows(claims["table"], "investments"))
+    own["investor_id"] = pd.Categorical(inv["investor_id"])
+    own["investee_id"] = pd.Categorical(inv["investee_id"])
+    own["framing"] = inv["framing"].to_numpy()
+    own["wording"] = inv["wording"].to_numpy()
+    return own
+
+
+def _pair_codes(inv: pd.DataFrame) -> np.ndarray:
+    """One integer per (investor_id, investee_id) of the investment claims; missing values match each other."""
+    investor = inv["investor_id"].cat.codes.to_numpy(np.int64) + 1
+    investee = inv["investee_id"].cat.codes.to_numpy(np.int64) + 1
+    return investor * (len(inv["investee_id"].cat.categories) + 1) + investee
 
 
 def distinct_tranches(inv: pd.DataFrame) -> pd.DataFrame:
     """One row per tranche fact: the amount first reported, the earliest stated date, its claims and sources."""
+    facts = inv["fact_id"].cat.codes.to_numpy()
+    known, dates = inv["known_date"].to_numpy(), inv["date"].to_numpy()
     # Earliest known first (ties in file order); sorting dates, never text, keeps this fast at scale.
-    tied = inv[inv["framing"] == "tranche"].sort_values("known_date", kind="stable")
-    groups = tied.groupby("fact_id", sort=False)
-    first = groups.head(1).set_index("fact_id")
-    dated = tied.dropna(subset=["date"]).sort_values("date", kind="stable").groupby("fact_id", sort=False).head(1)
-    dated = dated.set_index("fact_id")
-    frame = pd.DataFrame(
-        {
-            "fact_id": first.index,
-            "investor_id": first["investor_id"].to_numpy(),
-            "investee_id": first["investee_id"].to_numpy(),
-            "amount_usd": first["amount_usd"].to_numpy(dtype=float),
-            "amounts_agree": (groups["amount_usd"].nunique() == 1).reindex(first.index).to_numpy(),
-            "date": dated["date"].reindex(first.index).to_numpy(),
-            "date_precision": dated["date_precision"].reindex(first.index).to_numpy(),
-            "date_inferred": dated["date_inferred"].reindex(first.index).fillna(False).to_numpy(dtype=bool),
-            "known_date": first["known_date"].to_numpy(),
-            "claim_ids": tuples_by(tied, ["fact_id"], "claim_id", unique=False).reindex(first.index).to_numpy(),
-            "source_ids": tuples_by(tied, ["fact_id"], "source_id", unique=True).reindex(first.index).to_numpy(),
-        }
-    )
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["effective_date"] = frame["date"].fillna(frame["known_date"])
-    frame = frame.sort_values("effective_date", kind="stable").reset_index(drop=True)
-    frame["number"] = frame.groupby(PAIR, sort=False).cumcount() + 1
-    frame["cumulative_usd"] = frame.groupby(PAIR)["amount_usd"].cumsum()
-    return frame
+    tied = np.flatnonzero((inv["framing"].to_numpy(dtype=object) == "tranche") & (facts >= 0))
+    tied = tied[np.argsort(known[tied], kind="stable")]
+    group, heads = arrays.first_appearance(facts[tied])
+    first, n = tied[heads], len(heads)
+    # Each fact's earliest stated date (ties: the earliest known claim), -1 where no claim states one.
+    dated = np.flatnonzero(~np.isnat(dates[tied]))
+    dated = dated[np.argsort(dates[tied[dated]], kind="stable")]
+    found, at = np.unique(group[dated], return_index=True)
+    earliest = np.full(n, -1)
+    earliest[found] = tied[dated[at]]
+    has_date = earliest >= 0
+    precision = inv["date_precision"]
+    columns = {
+        "fact_id": pd.Categorical.from_codes(facts[first], dtype=inv["fact_id"].dtype),
+        "investor_id": inv["investor_id"].to_numpy()[first],
+        "investee_id": inv["investee_id"].to_numpy()[first],
+        "amount_usd": inv["amount_usd"].to_numpy(dtype=float)[first],
+        "amounts_agree": arrays.distinct_counts(group, inv["amount_usd"].to_numpy()[tied], n) == 1,
+        "date": np.where(has_date, dates[earliest], np.array("NaT", dtype=dates.dtype)),
+        "date_precision": np.append(precision.to_numpy(), precision.dtype.na_value)[earliest],
+        "date_inferred": np.where(has_date, inv["date_inferred"].to_numpy(dtype=bool)[earliest], False),
+        "known_date": known[first],
+        "claim_ids": arrays.tuples(group, inv["claim_id"].to_numpy(dtype=object)[tied], n, unique=False),
+        "source_ids": arrays.tuples(group, inv["source_id"].to_numpy(dtype=object)[tied], n, unique=True),
+    }
+    columns["effective_date"] = arrays.fill_dates(columns["date"], columns["known_date"])
+    order = np.argsort(columns["effective_date"], kind="stable")
+    columns = {name: values[order] for name, values in columns.items()}
+    by_pair = pd.Series(columns["amount_usd"], copy=False).groupby(_pair_codes(inv)[first[order]], sort=False)
+    columns["number"] = by_pair.cumcount().to_numpy() + 1
+    columns["cumulative_usd"] = by_pair.cumsum().to_numpy()
+    return pd.DataFrame(columns, copy=False)
 
 
 def interpret(investments: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame:
     """Every investment claim read against the tranches known at its own date, with a reason code."""
-    inv = investments.assign(row=np.arange(len(investments)))
-    # Each claim against each tranche of its pair that was known (published and dated) by the claim's date.
-    # The tranche is dated as the sources published by then dated it (the earliest date they state, else
-    # when it was first reported): a later source that re-dates it is later news and changes nothing here.
-    tied = inv.loc[inv["framing"] == "tranche", [*PAIR, "fact_id", "known_date", "date"]]
-    seen = inv[["row", *PAIR, "known_date", "effective_date"]].merge(
-        tied.rename(columns={"fact_id": "tranche_fact_id", "known_date": "t_known", "date": "t_date"}), on=PAIR
-    )
-    seen = seen[seen["t_known"] <= seen["known_date"]]
-    pairs = (
-        seen.groupby(["row", "tranche_fact_id"], sort=False)
-        .agg(effective_date=("effective_date", "first"), t_known=("t_known", "min"), t_date=("t_date", "min"))
-        .reset_index()
-    )
-    pairs["t_date"] = pairs["t_date"].fillna(pairs["t_known"])
-    pairs["tranche_usd"] = tranches.set_index("fact_id")["amount_usd"].reindex(pairs["tranche_fact_id"]).to_numpy()
-    pairs = pairs[pairs["t_date"] <= pairs["effective_date"]]
-    pairs = pairs.sort_values(["row", "t_date"], kind="stable")
-    by_row = pairs.groupby("row")
-    count = by_row.size().reindex(inv["row"], fill_value=0).to_numpy()
-    total = by_row["tranche_usd"].sum().reindex(inv["row"], fill_value=0.0).to_numpy()
-    latest = by_row["tranche_fact_id"].last().reindex(inv["row"]).to_numpy()
-    equal = pairs[np.isclose(pairs["tranche_usd"], pairs["row"].map(inv["amount_usd"]), rtol=1e-9, atol=0)]
-    equal_fact = equal.groupby("row")["tranche_fact_id"].last().reindex(inv["row"]).to_numpy()
-    # A claim the curator tied to a tranche's fact, where that tranche was known by the claim's own date.
-    facts = inv["fact_id"].astype(object).to_numpy()
-    same = seen[seen["tranche_fact_id"].astype(object).to_numpy() == facts[seen["row"].to_numpy()]]
-    own_tranche = same.groupby("row")["tranche_fact_id"].first().reindex(inv["row"]).astype(object).to_numpy()
-    known_ids = tuples_by(pairs.astype({"tranche_fact_id": object}), ["row"], "tranche_fact_id", unique=False)
-
+    inv = investments
+    n = len(inv)
+    fact_dtype = inv["fact_id"].dtype
     amount = inv["amount_usd"].to_numpy(dtype=float)
-    framing = inv["framing"].to_numpy()
+    framing = inv["framing"].to_numpy(dtype=object)
+    row, fact, usd, own = _known_tranches(inv, tranches)
+    # Per claim: how many tranches were known, their sum, the latest, and the latest of equal amount.
+    count = np.bincount(row, minlength=n)
+    total = np.zeros(n)
+    total[np.unique(row)] = arrays.group_sums(usd, row, cumulative=False)[:, 0]
+    last = arrays.run_ends(row)
+    latest = np.full(n, -1)
+    latest[row[last]] = fact[last]
+    equal = np.isclose(usd, amount[row], rtol=1e-9, atol=0)
+    last_equal = arrays.run_ends(row[equal])
+    equal_code = np.full(n, -1)
+    equal_code[row[equal][last_equal]] = fact[equal][last_equal]
+    equal_fact = np.asarray(pd.Categorical.from_codes(equal_code, dtype=fact_dtype))
+    own_tranche = np.asarray(
+        pd.Categorical.from_codes(np.where(own, inv["fact_id"].cat.codes.to_numpy(), -1), dtype=fact_dtype)
+    )
+    known_ids = arrays.tuples(row, np.asarray(fact_dtype.categories, dtype=object)[fact], n, unique=False)
+
     unknown = framing == "unknown"
     equals_sum = (count >= 2) & np.isclose(amount, total, rtol=1e-9, atol=0)
     has_equal = pd.notna(equal_fact)
@@ -439,122 +446,149 @@ def interpret(investments: pd.DataFrame, tranches: pd.DataFrame) -> pd.DataFrame
             np.where(reason == codes.EQUALS_TRANCHE, equal_fact, None),
         ),
     )
-    out = inv.drop(columns=["row", "table", "kind", "company_id", "counterparty_id"])
+    out = inv.drop(columns=["table", "kind", "company_id", "counterparty_id"])
     out["describes"] = describes
     out["reason"] = reason
     out["tranche_fact_id"] = tranche_fact
     out["known_tranches"] = count
     out["known_tranche_sum_usd"] = total
-    out["latest_tranche_fact_id"] = latest
-    known_ids = known_ids.reindex(np.arange(len(inv))).to_numpy(dtype=object).tolist()
-    out["known_tranche_fact_ids"] = [ids if isinstance(ids, tuple) else () for ids in known_ids]
+    out["latest_tranche_fact_id"] = np.asarray(pd.Categorical.from_codes(latest, dtype=fact_dtype))
+    out["known_tranche_fact_ids"] = known_ids.tolist()
     return out
 
 
-def _carry(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Running sums of increments and the carried-forward levels, per key, in date order.
+def _known_tranches(inv: pd.DataFrame, tranches: pd.DataFrame):
+    """Each claim with each tranche of its pair known at the claim's own date, by claim, then tranche date.
 
-    events: keys, date, order (0 increments before 1 levels on one date), increment, level.
-    carried = the largest (level + increments dated after it): a bound that never decreases.
+    Known: reported by a source published by the claim's date, and dated no later than the claim, as the
+    sources published by then dated it (the earliest date they state, else when it was first reported): a
+    later source that re-dates it is later news and changes nothing here. Returns the claims' rows, the
+    tranches' fact codes and amounts, and per claim whether the curator tied it to a tranche's fact known
+    by its date.
     """
-    events = events.sort_values([*keys, "date", "order"], kind="stable").reset_index(drop=True)
-    group = events.groupby(keys, sort=False)
-    events["increments"] = group["increment"].cumsum()
-    base = events["level"] - events["increments"]
-    by_key = [events[k] for k in keys]
-    events["base"] = base.groupby(by_key, sort=False).cummax().groupby(by_key, sort=False).ffill()
-    events["carried"] = events["base"] + events["increments"]
-    winner = base.where(np.isclose(base, events["base"], rtol=1e-12, atol=0) & base.notna())
-    events["from_level"] = winner.notna()
-    return events
+    facts = inv["fact_id"].cat.codes.to_numpy().astype(np.int64)
+    known, dates = inv["known_date"].to_numpy(), inv["date"].to_numpy()
+    tied = arrays.rows(inv["framing"], "tranche")
+    pair = _pair_codes(inv)
+    row, claim = arrays.join(pair, pair[tied])  # each claim against each tranche claim of its pair, in file order
+    claim = tied[claim]
+    published = known[claim] <= known[row]
+    row, claim = row[published], claim[published]
+    own = np.zeros(len(inv), dtype=bool)
+    own[row[(facts[claim] == facts[row]) & (facts[row] >= 0)]] = True
+    row, claim = row[facts[claim] >= 0], claim[facts[claim] >= 0]
+    # Each (claim, tranche) once, in order of first appearance, dated as known by then.
+    group, heads = arrays.first_appearance(row * (facts.max(initial=0) + 1) + facts[claim])
+    t_known = arrays.group_reduce(np.minimum, known[claim], group)
+    t_date = arrays.fill_dates(arrays.group_reduce(np.fmin, dates[claim], group), t_known)  # NaT skipped
+    row, fact = row[heads], facts[claim[heads]]
+    dated = t_date <= inv["effective_date"].to_numpy()[row]
+    order = np.flatnonzero(dated)[np.lexsort((t_date[dated], row[dated]))]
+    amounts = np.full(len(inv["fact_id"].cat.categories) + 1, np.nan)
+    amounts[pd.Categorical(tranches["fact_id"], dtype=inv["fact_id"].dtype).codes] = tranches["amount_usd"].to_numpy()
+    return row[order], fact[order], amounts[fact[order]], own
+
+
+def _carry(key: np.ndarray, date: np.ndarray, order: np.ndarray, level: np.ndarray, *running: np.ndarray):
+    """Running sums and the carried-forward levels, per key, in date order.
+
+    key: integer codes that sort as the keys; order: 0 increments before 1 levels on one date; running:
+    the increments, then any other amounts to sum along. carried = the largest (level + increments dated
+    after it): a bound that never decreases. Returns the sorted positions, where each key's rows start,
+    the running sums (a column per array), carried, and whether each row's level is the one carried.
+    """
+    sort = np.lexsort((order, date, key))
+    starts = arrays.run_starts(key[sort])
+    sums = arrays.group_sums(np.column_stack([values[sort] for values in running]), key[sort], cumulative=True)
+    base = level[sort] - sums[:, 0]
+    best = arrays.running_max(base, starts)
+    from_level = np.isclose(base, best, rtol=1e-12, atol=0) & ~np.isnan(base)
+    return sort, starts, sums, best + sums[:, 0], from_level
 
 
 def investor_series(tranches: pd.DataFrame, interpretations: pd.DataFrame) -> pd.DataFrame:
     """Each investor's running total in each company over time: one row per date it changes."""
-    increments = pd.DataFrame(
-        {
-            "investor_id": tranches["investor_id"],
-            "investee_id": tranches["investee_id"],
-            "date": tranches["effective_date"],
-            "order": 0,
-            "increment": tranches["amount_usd"],
-            "level": np.nan,
-            "qualifier": "exact",
-        }
+    cumulative = arrays.rows(interpretations["describes"], DESCRIBES_CUMULATIVE)
+    n = len(tranches)
+    investor = arrays.concat([tranches["investor_id"].array, interpretations["investor_id"].array.take(cumulative)])
+    investee = arrays.concat([tranches["investee_id"].array, interpretations["investee_id"].array.take(cumulative)])
+    date = np.r_[tranches["effective_date"].to_numpy(), interpretations["effective_date"].to_numpy()[cumulative]]
+    key = arrays.sort_codes(investor, investee)
+    sort, starts, sums, carried, from_level = _carry(
+        key,
+        date,
+        np.r_[np.zeros(n, dtype=int), np.ones(len(cumulative), dtype=int)],
+        np.r_[np.full(n, np.nan), interpretations["amount_usd"].to_numpy(dtype=float)[cumulative]],
+        np.r_[tranches["amount_usd"].to_numpy(dtype=float), np.zeros(len(cumulative))],
     )
-    cumulative = interpretations[interpretations["describes"] == DESCRIBES_CUMULATIVE]
-    levels = pd.DataFrame(
+    increments = sums[:, 0]
+    reported = carried > increments + 1e-6 * np.abs(increments)
+    qualifier = np.r_[
+        np.full(n, "exact", dtype=object), interpretations["qualifier"].to_numpy(dtype=object)[cumulative]
+    ]
+    qualifier = np.where(reported, arrays.ffill(qualifier[sort], from_level, starts, np.nan), "exact")
+    qualifier = pd.Series(qualifier).array  # typed as a frame types it
+    last = np.flatnonzero(arrays.run_ends(key[sort], date[sort]))  # the last event of each day
+    total = np.where(reported, carried, increments)[last]
+    return pd.DataFrame(
         {
-            "investor_id": cumulative["investor_id"],
-            "investee_id": cumulative["investee_id"],
-            "date": cumulative["effective_date"],
-            "order": 1,
-            "increment": 0.0,
-            "level": cumulative["amount_usd"],
-            "qualifier": cumulative["qualifier"].astype(object),
-        }
+            "investor_id": arrays.kept(investor.take(sort[last])),
+            "investee_id": arrays.kept(investee.take(sort[last])),
+            "date": date[sort][last],
+            "total_usd": total,
+            "qualifier": arrays.kept(qualifier.take(last)),
+            "basis": np.where(reported, "reported", "tranches")[last],
+            "change_usd": total - np.where(arrays.run_starts(key[sort][last]), 0.0, np.r_[0.0, total[:-1]]),
+        },
+        copy=False,
     )
-    events = _carry(pd.concat([increments, levels], ignore_index=True), PAIR)
-    reported = events["carried"] > events["increments"] + 1e-6 * events["increments"].abs()
-    events["total_usd"] = np.where(reported, events["carried"], events["increments"])
-    events["basis"] = np.where(reported, "reported", "tranches")
-    level_qualifier = events["qualifier"].where(events["from_level"])
-    level_qualifier = level_qualifier.groupby([events[k] for k in PAIR], sort=False).ffill()
-    events["qualifier"] = np.where(reported, level_qualifier, "exact")
-    series = events.groupby([*PAIR, "date"], sort=False).tail(1)
-    series = series[["investor_id", "investee_id", "date", "total_usd", "qualifier", "basis"]]
-    series = series.reset_index(drop=True)
-    series["change_usd"] = series["total_usd"] - series.groupby(PAIR)["total_usd"].shift(fill_value=0.0)
-    return series
 
 
 def funding_series(claims: pd.DataFrame, tranches: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     """Each company's funding over time: named investors, and reported totals carried forward."""
-    reported = claims[claims["kind"] == "funding_total"]
-    named = pd.DataFrame(
-        {"company_id": totals["investee_id"], "date": totals["date"], "order": 0, "named": totals["change_usd"]}
+    reported = arrays.rows(claims["kind"], "funding_total")
+    before, after = len(totals) + len(tranches), np.zeros(len(reported))
+    # Events: the named investors' changes and the tranches (order 0), then the reported totals (order 1).
+    company = arrays.concat(
+        [totals["investee_id"].array, tranches["investee_id"].array, claims["company_id"].array.take(reported)]
     )
-    added = pd.DataFrame(
-        {
-            "company_id": tranches["investee_id"],
-            "date": tranches["effective_date"],
-            "order": 0,
-            "increment": tranches["amount_usd"],
-        }
-    )
-    levels = pd.DataFrame(
-        {
-            "company_id": reported["company_id"],
-            "date": reported["effective_date"],
-            "order": 1,
-            "level": reported["amount_usd"],
-            "reported_qualifier": reported["qualifier"].astype(object),
-            "reported_claim_id": reported["claim_id"],
-            "reported_source_id": reported["source_id"],
-            "reported_date": reported["effective_date"],
-        }
-    )
-    events = pd.concat([named, added, levels], ignore_index=True)
-    events[["named", "increment"]] = events[["named", "increment"]].fillna(0.0)
-    events = _carry(events, ["company_id"])
-    group = [events["company_id"]]
-    events["named_usd"] = events["named"].groupby(group, sort=False).cumsum()
-    for column in ("level", "reported_qualifier", "reported_claim_id", "reported_source_id", "reported_date"):
-        events[column] = events[column].where(events["from_level"]).groupby(group, sort=False).ffill()
-    events["reported_usd"] = events["level"]
-    series = events.groupby(["company_id", "date"], sort=False).tail(1)
-    columns = [
-        "company_id",
-        "date",
-        "named_usd",
-        "carried_usd",
-        "reported_usd",
-        "reported_qualifier",
-        "reported_claim_id",
-        "reported_source_id",
-        "reported_date",
+    date = np.r_[
+        totals["date"].to_numpy(), tranches["effective_date"].to_numpy(), claims["effective_date"].to_numpy()[reported]
     ]
-    return series.rename(columns={"carried": "carried_usd"})[columns].reset_index(drop=True)
+    named = np.r_[totals["change_usd"].to_numpy(dtype=float), np.zeros(len(tranches)), after]
+    increment = np.r_[np.zeros(len(totals)), tranches["amount_usd"].to_numpy(dtype=float), after]
+    key = arrays.sort_codes(company)
+    sort, starts, sums, carried, from_level = _carry(
+        key,
+        date,
+        np.r_[np.zeros(before, dtype=int), np.ones(len(reported), dtype=int)],
+        np.r_[np.full(before, np.nan), claims["amount_usd"].to_numpy(dtype=float)[reported]],
+        np.where(np.isnan(increment), 0.0, increment),
+        np.where(np.isnan(named), 0.0, named),
+    )
+    # The reported total each figure is carried from, as a row of claims (-1: none yet).
+    origin = np.r_[np.full(before, -1), reported][sort]
+    source = arrays.last_valid(from_level, starts)
+    carried_from = np.where(source >= 0, origin[np.maximum(source, 0)], -1)
+    qualifier = np.r_[np.full(before, np.nan, dtype=object), claims["qualifier"].to_numpy(dtype=object)[reported]]
+    qualifier = arrays.ffill(qualifier[sort], from_level, starts, np.nan)
+    last = np.flatnonzero(arrays.run_ends(key[sort], date[sort]))  # the last event of each day
+    at = carried_from[last]
+    reported_date = claims["effective_date"].to_numpy()
+    return pd.DataFrame(
+        {
+            "company_id": arrays.kept(company.take(sort[last])),
+            "date": date[sort][last],
+            "named_usd": sums[last, 1],
+            "carried_usd": carried[last],
+            "reported_usd": np.where(at >= 0, claims["amount_usd"].to_numpy(dtype=float)[at], np.nan),
+            "reported_qualifier": arrays.kept(qualifier[last]),
+            "reported_claim_id": claims["claim_id"].array.take(at, allow_fill=True),
+            "reported_source_id": claims["source_id"].array.take(at, allow_fill=True),
+            "reported_date": np.where(at >= 0, reported_date[at], np.array("NaT", dtype=reported_date.dtype)),
+        },
+        copy=False,
+    )
 
 
 DISAGREEMENT_COLUMNS = [
@@ -584,27 +618,34 @@ def find_disagreements(claims: pd.DataFrame, interpretations: pd.DataFrame) -> p
     found = [f for f in frames if len(f)]
     if not found:
         return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
-    return pd.concat(found, ignore_index=True)[DISAGREEMENT_COLUMNS]
+    return found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)
 
 
 def _wording_disagreements(interpretations: pd.DataFrame) -> pd.DataFrame:
     """A source calls a running total one tranche ('the latest infusion'), or the reverse."""
     i = interpretations
-    says_one = i["wording"].isin(SINGLE_TRANCHE_WORDS) & (i["reason"] == codes.EQUALS_SUM_OF_TRANCHES)
-    says_total = (i["wording"] == "total") & (i["describes"] == DESCRIBES_TRANCHE) & (i["known_tranches"] >= 2)
-    rows = i[says_one | says_total]
+    wording = i["wording"].to_numpy(dtype=object)
+    says_one = np.logical_or.reduce([wording == word for word in SINGLE_TRANCHE_WORDS])
+    says_one &= i["reason"].to_numpy(dtype=object) == codes.EQUALS_SUM_OF_TRANCHES
+    says_total = (wording == "total") & (i["describes"].to_numpy(dtype=object) == DESCRIBES_TRANCHE)
+    says_total &= i["known_tranches"].to_numpy() >= 2
+    rows = np.flatnonzero(says_one | says_total)
+    if not len(rows):
+        return pd.DataFrame()
     # The sources of the latest tranche as known when the claim was published, never later restatements.
-    tied = i[i["framing"] == "tranche"][["fact_id", "source_id", "known_date"]].astype({"fact_id": object})
-    pairs = rows[["claim_id", "latest_tranche_fact_id", "known_date"]].merge(
-        tied.rename(columns={"fact_id": "latest_tranche_fact_id", "known_date": "t_known"}), on="latest_tranche_fact_id"
-    )
-    pairs = pairs[pairs["t_known"] <= pairs["known_date"]]
-    related = tuples_by(pairs, ["claim_id"], "source_id", unique=True).reindex(rows["claim_id"]).to_numpy()
+    facts, known, sources = i["fact_id"].cat, i["known_date"].to_numpy(), i["source_id"].to_numpy(dtype=object)
+    latest = i["latest_tranche_fact_id"].to_numpy(dtype=object)[rows]
+    tied = arrays.rows(i["framing"], "tranche")
+    row, claim = arrays.join(facts.categories.get_indexer(latest), facts.codes.to_numpy()[tied])
+    claim = tied[claim]
+    published = known[claim] <= known[rows[row]]
+    related = arrays.tuples(row[published], sources[claim[published]], len(rows), unique=True)
     return _claim_disagreements(
+        i,
         rows,
-        code=np.where(says_one[rows.index], codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL),
-        source_ids=[tuple(sorted({s, *r})) for s, r in zip(rows["source_id"], related, strict=True)],
-        related_fact_id=rows["latest_tranche_fact_id"].to_numpy(),
+        code=np.where(says_one[rows], codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL),
+        source_ids=[tuple(sorted({s, *r})) for s, r in zip(sources[rows].tolist(), related.tolist(), strict=True)],
+        related_fact_id=latest,
         related_source_ids=related,
     )
 
@@ -612,84 +653,110 @@ def _wording_disagreements(interpretations: pd.DataFrame) -> pd.DataFrame:
 def _arithmetic_disagreements(interpretations: pd.DataFrame) -> pd.DataFrame:
     """Amounts that are no known tranche and not their sum, and running totals below the tranches."""
     i = interpretations
-    rows = i[i["reason"].isin([codes.MATCHES_NOTHING, codes.BELOW_KNOWN_TRANCHES])]
+    reason = i["reason"].to_numpy(dtype=object)
+    rows = np.flatnonzero((reason == codes.MATCHES_NOTHING) | (reason == codes.BELOW_KNOWN_TRANCHES))
+    if not len(rows):
+        return pd.DataFrame()
     return _claim_disagreements(
+        i,
         rows,
-        code=rows["reason"].to_numpy(),
-        source_ids=_singletons(rows["source_id"]),
+        code=reason[rows],
+        source_ids=_singletons(i["source_id"].to_numpy(dtype=object)[rows]),
         related_fact_id=None,
         related_source_ids=[()] * len(rows),
     )
 
 
-def _claim_disagreements(rows: pd.DataFrame, **varying) -> pd.DataFrame:
+def _claim_disagreements(interpretations: pd.DataFrame, rows: np.ndarray, **varying) -> pd.DataFrame:
     """Disagreement records of single investment claims (interpretation rows); `varying` gives the rest."""
-    return pd.DataFrame(
-        {
-            "fact_id": rows["fact_id"].to_numpy(),
-            "table": "investments",
-            "claim_ids": _singletons(rows["claim_id"]),
-            "investor_id": rows["investor_id"].to_numpy(),
-            "company_id": rows["investee_id"].to_numpy(),
-            "amount_usd": rows["amount_usd"].to_numpy(dtype=float),
-            "expected_usd": rows["known_tranche_sum_usd"].to_numpy(dtype=float),
-            "opened": rows["known_date"].to_numpy(),
-            **varying,
-        }
-    )[DISAGREEMENT_COLUMNS]
+    i = interpretations
+    columns = {
+        "fact_id": i["fact_id"].to_numpy()[rows],
+        "table": "investments",
+        "claim_ids": _singletons(i["claim_id"].to_numpy(dtype=object)[rows]),
+        "investor_id": i["investor_id"].to_numpy()[rows],
+        "company_id": i["investee_id"].to_numpy()[rows],
+        "amount_usd": i["amount_usd"].to_numpy(dtype=float)[rows],
+        "expected_usd": i["known_tranche_sum_usd"].to_numpy(dtype=float)[rows],
+        "opened": i["known_date"].to_numpy()[rows],
+        **varying,
+    }
+    return pd.DataFrame({name: columns[name] for name in DISAGREEMENT_COLUMNS})
 
 
-def _grouped_claims(differing: pd.DataFrame, code: str) -> pd.DataFrame:
-    ordered = differing.sort_values(["fact_id", "known_date", "claim_id"], kind="stable")
-    groups = ordered.groupby("fact_id", sort=False)
-    first = groups.head(1).set_index("fact_id")
+def _singletons(ids: np.ndarray) -> list[tuple]:
+    """Each id as a one-element tuple (iterating a plain list: text arrays iterate slowly)."""
+    return [(i,) for i in ids.tolist()]
+
+
+def _grouped_claims(claims: pd.DataFrame, rows: np.ndarray, code: str) -> pd.DataFrame:
+    """One record per fact of these claims, its claims in the order they became known (then by id)."""
+    if not len(rows):
+        return pd.DataFrame()
+    facts, known = claims["fact_id"].cat.codes.to_numpy(), claims["known_date"].to_numpy()
+    rows = rows[np.lexsort((arrays.sort_codes(claims["claim_id"].array.take(rows)), known[rows], facts[rows]))]
+    starts = arrays.run_starts(facts[rows])
+    group, first = np.cumsum(starts) - 1, rows[starts]
+    n = len(first)
     return pd.DataFrame(
         {
             "code": code,
-            "fact_id": first.index,
-            "table": first["table"].to_numpy(),
-            "claim_ids": tuples_by(ordered, ["fact_id"], "claim_id", unique=False).reindex(first.index).to_numpy(),
-            "source_ids": tuples_by(ordered, ["fact_id"], "source_id", unique=True).reindex(first.index).to_numpy(),
-            "investor_id": first["counterparty_id"].to_numpy(),
-            "company_id": first["company_id"].to_numpy(),
+            "fact_id": claims["fact_id"].array.take(first),
+            "table": claims["table"].to_numpy()[first],
+            "claim_ids": arrays.tuples(group, claims["claim_id"].to_numpy(dtype=object)[rows], n, unique=False),
+            "source_ids": arrays.tuples(group, claims["source_id"].to_numpy(dtype=object)[rows], n, unique=True),
+            "investor_id": claims["counterparty_id"].to_numpy()[first],
+            "company_id": claims["company_id"].to_numpy()[first],
             "amount_usd": np.nan,
             "expected_usd": np.nan,
             "related_fact_id": None,
-            "related_source_ids": [()] * len(first),
-            "opened": groups["known_date"].max().to_numpy(),
+            "related_source_ids": [()] * n,
+            "opened": np.fmax.reduceat(known[rows], np.flatnonzero(starts)),  # NaT skipped
         }
     )
 
 
 def _amount_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
     """Facts whose claims give different amounts."""
-    amounts = claims[claims["amount_usd"].notna()]
-    counts = amounts.groupby("fact_id")["amount_usd"].nunique()
-    return _grouped_claims(amounts[amounts["fact_id"].isin(counts.index[counts > 1])], codes.AMOUNTS_DIFFER)
+    amounts = claims["amount_usd"].to_numpy(dtype=float)
+    rows = np.flatnonzero(~np.isnan(amounts))
+    facts = claims["fact_id"].cat.codes.to_numpy()[rows]
+    # A count per fact code, plus a last one that stays 0: what the code -1 (no fact) reads.
+    differ = arrays.distinct_counts(facts, amounts[rows], len(claims["fact_id"].cat.categories) + 1) > 1
+    return _grouped_claims(claims, rows[differ[facts]], codes.AMOUNTS_DIFFER)
 
 
 def _date_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
     """Events that two or more sources place at different times (or that one dates and another does not)."""
-    events = claims[claims["kind"] == "event"]
-    key = events["date"].astype(str).fillna("") + "|" + events["date_precision"].astype(str).fillna("")
-    stats = events.assign(key=key).groupby("fact_id").agg(sources=("source_id", "nunique"), dates=("key", "nunique"))
-    differing = stats.index[(stats["sources"] > 1) & (stats["dates"] > 1)]
-    return _grouped_claims(events[events["fact_id"].isin(differing)], codes.DATES_DIFFER)
+    rows = arrays.rows(claims["kind"], "event")
+    facts = claims["fact_id"].cat.codes.to_numpy()[rows]
+    n = len(claims["fact_id"].cat.categories) + 1  # the last count, 0, for no fact (-1)
+    sources = arrays.distinct_counts(facts, claims["source_id"].array.take(rows), n)
+    # A date and its precision, compared as values; a missing date or precision is one value of its own.
+    date, _ = pd.factorize(claims["date"].to_numpy()[rows].view(np.int64))
+    precision, _ = pd.factorize(claims["date_precision"].array.take(rows), use_na_sentinel=False)
+    dates = arrays.distinct_counts(facts, date.astype(np.int64) * (len(rows) + 1) + precision, n)
+    differ = (sources > 1) & (dates > 1)
+    return _grouped_claims(claims, rows[differ[facts]], codes.DATES_DIFFER)
 
 
 def fact_coverage(claims: pd.DataFrame, disputed: set[str]) -> pd.DataFrame:
     """Each fact with the sources that report it: agree, disagree, or single source."""
-    sources = tuples_by(claims, ["table", "fact_id"], "source_id", unique=True)
-    frame = pd.DataFrame(
+    table, _ = pd.factorize(claims["table"].array, use_na_sentinel=False)
+    facts = claims["fact_id"].cat
+    group, heads = arrays.first_appearance(table * (len(facts.categories) + 1) + facts.codes.to_numpy() + 1)
+    n = len(heads)
+    sources = arrays.tuples(group, claims["source_id"].to_numpy(dtype=object), n, unique=True)
+    fact = claims["fact_id"].array.take(heads)
+    several = np.fromiter(map(len, sources), dtype=np.int64, count=n) > 1
+    return pd.DataFrame(
         {
-            "claims": claims.groupby(["table", "fact_id"], sort=False).size().reindex(sources.index),
-            "n_sources": sources.map(len),
+            "table": claims["table"].array.take(heads),
+            "fact_id": fact,
+            "claims": np.bincount(group, minlength=n),
             "source_ids": sources,
+            "status": np.where(
+                fact.isin(disputed), codes.STATUS_DISAGREE, np.where(several, codes.STATUS_AGREE, codes.STATUS_SINGLE)
+            ),
         }
-    ).reset_index()
-    frame["status"] = np.where(
-        frame["fact_id"].isin(disputed),
-        codes.STATUS_DISAGREE,
-        np.where(frame["n_sources"] > 1, codes.STATUS_AGREE, codes.STATUS_SINGLE),
     )
-    return frame[["table", "fact_id", "claims", "source_ids", "status"]]

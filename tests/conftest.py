@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from aiinvest.config import DATA_DIR
+from aiinvest.config import DATA_DIR, PROJECT_ROOT
 from aiinvest.data.schema import rehash
 
+OWN_CODE = (str(PROJECT_ROOT / "tests"), str(PROJECT_ROOT / "src"))
 SLOW_FIXTURES = {"built_report", "browser", "jupyter"}  # a whole build, a real browser, a Jupyter server
 SLOW_MODULES = {
     "test_build.py",
@@ -41,6 +42,29 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def processes_only_in_the_slow_tier(request, monkeypatch):
+    """A test outside the slow tier that starts a process fails: mark it slow (`make test-fast` stays in-process)."""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    started = []
+    real = subprocess.Popen.__init__
+
+    def recording(self, args, *more, **options):
+        frame = sys._getframe(1)
+        while frame.f_back and frame.f_code.co_filename == subprocess.__file__:  # subprocess.run, check_output
+            frame = frame.f_back
+        if frame.f_code.co_filename.startswith(OWN_CODE):  # a library's own helper (ctypes' ldconfig) is not counted
+            started.append(args if isinstance(args, str) else " ".join(map(str, args)))
+        real(self, args, *more, **options)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", recording)
+    yield
+    if started:
+        pytest.fail(f"this test starts a process ({started[0][:120]}): mark it slow, or test in-process")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from aiinvest import exitcodes
 from aiinvest.cli import main
 
@@ -12,6 +14,7 @@ def test_validate_ok(capsys):
     assert "data package valid" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a new interpreter: the real exit status
 def test_validate_reports_every_problem_and_exits_nonzero(data_dir, edit_csv):
     edit_csv("investments", lambda t: t.replace("2750000000", "0"))
     edit_csv("companies", lambda t: t.replace(",investor,art-000", ",banker,art-000"))

@@ -33,6 +33,7 @@ def nbstrip(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(f"{command} {' '.join(args)}", shell=True, cwd=PROJECT_ROOT, capture_output=True, text=True)
 
 
+@pytest.mark.slow  # runs nbstripout
 @pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
 def test_committed_notebooks_are_stripped_and_paired(path):
     assert nbstrip("--verify", str(path)).returncode == 0
@@ -46,6 +47,7 @@ def copy(tmp_path):
     return tmp_path / "explore.ipynb"
 
 
+@pytest.mark.slow  # runs nbstripout
 def test_outputs_and_noise_fail_the_check_and_are_stripped(copy):
     nb = nbformat.read(copy, as_version=4)
     code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")

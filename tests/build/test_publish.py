@@ -136,6 +136,7 @@ def test_a_build_killed_at_any_step_leaves_a_complete_report_and_the_next_build_
     assert leftovers(reports) == []
 
 
+@pytest.mark.slow  # processes holding builds' locks
 def test_clearing_leftovers_spares_live_builds_and_other_reports(tmp_path):
     reports = tmp_path / "reports"
     fake_build(reports, DATE, "old")

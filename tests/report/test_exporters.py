@@ -75,7 +75,7 @@ def test_a_very_long_title_wraps_and_its_footer_copy_is_shortened(tmp_path):
         assert left >= 0 and right <= width and (bottom >= footer_top or top <= footer_top)
 
 
-def test_an_unexecuted_notebook_is_refused_with_a_clear_message(tmp_path):
+def test_an_unexecuted_notebook_is_refused_with_a_clear_message():
     import nbformat
 
     from aiinvest.config import NOTEBOOKS_DIR
@@ -85,6 +85,12 @@ def test_an_unexecuted_notebook_is_refused_with_a_clear_message(tmp_path):
     for exporter in (ReportHTMLExporter, ReportPDFExporter):
         with pytest.raises(NotExecutedError, match="has not been run"):
             exporter().from_notebook_node(nb)
+
+
+@pytest.mark.slow  # runs jupyter nbconvert
+def test_nbconvert_refuses_an_unexecuted_notebook_and_writes_nothing(tmp_path):
+    from aiinvest.config import NOTEBOOKS_DIR
+
     result = nbconvert(
         "--to", "AI_report_PDF", str(NOTEBOOKS_DIR / "report.ipynb"), "--output-dir", str(tmp_path), check=False
     )

@@ -112,6 +112,7 @@ def test_yaml_params_file(tmp_path):
         read_params_file(path)
 
 
+@pytest.mark.slow  # a new interpreter: the real exit status
 def test_build_refuses_bad_parameters_before_any_work(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "aiinvest.cli", "build", "-o", str(tmp_path), "-p", "company=Apple", "-p", "colour=red"],

@@ -1,5 +1,6 @@
 """Render a Chart with matplotlib, for print (SVG) and slides (PNG)."""
 
+import functools
 import io
 import re
 
@@ -267,9 +268,10 @@ def _draw_numbered(ax, trace: Trace) -> None:
 
 
 def _measurer(fig):
-    """Text width and height in inches, as this figure's renderer draws them."""
+    """Text width and height in inches, as this figure's renderer draws them (each text measured once)."""
     renderer = fig.canvas.get_renderer()
 
+    @functools.cache
     def measure(text: str, size: float = KEY_SIZE, weight: str = "normal") -> tuple[float, float]:
         prop = FontProperties(family=FONT_FAMILY, size=size, weight=weight)
         width, height, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
@@ -278,13 +280,22 @@ def _measurer(fig):
     return measure
 
 
+WRAP_MARGIN = 0.02  # a line estimated from its words within 2 % of the width is measured whole
+
+
 def _wrap(text: str, width: float, measure) -> list[str]:
-    """Words on lines no wider than width inches (a word wider than that is cut)."""
-    lines, line = [], ""
+    """Words on lines no wider than width inches (a word wider than that is cut).
+
+    A line's width is first estimated as its words' widths plus the spaces between them: only a line
+    whose estimate is within 2 % of the width (kerning and hinting move a line by far less) is measured
+    whole, so each word is measured about once instead of every line at every word.
+    """
+    space = measure("x x")[0] - measure("xx")[0]
+    lines, line, estimate = [], "", 0.0
     for word in str(text).split():
-        candidate = f"{line} {word}" if line else word
-        if measure(candidate)[0] <= width:
-            line = candidate
+        candidate, guess = (f"{line} {word}", estimate + space + measure(word)[0]) if line else (word, measure(word)[0])
+        if guess <= width * (1 - WRAP_MARGIN) or (guess < width * (1 + WRAP_MARGIN) and measure(candidate)[0] <= width):
+            line, estimate = candidate, guess
             continue
         if line:
             lines.append(line)
@@ -292,7 +303,7 @@ def _wrap(text: str, width: float, measure) -> list[str]:
             cut = max((k for k in range(1, len(word)) if measure(word[:k])[0] <= width), default=1)
             lines.append(word[:cut])
             word = word[cut:]
-        line = word
+        line, estimate = word, measure(word)[0]
     return [*lines, line] if line or not lines else lines
 
 

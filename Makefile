@@ -10,6 +10,9 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NOTEBOOKS_STAMP := build/notebooks-checked.stamp
 CODE := src tests scripts benchmarks notebooks
+# The package's bytecode, written once before the tests: where PYTHONDONTWRITEBYTECODE is set, every test
+# worker, kernel and subprocess would otherwise compile it again (about 1 s each).
+COMPILE := $(BIN)/python -m compileall -q src benchmarks
 PARAMS ?= params/anthropic.yaml
 # Notebook metadata that nbstripout removes besides outputs and execution counts (papermill's and editors' records).
 NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.papermill metadata.vscode \
@@ -51,15 +54,17 @@ report: $(STAMP) ## Build the HTML and PDF report for the default parameters
 	$(BIN)/aiinvest build $(PARAMS)
 
 test: lint system-deps $(NODE_STAMP) ## Lint, then run the whole test suite, on every core (TEST_JOBS=1 runs it in one process)
+	$(COMPILE)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 test-fast: lint ## Lint, then every test but the end-to-end ones (builds, browser, servers), with fewer examples
+	$(COMPILE)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) -m "not slow" --hypothesis-profile=fast
 
 lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE)
-	$(BIN)/lint-imports --no-cache
+	$(BIN)/lint-imports --cache-dir build/import-linter-cache
 
 # The notebooks' own checks (1-3 s, for the tools' start-up) run again only when a notebook or the check changes.
 $(NOTEBOOKS_STAMP): $(DEV_STAMP) Makefile src/aiinvest/nbhygiene.py $(wildcard notebooks/*.ipynb notebooks/*.py)

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import settings
 
 from aiinvest.config import DATA_DIR, PROJECT_ROOT
-from aiinvest.data.schema import rehash
 
 OWN_CODE = (str(PROJECT_ROOT / "tests"), str(PROJECT_ROOT / "src"))
 SLOW_FIXTURES = {"built_report", "browser", "jupyter"}  # a whole build, a real browser, a Jupyter server
@@ -25,7 +24,12 @@ SLOW_MODULES = {
     "test_kernel.py",
     "test_bench.py",
     "test_synthetic.py",
-}  # builds, servers, scale
+    "test_validation_process.py",
+    "test_browser.py",
+    "test_pdf_archive.py",
+    "test_report.py",
+    "test_lab.py",
+}  # builds, servers, browsers, processes, scale: every test in them is slow
 
 
 # Example budgets for the property-based tests: "full" for `make test` (and plain pytest), "fast" for
@@ -35,6 +39,13 @@ settings.register_profile("full", max_examples=100, deadline=None, database=None
 settings.register_profile("fast", max_examples=10, deadline=None, database=None)
 settings.register_profile("thorough", max_examples=2000, deadline=None, database=None)
 settings.load_profile("full")
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """`make test-fast` (-m "not slow") does not even import the modules whose every test is slow."""
+    if collection_path.name in SLOW_MODULES and config.getoption("markexpr", "").replace(" ", "") == "notslow":
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(items):
@@ -89,6 +100,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def edit_csv(data_dir: Path) -> Callable[[str, Callable[[str], str]], Path]:
     """Rewrite one curated CSV's text and re-record its hash, as a curator would."""
+
+    from aiinvest.data.schema import rehash  # here: jsonschema, which pytest-xdist's controller never needs
 
     def edit(name: str, change: Callable[[str], str], *, record_hash: bool = True) -> Path:
         path = data_dir / "curated" / f"{name}.csv"

@@ -27,11 +27,17 @@ def declared(*groups: str) -> set[str]:
     return {normalise(re.split(r"[\s<>=!~;\[]", n, maxsplit=1)[0]) for n in names}
 
 
+@functools.cache
+def nodes(path: Path) -> list[ast.AST]:
+    """Every node of a file's syntax tree (parsed once for all the tests here)."""
+    return list(ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))))
+
+
 def imported(paths) -> set[str]:
     """Top-level modules imported anywhere in these files (absolute imports only), minus the standard library."""
     found = set()
     for path in paths:
-        for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+        for node in nodes(Path(path)):
             if isinstance(node, ast.Import):
                 found |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -106,7 +112,7 @@ def local_imports(paths) -> list[tuple[str, int, str]]:
     found = []
     for path in paths:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
-        for node in ast.walk(ast.parse("\n".join(lines))):
+        for node in nodes(Path(path)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 found += [
                     (Path(path).name, sub.lineno, lines[sub.lineno - 1])

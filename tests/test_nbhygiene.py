@@ -7,9 +7,15 @@ import nbformat
 import pytest
 
 from aiinvest.config import NOTEBOOKS_DIR, PROJECT_ROOT
-from aiinvest.nbhygiene import check_pair
 
 COMMITTED = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def check_pair(path) -> list[str]:
+    """aiinvest.nbhygiene.check_pair, imported on first use: jupytext takes about 1 s to import."""
+    from aiinvest.nbhygiene import check_pair as check
+
+    return check(path)
 
 
 def nbstrip(*args: str) -> subprocess.CompletedProcess:

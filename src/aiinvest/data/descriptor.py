@@ -2,7 +2,7 @@
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -36,7 +36,7 @@ def checked_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
         return None, [Problem(file, f"valid JSON ({error.msg})", error.lineno, char=error.colno)]
-    problems = [_schema_problem(error, text, file) for error in contract().iter_errors(descriptor)]
+    problems = [Problem(file, *where) for where in _contract_problems(text)]
     if problems:
         return None, sorted(problems, key=lambda p: (p.line or 0, p.char or 0))
     names = [r["name"] for r in descriptor["resources"]]
@@ -49,11 +49,17 @@ def checked_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
     return (None if problems else descriptor), problems
 
 
-def _schema_problem(error: jsonschema.ValidationError, text: str, file: str) -> Problem:
+@lru_cache(maxsize=32)  # 6 ms a check; a descriptor's text is checked again on every validation and rehash
+def _contract_problems(text: str) -> tuple[tuple, ...]:
+    """What the contract finds in the descriptor's text: (expected, line, JSON path, value, char) each."""
+    return tuple(_schema_problem(error, text) for error in contract().iter_errors(json.loads(text)))
+
+
+def _schema_problem(error: jsonschema.ValidationError, text: str) -> tuple:
     path = list(error.absolute_path)
     line, char = _locate(text, path)
     where = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
-    return Problem(file, _expectation(error), line, where or None, None, char)
+    return _expectation(error), line, where or None, None, char
 
 
 def _expectation(error: jsonschema.ValidationError) -> str:

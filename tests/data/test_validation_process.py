@@ -4,14 +4,10 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
 from aiinvest.data.validate import GATED_BY_BUILD, Problem, package_digest
 from aiinvest.data.validation_process import CRASH, INVALID, VALID, BackgroundValidation
-
-pytestmark = pytest.mark.slow  # every test starts the validation process
 
 
 def test_good_data_is_valid_and_the_process_times_itself():

@@ -57,7 +57,7 @@ test: lint system-deps $(NODE_STAMP) ## Lint, then run the whole test suite, on 
 	$(COMPILE)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
-test-fast: lint ## Lint, then every test but the end-to-end ones (builds, browser, servers), with fewer examples
+test-fast: lint ## Lint, then every in-process test (no builds, browsers, servers or other processes), with fewer examples
 	$(COMPILE)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) -m "not slow" --hypothesis-profile=fast
 

@@ -322,3 +322,16 @@ def test_frictionless_checks_again_only_the_tables_that_changed(data_dir, edit_c
 
     monkeypatch.setattr(validate, "validator_fingerprint", lambda: "another validator")
     assert messages(data_dir) == [] and given[5:] == [every]
+
+
+def test_a_resource_named_twice_is_refused_before_any_table_is_read(data_dir):
+    import json
+
+    from aiinvest.data.schema import descriptor_path
+
+    descriptor = json.loads(descriptor_path(data_dir).read_text(encoding="utf-8"))
+    descriptor["resources"].append(dict(descriptor["resources"][1]))
+    descriptor_path(data_dir).write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    found = messages(data_dir)
+    assert len(found) == 1 and found[0].startswith("data/curated/datapackage.json:")
+    assert "column 'resources'" in found[0] and "expected each resource name once" in found[0]

@@ -27,10 +27,21 @@ def declared(*groups: str) -> set[str]:
     return {normalise(re.split(r"[\s<>=!~;\[]", n, maxsplit=1)[0]) for n in names}
 
 
+BODIES = ("body", "orelse", "finalbody", "handlers", "cases")  # where statements nest (imports are statements)
+
+
+def statements(node: ast.AST) -> list[ast.AST]:
+    """The node and every statement nested in it, depth first (expressions skipped: nine nodes in ten)."""
+    found = [node]
+    for child in (c for field in BODIES for c in getattr(node, field, None) or () if isinstance(c, ast.AST)):
+        found += statements(child)
+    return found
+
+
 @functools.cache
 def nodes(path: Path) -> list[ast.AST]:
-    """Every node of a file's syntax tree (parsed once for all the tests here)."""
-    return list(ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))))
+    """Every statement of a file (parsed once for all the tests here)."""
+    return statements(ast.parse(Path(path).read_text(encoding="utf-8")))
 
 
 def imported(paths) -> set[str]:
@@ -116,7 +127,7 @@ def local_imports(paths) -> list[tuple[str, int, str]]:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 found += [
                     (Path(path).name, sub.lineno, lines[sub.lineno - 1])
-                    for sub in ast.walk(node)
+                    for sub in statements(node)
                     if isinstance(sub, ast.Import | ast.ImportFrom)
                 ]
     return found

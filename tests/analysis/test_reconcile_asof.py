@@ -11,6 +11,7 @@ import shutil
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from fixtures.later import ARTICLES, FIXTURES, MARKER, add_article, article_file, fixture_rows
@@ -572,8 +573,7 @@ def typed_frame(name: str, rows: list[dict]) -> pd.DataFrame:
     for column, kind in FIELD_TYPES[name].items():
         values = [row.get(column) for row in rows]
         if kind == "date":
-            dates = pd.to_datetime(pd.Series(values, dtype="string"), format="%Y-%m-%d")
-            columns[column] = dates.astype(DATE_DTYPE)  # an all-empty column would otherwise be datetime64[s]
+            columns[column] = pd.Series(np.array(values, dtype=DATE_DTYPE))  # None is NaT; 5x faster than to_datetime
         else:
             columns[column] = pd.Series(values, dtype=PANDAS_DTYPES[kind])
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))

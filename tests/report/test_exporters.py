@@ -3,9 +3,7 @@
 import subprocess
 import sys
 
-import pypdf
 import pytest
-from bs4 import BeautifulSoup
 from nbconvert.exporters import get_export_names, get_exporter
 
 from aiinvest.report.exporters import ReportHTMLExporter, ReportPDFExporter
@@ -26,6 +24,8 @@ def test_exporters_are_registered_entry_points():
 
 
 def test_nbconvert_cli_gives_the_same_output_as_the_build(built_report, tmp_path):
+    import pypdf  # here, as in each slow test: 0.3 s that the fast tier's workers need not pay
+
     notebook = built_report.outputs["notebook"]
     for exporter in ("AI_report_HTML", "AI_report_PDF"):
         nbconvert("--to", exporter, str(notebook), "--output-dir", str(tmp_path))
@@ -41,6 +41,7 @@ def test_pdf_page_size_follows_the_parameter(built_report):
     import io
 
     import nbformat
+    import pypdf
 
     nb = nbformat.read(built_report.outputs["notebook"], as_version=4)
     nb.metadata["papermill"]["parameters"]["page_size"] = "Letter"
@@ -99,6 +100,8 @@ def test_nbconvert_refuses_an_unexecuted_notebook_and_writes_nothing(tmp_path):
 
 
 def test_plain_nbconvert_html_of_an_executed_report_shows_its_charts(built_report, tmp_path):
+    from bs4 import BeautifulSoup
+
     nbconvert("--to", "html", str(built_report.outputs["notebook"]), "--output-dir", str(tmp_path))
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     images = [i["src"] for i in BeautifulSoup(html, "html.parser").select(".jp-OutputArea-output img")]

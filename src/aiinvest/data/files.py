@@ -12,16 +12,17 @@ def file_problem(path: Path, root: Path, what: str) -> Problem | None:
     `what` says where the file is declared, e.g. "declared in datapackage.json".
     """
     path, root = Path(path), Path(root)
-    shown = display(path)
     if path.is_symlink():
-        return Problem(shown, f"a regular file inside {display(root)}, not a symbolic link ({what}; copy the file in)")
+        return Problem(
+            display(path), f"a regular file inside {display(root)}, not a symbolic link ({what}; copy the file in)"
+        )
     if not path.exists():
-        return Problem(shown, f"the file to exist ({what})")
+        return Problem(display(path), f"the file to exist ({what})")
     if not path.is_file():
-        return Problem(shown, f"a regular file, not a folder or device ({what})")
+        return Problem(display(path), f"a regular file, not a folder or device ({what})")
     real, base = path.resolve(), root.resolve()
     if not real.is_relative_to(base) or any(p.is_symlink() for p in _folders_between(path, root)):
-        return Problem(shown, f"a file inside {display(root)} ({what})")
+        return Problem(display(path), f"a file inside {display(root)} ({what})")
     return None
 
 

@@ -82,3 +82,19 @@ def test_sort_codes_sort_as_the_values_do_with_missing_last(rows):
     by_codes = [rows[i] for i in np.argsort(codes, kind="stable")]
     frame = pd.DataFrame({"a": names, "b": numbers}).sort_values(["a", "b"], kind="stable", na_position="last")
     assert by_codes == [rows[i] for i in frame.index]
+
+
+@given(labels)
+def test_positions_by_are_groupby_indices_missing_values_left_out(values):
+    labelled = pd.array(values, dtype="string")
+    found = arrays.positions_by(labelled)
+    expected = pd.Series(range(len(values))).groupby(labelled, sort=False).indices
+    assert list(found) == list(expected)  # keys in order of first appearance
+    assert {k: v.tolist() for k, v in found.items()} == {k: v.tolist() for k, v in expected.items()}
+
+
+@given(labels)
+def test_last_of_each_is_groupby_tail(values):
+    groups, _ = pd.factorize(pd.array(values, dtype="string"))
+    frame = pd.DataFrame({"g": pd.array(values, dtype="string")})
+    assert arrays.last_of_each(groups).tolist() == frame.groupby("g", sort=False).tail(1).index.tolist()

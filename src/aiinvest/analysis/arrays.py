@@ -81,6 +81,21 @@ def join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(np.arange(len(left)), counts), order[np.repeat(lo, counts) + offsets]
 
 
+def positions_by(values) -> dict:
+    """Per distinct value (missing ones left out), the positions of its rows in order: groupby(...).indices."""
+    codes_, uniques = pd.factorize(values)
+    order = np.argsort(codes_, kind="stable")
+    bounds = np.searchsorted(codes_[order], np.arange(len(uniques) + 1)).tolist()
+    return {value: order[a:b] for value, (a, b) in zip(uniques, itertools.pairwise(bounds), strict=True)}
+
+
+def last_of_each(groups: np.ndarray) -> np.ndarray:
+    """Positions of each group's last row, in row order, group -1 (missing) left out: groupby(...).tail(1)."""
+    _, from_end = np.unique(groups[::-1], return_index=True)
+    last = np.sort(len(groups) - 1 - from_end)
+    return last[groups[last] >= 0]
+
+
 def tuples(groups: np.ndarray, values: np.ndarray, n: int, unique: bool) -> np.ndarray:
     """Per group 0..n-1, its values as a tuple (empty when none): in row order, or distinct and sorted."""
     codes_, uniques = pd.factorize(values, sort=unique)  # sorted values only where they are sorted

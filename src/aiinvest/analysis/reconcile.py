@@ -19,6 +19,7 @@ Nothing here formats text: the result holds ids, amounts in US dollars, dates an
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -110,54 +111,39 @@ class Reconciliation(Frames):
 
     def totals_at(self, at: pd.Timestamp | None = None) -> pd.DataFrame:
         """Each investor's running total in each company on a date (default: as_of)."""
-        at = self.as_of if at is None else at
-        series = self.investor_totals
-        series = series[series["date"] <= at]
-        return series.groupby(PAIR, sort=False).tail(1).reset_index(drop=True)
+        totals = self._totals
+        dated = np.flatnonzero(totals.dates <= _moment(self.as_of if at is None else at))
+        return arrays.take(totals.frame, dated[arrays.last_of_each(totals.pair[dated])])
 
     def sources_behind(self, investee_id: str, at: pd.Timestamp) -> dict[str, tuple[str, ...]]:
         """By investor: the sources of the tranches and running totals behind its total in a company at a date."""
-        tranches = self.tranches
-        tranches = tranches[(tranches["investee_id"] == investee_id) & (tranches["effective_date"] <= at)]
-        reads = self.interpretations
-        reads = reads[
-            (reads["investee_id"] == investee_id)
-            & (reads["describes"] == DESCRIBES_CUMULATIVE)
-            & (reads["effective_date"] <= at)
-        ]
+        at = _moment(at)
+        tranches, reads = self._tranches, self._cumulative_reads
         found: dict[str, set[str]] = {}
-        for investor, ids in zip(tranches["investor_id"], tranches["source_ids"], strict=True):
+        for investor, ids in tranches.items(investee_id, at, "investor_id", "source_ids"):
             found.setdefault(investor, set()).update(ids)
-        for investor, source in zip(reads["investor_id"], reads["source_id"], strict=True):
+        for investor, source in reads.items(investee_id, at, "investor_id", "source_id"):
             found.setdefault(investor, set()).add(source)
         return {investor: tuple(sorted(ids)) for investor, ids in found.items()}
 
     def funding_at(self, company_id: str, at: pd.Timestamp | None = None) -> FundingPosition:
         """The company's funding position on a date (default: as_of), everything measured at that date."""
         at = self.as_of if at is None else at
-        totals = self.totals_at(at)
-        own = totals[totals["investee_id"] == company_id].sort_values(
-            ["total_usd", "investor_id"], ascending=[False, True]
-        )
-        by_investor = own[["investor_id", "total_usd", "qualifier", "basis"]].reset_index(drop=True)
-        behind = self.sources_behind(company_id, at)
-        by_investor["source_ids"] = [behind.get(i, ()) for i in by_investor["investor_id"]]
-        named = float(by_investor["total_usd"].sum())
-        steps = self.funding
-        steps = steps[(steps["company_id"] == company_id) & (steps["date"] <= at)]
-        sources = tuple(sorted({s for ids in by_investor["source_ids"] for s in ids}))
-        last = steps.iloc[-1] if len(steps) else None
+        columns = self._by_investor(company_id, at)
+        by_investor = pd.DataFrame(columns, copy=False)
+        usd = columns["total_usd"]
+        named = float(np.where(np.isnan(usd), 0.0, usd).sum())  # as Series.sum adds (NaN skipped), in this order
+        sources = tuple(sorted({s for ids in columns["source_ids"] for s in ids}))
+        steps = self._funding(company_id, _moment(at))
+        last = self._funding.row(steps[-1]) if len(steps) else None
         if last is None or pd.isna(last["reported_usd"]):
             return FundingPosition(company_id, at, by_investor, named, None, None, None, None, None, 0.0, None, sources)
         carried = float(last["carried_usd"])
         total = max(carried, named)
-        tranches = self.tranches
-        added = tranches[
-            (tranches["investee_id"] == company_id)
-            & (tranches["effective_date"] > last["reported_date"])
-            & (tranches["effective_date"] <= at)
-        ]
-        total_sources = {str(last["reported_source_id"]), *(s for ids in added["source_ids"] for s in ids)}
+        added = self._tranches(company_id, _moment(at))
+        added = added[self._tranches.dates[added] > _moment(last["reported_date"])]
+        added_sources = (s for ids in self._tranches.column("source_ids", added) for s in ids)
+        total_sources = {str(last["reported_source_id"]), *added_sources}
         return FundingPosition(
             company_id=company_id,
             date=at,
@@ -174,17 +160,28 @@ class Reconciliation(Frames):
             total_source_ids=tuple(sorted(total_sources)),
         )
 
+    def _by_investor(self, company_id: str, at: pd.Timestamp) -> dict:
+        """The columns of the named investors' totals in a company at a date, largest first (then by id)."""
+        totals = self._totals
+        rows = totals(company_id, _moment(at))
+        rows = rows[arrays.last_of_each(totals.pair[rows])]
+        rows = totals.listing(rows)
+        columns = {name: arrays.kept(values.take(rows)) for name, values in totals.listed.items()}
+        behind = self.sources_behind(company_id, at)
+        columns["source_ids"] = [behind.get(i, ()) for i in totals.column("investor_id", rows)]  # typed as a list
+        return columns
+
     def latest_valuation(self, company_id: str) -> pd.Series | None:
         """The newest valuation claim of a company (by date, then by when it became known)."""
-        vals = self.valuations
-        vals = vals[vals["company_id"] == company_id]
-        return None if vals.empty else vals.iloc[-1]
+        rows = self._valuations(company_id)
+        return None if not len(rows) else self.valuations.iloc[rows[-1]]
 
     def valuation_comparison(self, company_id: str) -> ValuationComparison | None:
         """Funding raised as of the latest valuation's date, against that valuation."""
-        latest = self.latest_valuation(company_id)
-        if latest is None:
+        rows = self._valuations(company_id)
+        if not len(rows):
             return None
+        latest = self._valuations.row(rows[-1])  # the values latest_valuation's row holds, without building it
         return ValuationComparison(
             company_id=company_id,
             valuation_usd=float(latest["valuation_usd"]),
@@ -197,14 +194,103 @@ class Reconciliation(Frames):
 
     def roles(self, company_id: str) -> set[str]:
         """'investee' (has investments received, a valuation or a funding total) and/or 'investor'."""
+        return {role for role, companies in self._quantified.items() if company_id in companies}
+
+    # The queries' indexes, each built on first use (the frames never change): see `_Rows`.
+
+    @cached_property
+    def _totals(self) -> "_Totals":
+        return _Totals(self.investor_totals)
+
+    @cached_property
+    def _tranches(self) -> "_Rows":
+        return _Rows(self.tranches, "investee_id", "effective_date", ("investor_id", "source_ids"))
+
+    @cached_property
+    def _cumulative_reads(self) -> "_Rows":
+        reads = self.interpretations
+        cumulative = arrays.rows(reads["describes"], DESCRIBES_CUMULATIVE)
+        return _Rows(reads, "investee_id", "effective_date", ("investor_id", "source_id"), cumulative)
+
+    @cached_property
+    def _funding(self) -> "_Rows":
+        last = ("carried_usd", "reported_usd", "reported_qualifier", "reported_claim_id", "reported_source_id")
+        return _Rows(self.funding, "company_id", "date", (*last, "reported_date"))
+
+    @cached_property
+    def _valuations(self) -> "_Rows":
+        return _Rows(
+            self.valuations, "company_id", "date", ("valuation_usd", "qualifier", "date", "claim_id", "source_id")
+        )
+
+    @cached_property
+    def _quantified(self) -> dict[str, set]:
+        """By role, the companies that have a claim with an amount in that role."""
         claims = self.claims
-        quantified = claims["amount_usd"].notna()
-        found = set()
-        if (quantified & (claims["company_id"] == company_id)).any():
-            found.add("investee")
-        if (quantified & (claims["counterparty_id"] == company_id)).any():
-            found.add("investor")
-        return found
+        quantified = claims["amount_usd"].notna().to_numpy()
+        roles = {"investee": "company_id", "investor": "counterparty_id"}
+        return {role: set(claims[column][quantified].dropna()) for role, column in roles.items()}
+
+
+# Speed: the queries (funding_at above all, asked for every company at many dates) read indexes built once
+# per result: a key's rows as positions, their dates as a numpy array. A pandas filter, groupby or sort on
+# these frames costs about a millisecond each however few the rows; a lookup here, microseconds.
+
+
+def _moment(at) -> np.datetime64:
+    """A date as numpy compares it with a date column: exactly, whatever the units."""
+    return pd.Timestamp(at).to_datetime64()
+
+
+class _Rows:
+    """A frame's rows (all, or those at `rows`) by one key column, dated: a key's rows up to a date, in row order.
+
+    `columns` are kept as object arrays: the values iterating the frame's column yields (str, tuple, Timestamp,
+    float, NA), without iterating it (text arrays iterate slowly).
+    """
+
+    def __init__(self, frame: pd.DataFrame, key: str, date: str, columns=(), rows: np.ndarray | None = None):
+        rows = np.arange(len(frame)) if rows is None else rows
+        self.by_key = {k: rows[p] for k, p in arrays.positions_by(frame[key].array.take(rows)).items()}
+        self.none = rows[:0]
+        self.dates = frame[date].to_numpy()
+        self.columns = {name: frame[name].to_numpy(dtype=object) for name in columns}
+
+    def __call__(self, key: str, at: np.datetime64 | None = None) -> np.ndarray:
+        """The key's rows (missing keys match none), only those dated on or before `at` if given."""
+        rows = self.by_key.get(key, self.none)
+        return rows if at is None else rows[self.dates[rows] <= at]
+
+    def column(self, name: str, rows: np.ndarray) -> list:
+        """A kept column's values at these rows."""
+        return self.columns[name][rows].tolist()
+
+    def items(self, key: str, at: np.datetime64, *names: str):
+        """The key's rows dated by `at`: the kept columns' values, row by row."""
+        rows = self(key, at)
+        return zip(*(self.column(name, rows) for name in names), strict=True)
+
+    def row(self, position: int) -> dict:
+        """One row's kept columns by name."""
+        return {name: values[position] for name, values in self.columns.items()}
+
+
+class _Totals(_Rows):
+    """investor_totals by investee and dated, with each row's pair (-1 when an id is missing: groupby drops it)
+    and its investor as a code that sorts as the ids do (pandas' order)."""
+
+    def __init__(self, totals: pd.DataFrame):
+        super().__init__(totals, "investee_id", "date", ("investor_id",))
+        self.frame = totals
+        self.listed = {name: totals[name].values for name in ("investor_id", "total_usd", "qualifier", "basis")}
+        self.investor, _ = pd.factorize(totals["investor_id"], sort=True)
+        investee, investees = pd.factorize(totals["investee_id"])
+        pair = self.investor.astype(np.int64) * (len(investees) + 1) + investee
+        self.pair = np.where((self.investor < 0) | (investee < 0), -1, pair)
+
+    def listing(self, rows: np.ndarray) -> np.ndarray:
+        """Rows of distinct investors in the order funding_at lists them: largest total first (NaN last), then by id."""
+        return rows[np.lexsort((self.investor[rows], -self.listed["total_usd"][rows]))]
 
 
 def reconcile(tables: Tables, as_of: pd.Timestamp) -> Reconciliation:

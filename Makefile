@@ -59,7 +59,7 @@ test: lint system-deps $(NODE_STAMP) ## Lint, then run the whole test suite, on 
 
 test-fast: lint ## Lint, then every in-process test (no builds, browsers, servers or other processes), with fewer examples
 	$(COMPILE)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) -m "not slow" --hypothesis-profile=fast
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile -m "not slow" --hypothesis-profile=fast
 
 lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers
 	$(BIN)/ruff check $(CODE)

@@ -1,5 +1,6 @@
 """Shared fixtures: a private copy of the data package that tests may break."""
 
+import gc
 import secrets
 import shutil
 import socket
@@ -46,6 +47,18 @@ def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
     if collection_path.name in SLOW_MODULES and config.getoption("markexpr", "").replace(" ", "") == "notslow":
         return True
     return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    """Exempt what is loaded by now (libraries, tests) from garbage collection: it lives to the end anyway."""
+    gc.freeze()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Exit without a last garbage collection over the whole heap (the process ends: its memory goes back)."""
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(items):

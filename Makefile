@@ -13,6 +13,8 @@ CODE := src tests scripts benchmarks notebooks
 # The package's bytecode, written once before the tests: where PYTHONDONTWRITEBYTECODE is set, every test
 # worker, kernel and subprocess would otherwise compile it again (about 1 s each).
 COMPILE := $(BIN)/python -m compileall -q src benchmarks
+# Whole test files per worker: a module's fixtures are built once.
+PYTEST := $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 PARAMS ?= params/anthropic.yaml
 # Notebook metadata that nbstripout removes besides outputs and execution counts (papermill's and editors' records).
 NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.papermill metadata.vscode \
@@ -55,11 +57,11 @@ report: $(STAMP) ## Build the HTML and PDF report for the default parameters
 
 test: lint system-deps $(NODE_STAMP) ## Lint, then run the whole test suite, on every core (TEST_JOBS=1 runs it in one process)
 	$(COMPILE)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
+	$(PYTEST)
 
 test-fast: lint ## Lint, then every in-process test (no builds, browsers, servers or other processes), with fewer examples
 	$(COMPILE)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile -m "not slow" --hypothesis-profile=fast
+	$(PYTEST) -m "not slow" --hypothesis-profile=fast
 
 lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers
 	$(BIN)/ruff check $(CODE)

@@ -29,7 +29,6 @@ from . import arrays, codes
 from .asof import publication_dates, tables_as_of
 from .frozen import Frames
 
-PAIR = ["investor_id", "investee_id"]
 DESCRIBES_TRANCHE, DESCRIBES_CUMULATIVE, DESCRIBES_UNEXPLAINED = "tranche", "cumulative", "unexplained"
 SINGLE_TRANCHE_WORDS = ("initial", "another", "latest")
 
@@ -129,18 +128,19 @@ class Reconciliation(Frames):
     def funding_at(self, company_id: str, at: pd.Timestamp | None = None) -> FundingPosition:
         """The company's funding position on a date (default: as_of), everything measured at that date."""
         at = self.as_of if at is None else at
-        columns = self._by_investor(company_id, at)
+        moment = _moment(at)
+        columns = self._by_investor(company_id, at, moment)
         by_investor = pd.DataFrame(columns, copy=False)
         usd = columns["total_usd"]
         named = float(np.where(np.isnan(usd), 0.0, usd).sum())  # as Series.sum adds (NaN skipped), in this order
         sources = tuple(sorted({s for ids in columns["source_ids"] for s in ids}))
-        steps = self._funding(company_id, _moment(at))
+        steps = self._funding(company_id, moment)
         last = self._funding.row(steps[-1]) if len(steps) else None
         if last is None or pd.isna(last["reported_usd"]):
             return FundingPosition(company_id, at, by_investor, named, None, None, None, None, None, 0.0, None, sources)
         carried = float(last["carried_usd"])
         total = max(carried, named)
-        added = self._tranches(company_id, _moment(at))
+        added = self._tranches(company_id, moment)
         added = added[self._tranches.dates[added] > _moment(last["reported_date"])]
         added_sources = (s for ids in self._tranches.column("source_ids", added) for s in ids)
         total_sources = {str(last["reported_source_id"]), *added_sources}
@@ -160,10 +160,10 @@ class Reconciliation(Frames):
             total_source_ids=tuple(sorted(total_sources)),
         )
 
-    def _by_investor(self, company_id: str, at: pd.Timestamp) -> dict:
+    def _by_investor(self, company_id: str, at: pd.Timestamp, moment: np.datetime64) -> dict:
         """The columns of the named investors' totals in a company at a date, largest first (then by id)."""
         totals = self._totals
-        rows = totals(company_id, _moment(at))
+        rows = totals(company_id, moment)
         rows = rows[arrays.last_of_each(totals.pair[rows])]
         rows = totals.listing(rows)
         columns = {name: arrays.kept(values.take(rows)) for name, values in totals.listed.items()}

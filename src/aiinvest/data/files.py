@@ -12,17 +12,21 @@ def file_problem(path: Path, root: Path, what: str) -> Problem | None:
     `what` says where the file is declared, e.g. "declared in datapackage.json".
     """
     path, root = Path(path), Path(root)
+    expected = _expected(path, root, what)
+    return None if expected is None else Problem(display(path), expected)  # a path is shown only when it is wrong
+
+
+def _expected(path: Path, root: Path, what: str) -> str | None:
+    """What the file should have been, or None when it is a regular file inside root."""
     if path.is_symlink():
-        return Problem(
-            display(path), f"a regular file inside {display(root)}, not a symbolic link ({what}; copy the file in)"
-        )
+        return f"a regular file inside {display(root)}, not a symbolic link ({what}; copy the file in)"
     if not path.exists():
-        return Problem(display(path), f"the file to exist ({what})")
+        return f"the file to exist ({what})"
     if not path.is_file():
-        return Problem(display(path), f"a regular file, not a folder or device ({what})")
+        return f"a regular file, not a folder or device ({what})"
     real, base = path.resolve(), root.resolve()
     if not real.is_relative_to(base) or any(p.is_symlink() for p in _folders_between(path, root)):
-        return Problem(display(path), f"a file inside {display(root)} ({what})")
+        return f"a file inside {display(root)} ({what})"
     return None
 
 

@@ -129,8 +129,8 @@ def edit_csv(data_dir: Path) -> Callable[[str, Callable[[str], str]], Path]:
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory):
     """The default report built once for the session from the real data (HTML and PDF)."""
-    from aiinvest.build import BuildRequest, build
     from aiinvest.config import PARAMS_DIR
+    from aiinvest.pipeline import BuildRequest, build
     from aiinvest.report.params import read_params_file
 
     out = tmp_path_factory.mktemp("reports")

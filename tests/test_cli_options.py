@@ -4,9 +4,9 @@ import pytest
 
 import aiinvest.cli
 from aiinvest import exitcodes
-from aiinvest.build import BuildResult
 from aiinvest.cli import main
 from aiinvest.config import DATA_DIR
+from aiinvest.pipeline import BuildResult
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from . import exitcodes
-from .build import BuildRequest, build_many, configure_logging, preview
-from .build.manifest import REPORT_NOTEBOOK
 from .config import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, display
-from .data.draft import DraftError, DraftUsageError, accept_review, accept_summary, draft_article, draft_summary
-from .data.register import RegistrationError, register_article
+from .curate.draft import DraftError, DraftUsageError, accept_review, accept_summary, draft_article, draft_summary
+from .curate.register import RegistrationError, register_article
 from .data.schema import rehash
 from .data.validate import DataValidationError, validate_package
+from .pipeline import BuildRequest, build_many, configure_logging, preview
+from .pipeline.manifest import REPORT_NOTEBOOK
 from .report.changes import FIGURES_FILE, FiguresError, compare, read_figures, to_json, to_markdown, to_text
 from .report.params import ParameterError, read_params_file
 

@@ -13,7 +13,7 @@ import pytest
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
-from aiinvest.data.register import RegistrationError, register_article
+from aiinvest.curate.register import RegistrationError, register_article
 from aiinvest.data.schema import rehash
 from aiinvest.data.validate import DataValidationError, validate_package
 

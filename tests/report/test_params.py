@@ -9,8 +9,8 @@ import pytest
 
 from aiinvest import exitcodes
 from aiinvest.analysis.asof import tables_as_of
-from aiinvest.build.manifest import REPORT_NOTEBOOK
 from aiinvest.data.load import load_tables
+from aiinvest.pipeline.manifest import REPORT_NOTEBOOK
 from aiinvest.report.params import ParameterError, ReportParams, read_params_file, resolve
 
 

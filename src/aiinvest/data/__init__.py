@@ -1,1 +1,1 @@
-"""The data stage: articles and registration, the curated tables, their schema and validation."""
+"""The data stage: the articles, the curated tables, their schema, loading and validation."""

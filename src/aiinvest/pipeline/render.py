@@ -9,7 +9,7 @@ from ..report.changes import FIGURES_FILE
 from .manifest import MANIFEST_NAME, manifest_record
 from .run import Run
 
-log = logging.getLogger("aiinvest.build")
+log = logging.getLogger("aiinvest.build")  # named after the command it logs
 
 CHART_METADATA_KEY = "aiinvest"
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .provenance import normalise_whitespace
+from ..data.provenance import normalise_whitespace
 
 _HEADER = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b\s*")  # the 'date YYYY-MM-DD' line some articles start with
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9$])")

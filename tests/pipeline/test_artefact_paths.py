@@ -13,9 +13,9 @@ import pypdf
 import pytest
 
 from aiinvest import exitcodes
-from aiinvest.build.manifest import REPORT_NOTEBOOK
 from aiinvest.config import DATA_DIR, PROJECT_ROOT
 from aiinvest.data.schema import rehash
+from aiinvest.pipeline.manifest import REPORT_NOTEBOOK
 
 MARKER = "Apple is said (external copy)"
 FAILING_CELL = (

@@ -19,12 +19,12 @@ from fixtures.later import MARKER, add_article, article_dir, article_file, fixtu
 from aiinvest import exitcodes
 from aiinvest.cli import main
 from aiinvest.config import DATA_DIR, curated_dir, raw_dir
-from aiinvest.data.draft import TABLES, draft_candidates, read_curated, review_columns
-from aiinvest.data.draft_dates import Publication, date_mentions, read_date
-from aiinvest.data.draft_facts import ID_COLUMNS
-from aiinvest.data.draft_text import company_names, mentions, money, parse_money, sentences
+from aiinvest.curate.draft import TABLES, draft_candidates, read_curated, review_columns
+from aiinvest.curate.draft_dates import Publication, date_mentions, read_date
+from aiinvest.curate.draft_facts import ID_COLUMNS
+from aiinvest.curate.draft_text import company_names, mentions, money, parse_money, sentences
+from aiinvest.curate.register import register_article
 from aiinvest.data.provenance import Article, normalise_whitespace
-from aiinvest.data.register import register_article
 from aiinvest.data.schema import descriptor_path, rehash
 from aiinvest.data.validate import validate_package
 

@@ -40,7 +40,7 @@ from .publish import TMP_DIR, dated_reports, find_up_to_date, lock, output_paths
 from .render import render
 from .run import FORMATS, BuildFailure, BuildRequest, BuildResult, Run
 
-log = logging.getLogger("aiinvest.build")
+log = logging.getLogger("aiinvest.build")  # named after the command it logs
 
 __all__ = ["BuildRequest", "BuildResult", "build", "build_many", "configure_logging", "preview"]
 

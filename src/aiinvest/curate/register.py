@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from ..config import curated_dir, display, raw_dir
-from .problems import DataValidationError, utf8_problem
-from .provenance import first_sentence, sha256_file
-from .schema import read_descriptor, rehash, resources, write_descriptor
-from .validate import validate_package
+from ..data.problems import DataValidationError, utf8_problem
+from ..data.provenance import first_sentence, sha256_file
+from ..data.schema import read_descriptor, rehash, resources, write_descriptor
+from ..data.validate import validate_package
 
 ARTICLES = "articles"
 

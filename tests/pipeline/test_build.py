@@ -14,9 +14,9 @@ import pytest
 from filelock import FileLock
 
 from aiinvest import exitcodes
-from aiinvest.build import BuildRequest, build
-from aiinvest.build.manifest import REPORT_NOTEBOOK, hash_outputs
 from aiinvest.data.schema import rehash
+from aiinvest.pipeline import BuildRequest, build
+from aiinvest.pipeline.manifest import REPORT_NOTEBOOK, hash_outputs
 
 HTML_ONLY = ("html",)
 
@@ -68,11 +68,11 @@ def test_layout_latest_pointer_and_manifest(reports):
 
 
 def test_rebuild_with_no_change_does_nothing(reports, monkeypatch):
-    import aiinvest.build.pipeline
+    import aiinvest.pipeline.stages
 
     before = snapshot(reports)
     monkeypatch.setattr(
-        aiinvest.build.pipeline, "resolve_parameters", lambda *a: pytest.fail("a no-op rebuild must not load data")
+        aiinvest.pipeline.stages, "resolve_parameters", lambda *a: pytest.fail("a no-op rebuild must not load data")
     )
     result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY))
     assert result.status == exitcodes.OK and not result.built

@@ -44,14 +44,29 @@ def relative_name(path: Path) -> str:
     return "/".join(path.parts[-3:])  # outside the project (a test or synthetic data folder)
 
 
+# The package code a report depends on: the stages the pipeline and the notebook import, and the modules
+# they share. The curation tools (`curate`), the CLI and the notebook checks are not here: editing them
+# changes no report. tests/pipeline/test_manifest.py holds this list to the pipeline's real imports.
+BUILD_CODE = ("__init__.py", "config.py", "exitcodes.py", "kernel.py", "data", "analysis", "report", "pipeline")
+
+
+def build_code(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """The package's source files that a build's outputs depend on (BUILD_CODE)."""
+    files = []
+    for name in BUILD_CODE:
+        path = package_dir / name
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return files
+
+
 def input_files(data_dir: Path, notebook: Path = REPORT_NOTEBOOK) -> list[Path]:
-    """Every file a build reads: data, articles, notebook, templates and the package code."""
+    """Every file a build reads: data, articles, notebook, templates and the package code it depends on."""
     data_dir = Path(data_dir)
     files = [p for p in (data_dir / "curated").rglob("*") if p.is_file()]
     files += [p for p in (data_dir / "raw").rglob("*") if p.is_file()]
     files += [Path(notebook)]
     files += [p for p in TEMPLATES_DIR.rglob("*") if p.is_file()]
-    files += [p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts]
+    files += build_code()
     return sorted(set(files))
 
 

@@ -13,11 +13,11 @@ from unittest import mock
 
 import pytest
 
-from aiinvest.build import pipeline
-from aiinvest.build import publish as publishing
-from aiinvest.build.manifest import MANIFEST_NAME, hash_outputs, outputs_intact, read_manifest, write_json
-from aiinvest.build.publish import BUILDS_DIR, TMP_DIR, find_up_to_date, lock, output_paths, update_latest
-from aiinvest.build.run import BuildRequest, Run
+from aiinvest.pipeline import publish as publishing
+from aiinvest.pipeline import stages as pipeline
+from aiinvest.pipeline.manifest import MANIFEST_NAME, hash_outputs, outputs_intact, read_manifest, write_json
+from aiinvest.pipeline.publish import BUILDS_DIR, TMP_DIR, find_up_to_date, lock, output_paths, update_latest
+from aiinvest.pipeline.run import BuildRequest, Run
 
 COMPANY, DATE, EARLIER = "acme", "2024-03-27", "2024-03-15"
 MUTATIONS = ("mkdir", "rename", "replace", "symlink", "unlink", "rmdir", "chmod")  # every change publishing makes

@@ -31,7 +31,7 @@ from ..report.changes import FIGURES_FILE
 from .manifest import MANIFEST_NAME, outputs_intact, read_manifest
 from .run import BuildFailure, Run
 
-log = logging.getLogger("aiinvest.build")
+log = logging.getLogger("aiinvest.build")  # named after the command it logs
 
 LATEST = "latest"
 BUILDS_DIR = ".builds"

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import curated_dir, display, raw_dir
+from ..data.files import file_problem
+from ..data.problems import DataValidationError, Problem
+from ..data.schema import descriptor_path, read_descriptor, rehash, resources
+from ..data.validate import validate_package
 from .draft_claims import Candidate, Reader, read_candidates
 from .draft_dates import Publication
 from .draft_facts import ID_COLUMNS, id_prefix, next_ids, number, suggest_facts
 from .draft_text import company_names
-from .files import file_problem
-from .problems import DataValidationError, Problem
-from .schema import descriptor_path, read_descriptor, rehash, resources
-from .validate import validate_package
 
 TABLES = ("investments", "valuations", "funding_totals", "statements")
 FIRST_COLUMNS = ("decision", "table", "quote", "why")

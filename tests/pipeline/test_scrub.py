@@ -5,8 +5,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from aiinvest.build.manifest import data_label, scrub
 from aiinvest.config import DATA_DIR, PROJECT_ROOT
+from aiinvest.pipeline.manifest import data_label, scrub
 
 
 def test_a_data_folder_is_named_relative_to_the_project_else_the_working_directory_else_by_name(tmp_path, monkeypatch):

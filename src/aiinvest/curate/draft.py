@@ -142,7 +142,7 @@ def write_review(path: Path, candidates: list[Candidate], headers: dict[str, lis
 
 def draft_summary(path: Path, candidates: list[Candidate]) -> str:
     """What the draft found, and the next step."""
-    counts = {}
+    counts: dict[str, int] = {}
     for candidate in candidates:
         counts[candidate.table or "no table"] = counts.get(candidate.table or "no table", 0) + 1
     found = ", ".join(f"{table} {n}" for table, n in counts.items()) or "none"
@@ -160,7 +160,8 @@ def _empty_date_note(candidate: Candidate) -> str:
     note = candidate.row.get("date_note", "")
     if not note.endswith("left empty."):
         return ""
-    return f"{candidate.row.get(ID_COLUMNS.get(candidate.table, ''), candidate.money.text)}: {note}"
+    figure = candidate.money.text if candidate.money else ""
+    return f"{candidate.row.get(ID_COLUMNS.get(candidate.table, ''), figure)}: {note}"
 
 
 # --- accepting -----------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ hold no other figure; a clause a decision rests on joins the quote, so the quote
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from .draft_dates import (
     PUBLICATION_CUES,
@@ -47,6 +49,20 @@ _MONEY_NOUN = re.compile(
 _DEVELOPER = "ai_developer"
 _TOPICS = {"valuation": "valuation", "funding": "funding", "round": "funding"}  # else investment
 
+
+
+
+class _Span(Protocol):
+    """Anything found in a sentence at a place: a date mention, a company mention."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Span)
 
 @dataclass
 class Reader:
@@ -112,7 +128,7 @@ class Scope:
         matches = list(pattern.finditer(self.sentence.text, *self.own))
         return (min(matches, key=lambda m: _gap(m.span(), self.anchor)), "beside the figure") if matches else None
 
-    def nearest(self, spans: list) -> tuple[object, str] | None:
+    def nearest(self, spans: Sequence[S]) -> tuple[S, str] | None:
         """The item (with .start, .end) nearest the anchor in the first clause holding one (joining the quote)."""
         for clause, where in self.clauses():
             inside = [s for s in spans if clause[0] <= s.start < clause[1]]
@@ -159,8 +175,16 @@ def figure_candidate(scope: Scope, figure: Money, reader: Reader) -> Candidate:
     row, reasons = build(scope, figure, reader) if build else _unclassified(figure)
     pair = table == "investments" and bool(row["investor_id"] and row["investee_id"])
     row = {"source_id": reader.source_id, **row, "quote": scope.quote()}
-    why = [why, f"quote: the clause holding '{figure.text}'" + _joined(scope), *reasons]
-    return Candidate(table, row, why, scope.sentence.offset + figure.start, scope.sentence, figure, pair)
+    reasons = [why, f"quote: the clause holding '{figure.text}'" + _joined(scope), *reasons]
+    return Candidate(
+        table=table,
+        row=row,
+        why=reasons,
+        offset=scope.sentence.offset + figure.start,
+        sentence=scope.sentence,
+        money=figure,
+        pair_from_text=pair,
+    )
 
 
 def _joined(scope: Scope) -> str:
@@ -179,7 +203,7 @@ def _table(scope: Scope, reader: Reader) -> tuple[str, str]:
     if not found:
         return "", "table: no word says what the amount is (investment, valuation, funding): choose the table or drop"
     match, where = found
-    table = match.lastgroup
+    table = match.lastgroup or ""  # every alternative of _TABLE_CUES is a named group
     if table == "funding_totals" and match.group(0).lower().startswith("rais") and _named_investor(scope, reader):
         return "investments", f"table: '{match.group(0)}' {where}, from a named investor -> investments"
     return table, f"table: '{match.group(0)}' {where} -> {table}"
@@ -257,8 +281,8 @@ def _date_cells(reading: DateReading, column: str) -> dict[str, str]:
 
 def _date(scope: Scope, publication: Publication, column: str, default: bool) -> tuple[DateReading, str]:
     """The date a figure describes: a date beside it, else a word such as 'now', else the publication or none."""
-    if found := scope.nearest(_claim_dates(scope)):
-        mention, where = found
+    if dated := scope.nearest(_claim_dates(scope)):
+        mention, where = dated
         reading = read_date(mention, publication)
         said = reading.note or ("stated" if reading.date else "left empty")
         return reading, f"{column}: '{mention.text}' {where}: {said}"
@@ -295,10 +319,10 @@ def _framing(scope: Scope) -> tuple[str, str, list[str]]:
         return "unknown", "unspecified", [f"framing: {why} -> unknown", f"wording: {why} -> unspecified"]
     nearest, where = found
     clause = scope.sentence.clause_at(nearest.start())
-    kinds = {m.lastgroup for m in _FRAMING_CUES.finditer(scope.sentence.text, *clause)}
+    kinds = {m.lastgroup or "" for m in _FRAMING_CUES.finditer(scope.sentence.text, *clause)}
     words = ", ".join(f"'{m.group(0)}'" for m in _FRAMING_CUES.finditer(scope.sentence.text, *clause))
     framing, because = _framing_of(kinds)
-    wording = nearest.lastgroup if nearest.lastgroup != "announced" else "unspecified"
+    wording = nearest.lastgroup if nearest.lastgroup and nearest.lastgroup != "announced" else "unspecified"
     said = f"'{nearest.group(0)}' is the source's word nearest the figure"
     if wording == "unspecified":
         said = f"'{nearest.group(0)}' says only that it is new, not initial, another, latest or total"
@@ -435,14 +459,16 @@ def _statement(scope: Scope, cue: re.Match, noun: re.Match, reader: Reader) -> C
         *company_why,
         date_why,
     ]
-    return Candidate("statements", row, why, scope.sentence.offset + cue.start(), scope.sentence)
+    return Candidate(
+        table="statements", row=row, why=why, offset=scope.sentence.offset + cue.start(), sentence=scope.sentence
+    )
 
 
 def _statement_companies(scope: Scope, topic: str, reader: Reader) -> tuple[str, str, list[str]]:
     """company and counterparty: investor and investee for an investment, else the company valued or funded."""
     if topic != "investment":
-        company, why = valued_company(scope, reader)
-        return company, "", [why, "counterparty_id: none for a statement about funding or valuation"]
+        company, said = valued_company(scope, reader)
+        return company, "", [said, "counterparty_id: none for a statement about funding or valuation"]
     investor, investee, why = pair(scope, reader)
     renamed = [w.replace("investor:", "company_id:").replace("investee:", "counterparty_id:") for w in why]
     return investor, investee, renamed
@@ -504,4 +530,5 @@ def _donor(candidate: Candidate, donors: list[Candidate], fits) -> Candidate | N
 
 
 def _from(donor: Candidate, role: str) -> str:
-    return f"{donor.row[f'{role}_id']} from the figure '{donor.money.text}' in '{donor.row['quote']}'"
+    figure = donor.money.text if donor.money else ""  # a donor is a figure's candidate: it has one
+    return f"{donor.row[f'{role}_id']} from the figure '{figure}' in '{donor.row['quote']}'"

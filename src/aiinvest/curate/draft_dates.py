@@ -109,7 +109,7 @@ def _mention(kind: str, match: re.Match) -> DateMention | None:
         int(day) if day else None,
         (groups.get("mod") or "").lower().rstrip("-"),
     )
-    if mention.day and not _real(mention.year or 2000, mention.month, mention.day):
+    if mention.day and mention.month and not _real(mention.year or 2000, mention.month, mention.day):
         return None
     return mention
 
@@ -125,7 +125,7 @@ def _real(year: int, month: int, day: int) -> bool:
 def read_date(mention: DateMention, publication: Publication) -> DateReading:
     """The date a mention gives, resolved against the publication where it has no year."""
     said = f"The text says '{mention.text}'"
-    if mention.kind in ("day", "month", "year"):
+    if mention.kind in ("day", "month", "year") and mention.year:  # these kinds always have their year
         first = datetime.date(mention.year, mention.month or 1, mention.day or 1)
         return _within(first, mention.kind, False, "", publication, said)
     if mention.kind == "relative":
@@ -137,6 +137,9 @@ def read_date(mention: DateMention, publication: Publication) -> DateReading:
 
 def _without_year(mention: DateMention, publication: Publication, said: str) -> DateReading:
     """'September', 'last September', 'this September', '27 March': the year from the publication date."""
+    month = mention.month
+    if month is None:  # a date without a year always names its month; nothing to place otherwise
+        return DateReading(note=f"{said}, which names no month; left empty.")
     if mention.modifier == "next":
         return DateReading(note=f"{said}, after the publication: a claim cannot describe a later date; left empty.")
     if mention.modifier == "this":
@@ -148,23 +151,23 @@ def _without_year(mention: DateMention, publication: Publication, said: str) -> 
             f"({publication.shown}); left empty."
         )
     else:
-        year, how = _latest_year(mention, publication)
-        shown = datetime.date(year, mention.month, mention.day or 1).isoformat()[: 10 if mention.day else 7]
+        year, how = _latest_year(mention, month, publication)
+        shown = datetime.date(year, month, mention.day or 1).isoformat()[: 10 if mention.day else 7]
         note = f"{said} with no year; {how} (published {publication.shown}): {shown}."
-    first = datetime.date(year, mention.month, mention.day or 1)
+    first = datetime.date(year, month, mention.day or 1)
     return _within(first, "day" if mention.day else "month", True, note, publication, said)
 
 
-def _latest_year(mention: DateMention, publication: Publication) -> tuple[int, str]:
+def _latest_year(mention: DateMention, month: int, publication: Publication) -> tuple[int, str]:
     """The year of the latest such month (or day) on or before the publication; strictly before after 'last'."""
     pub, strict = publication.date, mention.modifier == "last"
-    name = calendar.month_name[mention.month] + (f" {mention.day}" if mention.day else "")
+    name = calendar.month_name[month] + (f" {mention.day}" if mention.day else "")
     if mention.day and publication.precision == "day":
-        earlier = (mention.month, mention.day) < (pub.month, pub.day) or (
-            not strict and (mention.month, mention.day) == (pub.month, pub.day)
+        earlier = (month, mention.day) < (pub.month, pub.day) or (
+            not strict and (month, mention.day) == (pub.month, pub.day)
         )
     else:
-        earlier = mention.month < pub.month or (not strict and mention.month == pub.month)
+        earlier = month < pub.month or (not strict and month == pub.month)
     year = pub.year if earlier else pub.year - 1
     where = "before the publication month" if strict else "on or before the publication"
     return year, f"read as the latest {name} {where}"

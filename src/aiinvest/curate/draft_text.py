@@ -5,6 +5,7 @@ quote cut from a sentence always passes the validator's verbatim check.
 """
 
 import re
+from typing import NamedTuple
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -51,7 +52,8 @@ def sentences(text: str) -> list[Sentence]:
 
 def _paragraphs(text: str) -> list[tuple[str, int]]:
     """(paragraph, offset in the normalised text): one per line, a hard-wrapped line joined to the next."""
-    lines, position = [], 0
+    lines: list[tuple[str, int]] = []
+    position = 0
     for raw in text.splitlines():
         line = normalise_whitespace(raw)
         if not line:
@@ -174,34 +176,52 @@ def _words_value(match: re.Match) -> tuple[int, Decimal | None]:
     for skip in range(len(words)):
         value = number_words(words[skip:])
         if value is not None:
-            start = match.start() + re.search(rf"\b{words[skip]}\b", match.group(0), re.I).start()
-            return start, value
+            word = re.search(rf"\b{words[skip]}\b", match.group(0), re.I)
+            return match.start() + (word.start() if word else 0), value  # the word is in the match it came from
     return match.start(), None
 
 
 def number_words(words: list[str]) -> Decimal | None:
     """'four', 'two hundred fifty million', 'one and a half billion', 'half a billion'; None if not a number."""
-    total, current, counted = Decimal(0), Decimal(0), False
     words = [w.lower() for w in words]
     if not words or words[0] == "and" or words[-1] in ("and", "a", "an"):
         return None
-    for i, word in enumerate(words):
-        if word in _WORD_VALUES:
-            current, counted = current + _WORD_VALUES[word], True
-        elif word in ("a", "an"):
-            if i + 1 == len(words) or words[i + 1] not in ("hundred", "half", *_SCALE_WORDS):
-                return None
-            if words[i + 1] != "half" and (i == 0 or words[i - 1] != "half"):  # 'a half', 'half a billion'
-                current, counted = current + 1, True
-        elif word == "half":
-            current, counted = current + Decimal("0.5"), True
-        elif word == "hundred":
-            current = (current or 1) * 100
-        elif word in _SCALE_WORDS:
-            if not counted:
-                return None
-            total, current = total + (current or 1) * Decimal(10) ** _SCALES[word], Decimal(0)
-    return total + current if counted else None
+    total, group = Decimal(0), _Group(Decimal(0), False)
+    for i in range(len(words)):
+        step = _read_word(words, i, group)
+        if step is None:
+            return None
+        added, group = step
+        total += added
+    return total + group.value if group.counted else None
+
+
+class _Group(NamedTuple):
+    """The number being read since the last scale word ('two hundred fifty' before 'million')."""
+
+    value: Decimal
+    counted: bool  # a number word was read
+
+
+def _read_word(words: list[str], i: int, group: _Group) -> tuple[Decimal, _Group] | None:
+    """What words[i] adds to the total, and the group after it; None where the words stop being a number."""
+    word, one = words[i], Decimal(1)
+    if word in _WORD_VALUES:
+        return Decimal(0), _Group(group.value + _WORD_VALUES[word], True)
+    if word in ("a", "an"):
+        if i + 1 == len(words) or words[i + 1] not in ("hundred", "half", *_SCALE_WORDS):
+            return None
+        if words[i + 1] != "half" and (i == 0 or words[i - 1] != "half"):  # 'a half', 'half a billion'
+            return Decimal(0), _Group(group.value + 1, True)
+    elif word == "half":
+        return Decimal(0), _Group(group.value + Decimal("0.5"), True)
+    elif word == "hundred":
+        return Decimal(0), _Group((group.value or one) * 100, group.counted)
+    elif word in _SCALE_WORDS:
+        if not group.counted:
+            return None
+        return (group.value or one) * Decimal(10) ** _SCALES[word], _Group(Decimal(0), group.counted)
+    return Decimal(0), group
 
 
 _SCALE_WORDS = ("thousand", "million", "billion", "trillion")

@@ -2,6 +2,7 @@
 
 import json
 import re
+from typing import Any
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -63,15 +64,18 @@ def _schema_problem(error: jsonschema.ValidationError, text: str) -> tuple:
 
 
 def _expectation(error: jsonschema.ValidationError) -> str:
+    # The schema and the validator's value are the contract's own (a dict, a list), never jsonschema's unset marker.
+    schema: dict[str, Any] = error.schema  # type: ignore[assignment]
+    value: Any = error.validator_value
     if error.validator == "required":
         missing = re.search(r"'([^']+)' is a required property", error.message)
         return f"a '{missing.group(1) if missing else '?'}' entry"
-    if error.validator == "pattern" and "description" in error.schema:
-        return f"{error.schema['description']} (not {error.instance!r})"
+    if error.validator == "pattern" and "description" in schema:
+        return f"{schema['description']} (not {error.instance!r})"
     if error.validator == "enum":
-        return f"one of {', '.join(map(str, error.validator_value))} (not {error.instance!r})"
+        return f"one of {', '.join(map(str, value))} (not {error.instance!r})"
     if error.validator == "type":
-        kinds = error.validator_value
+        kinds = value
         return f"a JSON {kinds if isinstance(kinds, str) else ' or '.join(kinds)} (not {type(error.instance).__name__})"
     return error.message
 

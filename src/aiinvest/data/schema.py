@@ -58,7 +58,7 @@ def rehash(data_dir: Path) -> list[str]:
     for res in descriptor["resources"] if descriptor else []:
         if problem := file_problem(root / res["path"], root, "it is declared in datapackage.json"):
             problems.append(problem)
-    if problems:
+    if problems or descriptor is None:  # no descriptor comes with its problems
         raise DataValidationError(problems)
     changed = []
     for res in descriptor["resources"]:

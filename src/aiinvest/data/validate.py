@@ -170,8 +170,8 @@ def _frictionless_problems(data_dir: Path, descriptor: dict, tables: dict[str, C
     file = display(descriptor_path(data_dir))
     try:
         report = frictionless.Package(sound, basepath=str(curated_dir(data_dir))).validate()
-    except frictionless.FrictionlessException as error:  # the descriptor breaks the Data Package standard
-        reasons = "; ".join(r.note for r in error.reasons) or error.error.note
+    except frictionless.FrictionlessException as failure:  # the descriptor breaks the Data Package standard
+        reasons = "; ".join(r.note for r in failure.reasons) or failure.error.note
         yield Problem(file, f"a valid data package descriptor ({reasons})")
         return
     for error in report.errors:
@@ -179,8 +179,8 @@ def _frictionless_problems(data_dir: Path, descriptor: dict, tables: dict[str, C
     for task in report.tasks:
         resource = declared[task.name]
         table, path = tables[task.name], curated_dir(data_dir) / resource["path"]
-        for error in task.errors:
-            yield _translate(error, display(path), resource, table)
+        for table_error in task.errors:
+            yield _translate(table_error, display(path), resource, table)
         if task.valid and not table.rows:
             yield Problem(display(path), "at least one data row (the table is empty)")
         elif task.valid and not report.errors:
@@ -199,7 +199,9 @@ def _foreign_key_problems(descriptor: dict, tables: dict[str, CsvTable], files: 
     """Every reference to another table names a row that exists there (empty cells refer to nothing)."""
     for name, resource in resources(descriptor).items():
         table = tables.get(name)
-        for key in resource["schema"].get("foreignKeys", []) if table else []:
+        if table is None:
+            continue  # unreadable: reported there
+        for key in resource["schema"].get("foreignKeys", []):
             fields, reference = _names(key["fields"]), key["reference"]
             target_name = reference.get("resource") or name
             target = tables.get(target_name)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from .validate import GATED_BY_BUILD, DataValidationError, Problem, check_package, package_digest
 
@@ -27,7 +28,7 @@ class BackgroundValidation:
         self.timeout = timeout
         self.seconds = 0.0  # as the validation process measured itself, start-up included
         self._start = time.perf_counter()
-        self._outcome: tuple[str, object] | None = None
+        self._outcome: Outcome | None = None
         env = {k: v for k, v in os.environ.items() if k != GATED_BY_BUILD}  # this process must really validate
         self._process = subprocess.Popen(
             [sys.executable, "-m", __name__, str(data_dir), repr(time.time())],
@@ -48,7 +49,7 @@ class BackgroundValidation:
             self._process.kill()
         self._process.communicate()
 
-    def outcome(self) -> tuple[str, object]:
+    def outcome(self) -> "Outcome":
         """(VALID, None), (INVALID, [Problem, ...]) or (CRASH, what happened)."""
         if self._outcome is None:
             remaining = max(0.0, self.timeout - (time.perf_counter() - self._start))
@@ -57,29 +58,37 @@ class BackgroundValidation:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.communicate()
-                self._outcome = (CRASH, f"the validation process did not finish within {self.timeout:g}s")
+                self._outcome = Outcome(CRASH, f"the validation process did not finish within {self.timeout:g}s")
                 return self._outcome
             try:
                 result = json.loads(stdout)
             except ValueError:
-                self._outcome = (CRASH, f"the validation process died (exit status {self._process.returncode})")
+                self._outcome = Outcome(CRASH, f"the validation process died (exit status {self._process.returncode})")
                 return self._outcome
             self.seconds = result["seconds"]
-            self._outcome = (result["kind"], _detail(result["kind"], result["detail"]))
+            self._outcome = Outcome(result["kind"], _detail(result["kind"], result["detail"]))
         return self._outcome
 
 
-def _detail(kind: str, detail):
-    if kind != INVALID:
-        return detail
-    return [Problem(**problem) for problem in detail]
+class Outcome(NamedTuple):
+    """How a validation ended: VALID (no detail), INVALID (the problems) or CRASH (what went wrong)."""
+
+    kind: str
+    detail: list[Problem] | str | None
+
+
+def _detail(kind: str, detail: list[dict[str, Any]] | str | None) -> list[Problem] | str | None:
+    if kind == INVALID and isinstance(detail, list):
+        return [Problem(**problem) for problem in detail]
+    return detail if isinstance(detail, str) else None
 
 
 def main(data_dir: str, started: str) -> None:
     """Validate and print one JSON object: kind, detail and seconds since `started` (a time.time())."""
+    detail: list[dict[str, Any]] | str | None = None
     try:
         check_package(Path(data_dir))
-        kind, detail = VALID, None
+        kind = VALID
     except DataValidationError as error:
         kind, detail = INVALID, [dataclasses.asdict(problem) for problem in error.problems]
     except Exception as error:  # reported by the build, never lost with this process

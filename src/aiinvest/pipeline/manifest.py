@@ -143,7 +143,8 @@ def data_label(data_dir: Path) -> str:
 
 def local_prefixes(data_dir: Path | None = None) -> dict[str, str]:
     """Absolute local folders, each with the token that replaces it in shared files ("" for the project)."""
-    folders = [(tempfile.gettempdir(), "$TMPDIR"), (Path.home(), "~"), (sys.prefix, "<venv>")]
+    folders: list[tuple[str | Path, str]] = [(tempfile.gettempdir(), "$TMPDIR"), (Path.home(), "~")]
+    folders.append((sys.prefix, "<venv>"))
     folders += [(sys.exec_prefix, "<venv>"), (sys.base_prefix, "<python>"), (sys.base_exec_prefix, "<python>")]
     folders.append((PROJECT_ROOT, ""))
     if data_dir is not None:

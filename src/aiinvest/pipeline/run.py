@@ -1,12 +1,20 @@
 """The run object every stage receives, and how a stage fails."""
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from ..config import REPORTS_DIR
 from .manifest import REPORT_NOTEBOOK
+
+if TYPE_CHECKING:  # for the annotations only: a build found up to date imports neither
+    from ..data.validation_process import BackgroundValidation
+    from ..report.params import ResolvedParams
+
+T = TypeVar("T")
 
 FORMATS = ("html", "pdf")
 
@@ -50,25 +58,72 @@ class BuildFailure(Exception):
 
 @dataclass
 class Run:
-    """One build in progress: the request and everything the stages learn on the way."""
+    """One build in progress: the request and everything the stages learn on the way.
+
+    The stages fill in `params`, `validation`, `folder` and `work` as they go; reading one before the
+    stage that sets it has run is a programming error, said as such.
+    """
 
     request: BuildRequest
     data_dir: Path  # absolute: papermill changes the working directory while it runs
-    inputs: dict = field(default_factory=dict)  # SHA-256 of every input (the fingerprint's basis)
+    inputs: dict[str, str] = field(default_factory=dict)  # SHA-256 of every input (the fingerprint's basis)
     key: str = ""  # the fingerprint of parameters, formats and inputs
-    params: object = None  # the resolved parameters (aiinvest.report.params.ResolvedParams)
-    validation: object = None  # the background validation process
-    folder: Path | None = None  # where the report is published
-    work: Path | None = None  # the private folder it is built in
     previous: Path | None = None  # figures.json of the report published before, for "what changed"
     changes: str = ""  # what changed since then, for the terminal
     steps: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    _params: "ResolvedParams | None" = None
+    _validation: "BackgroundValidation | None" = None
+    _folder: Path | None = None
+    _work: Path | None = None
+
+    @property
+    def params(self) -> "ResolvedParams":
+        """The resolved parameters (set once the data is loaded)."""
+        return _set(self._params, "params")
+
+    @params.setter
+    def params(self, value: "ResolvedParams") -> None:
+        self._params = value
+
+    @property
+    def validation(self) -> "BackgroundValidation":
+        """The background validation process (set while it runs)."""
+        return _set(self._validation, "validation")
+
+    @validation.setter
+    def validation(self, value: "BackgroundValidation") -> None:
+        self._validation = value
+
+    @property
+    def folder(self) -> Path:
+        """Where the report is published: OUTPUT/<company>/<as-of date>."""
+        return _set(self._folder, "folder")
+
+    @folder.setter
+    def folder(self, value: Path) -> None:
+        self._folder = value
+
+    @property
+    def work(self) -> Path:
+        """The private folder the report is built in."""
+        return _set(self._work, "work")
+
+    @work.setter
+    def work(self, value: Path) -> None:
+        self._work = value
 
     @contextmanager
-    def timed(self, name: str):
+    def timed(self, name: str) -> Iterator[None]:
         """Add the seconds a block takes to the named step."""
         start = time.perf_counter()
         try:
             yield
         finally:
             self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - start
+
+
+def _set(value: T | None, name: str) -> T:
+    """A run's attribute that a stage sets, once it is set."""
+    if value is None:
+        raise AttributeError(f"Run.{name} is read before the stage that sets it has run")
+    return value

@@ -118,8 +118,10 @@ def previous_figures(run: Run) -> Path | None:
     Only a report built from other inputs counts; its own build folder is named (the links may move meanwhile).
     """
     earlier = [name for name in dated_reports(run.folder.parent) if name <= run.folder.name]
-    folder = run.folder.parent / earlier[-1] if earlier else None
-    manifest = read_manifest(folder) if folder else None
+    if not earlier:
+        return None
+    folder = run.folder.parent / earlier[-1]
+    manifest = read_manifest(folder)
     if not manifest or manifest.get("fingerprint") == run.key or not (folder / FIGURES_FILE).is_file():
         return None
     return Path(os.path.realpath(folder / FIGURES_FILE))
@@ -203,7 +205,7 @@ def stage_and_publish(run: Run) -> None:
 def raise_if_invalid(run: Run) -> None:
     """Wait for the validation process; invalid data ends the build with status 65, a failed check with 70."""
     kind, detail = run.validation.outcome()
-    if kind == INVALID:
+    if kind == INVALID and isinstance(detail, list):  # INVALID's detail: the problems found
         raise BuildFailure(exitcodes.DATA, str(DataValidationError(detail)))
     if kind == CRASH:
         raise BuildFailure(exitcodes.BUILD, f"validation failed: {detail}")

@@ -50,8 +50,6 @@ _DEVELOPER = "ai_developer"
 _TOPICS = {"valuation": "valuation", "funding": "funding", "round": "funding"}  # else investment
 
 
-
-
 class _Span(Protocol):
     """Anything found in a sentence at a place: a date mention, a company mention."""
 
@@ -63,6 +61,7 @@ class _Span(Protocol):
 
 
 S = TypeVar("S", bound=_Span)
+
 
 @dataclass
 class Reader:

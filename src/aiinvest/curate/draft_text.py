@@ -5,9 +5,9 @@ quote cut from a sentence always passes the validator's verbatim check.
 """
 
 import re
-from typing import NamedTuple
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from ..data.provenance import normalise_whitespace
 

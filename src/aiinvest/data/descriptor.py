@@ -2,9 +2,9 @@
 
 import json
 import re
-from typing import Any
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 

@@ -58,7 +58,8 @@ def generate(target: Path, n_investments: int, seed: int = 0) -> Path:
         names[cid] = f"Synthetic {'Investor' if kind == 'investor' else 'AI Lab'} {cid.rsplit('-', 1)[1]}"
         companies.append(_company(cid, names[cid], "", kind, say(0, f"{names[cid]} is a fictional company.")))
 
-    investments, tranche_count = [], {}
+    investments: list[dict] = []
+    tranche_count: dict[tuple[str, str], int] = {}
     for i in range(n_investments):
         article = rng.randrange(n_articles)
         investor = rng.choice(investors)

@@ -9,6 +9,10 @@ fact coverage, the facts table) reads this registry instead of naming columns by
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations only: the registry is read before pandas is needed
+    import pandas as pd
 
 SOURCES = "sources"
 SOURCE_DATE = "published_date"  # when a claim became known: its source's publication date
@@ -51,7 +55,7 @@ def date_groups(descriptor: dict) -> dict[str, tuple[str, str, str]]:
     return groups
 
 
-class Tables(dict):
+class Tables(dict[str, "pd.DataFrame"]):
     """The curated tables by name (pandas DataFrames), with the registry of their claim tables."""
 
     def __init__(self, frames: dict, claims: tuple[ClaimTable, ...]):

@@ -123,10 +123,11 @@ def compare(old: dict, new: dict) -> Changes:
         if a and b and (a["value"], a["qualifier"], a["display"]) == (b["value"], b["qualifier"], b["display"]):
             continue
         claims_a, claims_b = set(a["claim_ids"] if a else ()), set(b["claim_ids"] if b else ())
+        either: dict = b or a or {}  # every key comes from one of the two
         figures.append(
             FigureChange(
                 id=key,
-                label=(b or a)["label"],
+                label=either["label"],
                 old=a["display"] if a else "",
                 new=b["display"] if b else "",
                 claims_added=sorted(claims_b - claims_a),

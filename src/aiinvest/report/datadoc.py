@@ -35,14 +35,14 @@ def render_data_readme(data_dir: Path) -> str:
     tables = load_tables(data_dir)
     rec = reconcile(tables, tables["sources"]["published_date"].max())
     view = View(rec, "", "billions", {})
-    sources = rec.sources.astype(object).where(rec.sources.notna(), "")
+    cells = rec.sources.astype(object).where(rec.sources.notna(), "")
     sources = [
         {
             **row,
             "published_date": row["published_date"].date().isoformat(),
             "published_date_inferred": str(row["published_date_inferred"]).lower(),
         }
-        for row in sources.to_dict("records")
+        for row in cells.to_dict("records")
     ]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),

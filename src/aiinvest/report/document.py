@@ -8,6 +8,7 @@ comes from `text`, every number from the reconciliation.
 import base64
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -342,7 +343,7 @@ def linked(text_: str, source_ids: list[str]) -> Markup:
     return Markup(html)
 
 
-def chart_bundle(chart: Chart, number: int, source_ids: list[str] = ()) -> tuple[dict, dict]:
+def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> tuple[dict, dict]:
     """A display bundle and its metadata: plotly JSON (JupyterLab), SVG (print) and text; PNG in the metadata.
 
     The bundle holds no HTML, so that JupyterLab shows the interactive plotly figure (and plain
@@ -364,13 +365,13 @@ def chart_bundle(chart: Chart, number: int, source_ids: list[str] = ()) -> tuple
         "image/svg+xml": to_svg(chart),
         "text/plain": alt,
     }
-    caption = f"<strong>Figure {number}.</strong> {caption}"
+    numbered = f"<strong>Figure {number}.</strong> {caption}"
     # The PNG (for slides) stays out of the bundle: JupyterLab's plotly renderer would show it instead.
     png = base64.b64encode(to_png(chart)).decode("ascii")
     about = {
         "chart": chart.id,
         "number": number,
-        "caption_html": caption,
+        "caption_html": numbered,
         "alt": alt,
         "figure_html": figure,
         "png": png,

@@ -7,6 +7,7 @@ They are registered as nbconvert entry points named `AI_report_HTML` and `AI_rep
 import base64
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,8 @@ class ReportHTMLExporter(_ReportExporter):
 class ReportPrintExporter(_ReportExporter):
     """Print HTML for WeasyPrint: charts as vector SVG (matplotlib), page size by parameter."""
 
-    export_from_notebook = None
+    # Not offered in JupyterLab's export menu: nbconvert reads None so, though its own exporters declare a str.
+    export_from_notebook: str | None = None  # type: ignore[assignment]
 
     @default("template_name")
     def _default_template_name(self):
@@ -222,7 +224,7 @@ def evidence(data_dir: Path) -> list[tuple[str, bytes, str]]:
     return [(p.name, p.read_bytes(), f"curated data behind the report: {p.name}") for p in files]
 
 
-def html_to_pdf(html: str, attachments: list[tuple[str, bytes, str]] = ()) -> bytes:
+def html_to_pdf(html: str, attachments: Sequence[tuple[str, bytes, str]] = ()) -> bytes:
     """Typeset print HTML into a tagged PDF/A-3a, with the given files attached as its evidence."""
     import weasyprint  # imported here: 1.2 s, which exporting HTML alone (as in JupyterLab) never needs
 

@@ -20,7 +20,8 @@ def format_date(date, precision: str | None, inferred: bool = False) -> str:
     if date is None or date != date:  # None, NaN or NaT (which never equal themselves)
         return "not stated"
     month = MONTHS.split()[date.month - 1]
-    text = {"day": f"{date.day} {month} {date.year}", "month": f"{month} {date.year}"}.get(precision, f"{date.year}")
+    forms = {"day": f"{date.day} {month} {date.year}", "month": f"{month} {date.year}"}
+    text = forms.get(precision or "", f"{date.year}")
     return f"{text} (inferred)" if inferred else text
 
 

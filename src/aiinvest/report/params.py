@@ -19,6 +19,8 @@ from .formatting import UNITS
 if TYPE_CHECKING:  # pandas is imported only where data is handled: checking names stays fast
     import pandas as pd
 
+    from ..data.registry import Tables
+
 
 PAGE_SIZES = ("A4", "Letter")
 
@@ -94,7 +96,7 @@ def check_names_and_types(raw: dict) -> list[str]:
 COLUMNS_NEEDED = {"investments": ["investor_id", "investee_id", "source_id"]}
 
 
-def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
+def resolve(raw: dict, tables: Tables) -> ResolvedParams:
     """Validate parameters against the data; raise ParameterError listing every problem."""
     import pandas as pd  # imported here: 1 s, which checking names and types (every build) never needs
 
@@ -136,12 +138,12 @@ def resolve(raw: dict, tables: dict[str, pd.DataFrame]) -> ResolvedParams:
     from ..analysis.asof import tables_as_of  # imported here: pandas, as above
 
     company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of_ok else None
-    if problems:
+    if problems or company is None:  # no company comes with the problem that says why
         raise ParameterError(problems)
     return ResolvedParams(company[0], company[1], as_of, params.unit, params.title, params.page_size, params.previous)
 
 
-def _resolve_company(wanted: str, tables: dict[str, pd.DataFrame], problems: list[str]):
+def _resolve_company(wanted: str, tables: Tables, problems: list[str]) -> tuple[str, str] | None:
     companies = tables["companies"]
     quantified = set(tables["investments"]["investee_id"]) | set(tables["investments"]["investor_id"])
     quantified |= set(tables["valuations"]["company_id"]) | set(tables["funding_totals"]["company_id"])

@@ -3,14 +3,18 @@
 import functools
 import io
 import re
+from collections.abc import Sequence
+from typing import Any, cast
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.typing import RcKeyType
 
 from .spec import (
     AXIS_COLOUR,
@@ -28,7 +32,7 @@ from .spec import (
 )
 from .timeline import balance_columns
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": FONT_FAMILY,
     "font.size": 9,
     "axes.spines.top": False,
@@ -201,7 +205,8 @@ def _laid_out(chart: Chart):
         plot_height = FRAME_IN + TITLE_LINE_IN * (len(title) - 1) + ROW_IN * (bottom - top)
         if columns:
             fig.set_size_inches(WIDTH_IN, plot_height + key_height)
-            upper, lower = fig.subfigures(2, 1, height_ratios=(plot_height, key_height))
+            rows = fig.subfigures(2, 1, height_ratios=(plot_height, key_height))
+            upper, lower = cast("Sequence[Figure | SubFigure]", rows)  # two rows: an array of two subfigures
             _draw_key(lower, count, columns, measure, key_height)
         else:
             fig.set_size_inches(WIDTH_IN, plot_height)

@@ -164,7 +164,8 @@ def balance_columns(heights: list[int], count: int) -> list[list[int]]:
         return []
     cap = max(max(heights), -(-sum(heights) // count))
     while True:
-        columns, used = [[]], 0
+        columns: list[list[int]] = [[]]
+        used = 0
         for i, height in enumerate(heights):
             if columns[-1] and used + height > cap:
                 columns.append([])

@@ -24,14 +24,19 @@ FIRST_DAY, LAST_DAY = date(2020, 1, 1), date(2024, 3, 27)
 EVENT_KINDS = ["product_launch", "cloud_partnership", "consulting_partnership", "rumoured_collaboration", "statement"]
 
 
-def generate(target: Path, n_investments: int, seed: int = 0) -> Path:
-    """Write a synthetic data folder (curated/ and raw/articles/) with n investment rows."""
-    target = Path(target)
+def _empty_folder(target: Path) -> Path:
+    """The target emptied, with curated/ and raw/articles/; a folder of other data is never overwritten."""
     if (target / "curated").exists() and not (target / "SYNTHETIC.md").exists():
         raise SystemExit(f"{target} holds data that is not synthetic; refusing to overwrite it")
     shutil.rmtree(target, ignore_errors=True)
     (target / "curated").mkdir(parents=True)
     (target / "raw" / "articles").mkdir(parents=True)
+    return target
+
+
+def generate(target: Path, n_investments: int, seed: int = 0) -> Path:
+    """Write a synthetic data folder (curated/ and raw/articles/) with n investment rows."""
+    target = _empty_folder(Path(target))
     rng = random.Random(seed)
     n_articles = max(2, min(40, n_investments // 2500 + 2))
     n_investors = max(4, min(400, n_investments // 250))

@@ -14,7 +14,7 @@ from matplotlib.text import Text
 from aiinvest.report.charts.mpl_render import to_matplotlib, to_png, to_svg
 from aiinvest.report.charts.plotly_render import to_plotly
 from aiinvest.report.charts.spec import SKY_BLUE, VERMILLION, Chart, Trace
-from aiinvest.report.charts.timeline import MIN_GAP, MIN_SPAN, timeline_chart_spec, timeline_layout
+from aiinvest.report.charts.timeline import MIN_GAP, MIN_SPAN, Timeline, timeline_chart_spec, timeline_layout
 
 LANES = ("Investment", "Funding and valuation", "Product", "Partnership", "Rumour", "Other")
 COLOURS = {"confirmed": SKY_BLUE, "rumoured": VERMILLION}
@@ -112,7 +112,7 @@ def many_items() -> pd.DataFrame:
 
 def _spec(items: pd.DataFrame) -> Chart:
     return timeline_chart_spec(
-        items, title="Anthropic: timeline of reported events", caption="Test.", lanes=LANES, colours=COLOURS
+        items, Timeline(title="Anthropic: timeline of reported events", caption="Test.", lanes=LANES, colours=COLOURS)
     )
 
 
@@ -220,7 +220,7 @@ def test_matplotlib_labels_never_overlap_nor_leave_the_figure(items):
 def test_a_long_title_is_wrapped_inside_the_figure():
     items = today_items()
     title = "Anthropic, the AI safety company: a timeline of every reported investment, valuation and partnership"
-    chart = timeline_chart_spec(items, title=title, caption="", lanes=LANES, colours=COLOURS)
+    chart = timeline_chart_spec(items, Timeline(title=title, caption="", lanes=LANES, colours=COLOURS))
     _check_matplotlib(chart, items)
 
 

@@ -127,7 +127,7 @@ def read_date(mention: DateMention, publication: Publication) -> DateReading:
     said = f"The text says '{mention.text}'"
     if mention.kind in ("day", "month", "year") and mention.year:  # these kinds always have their year
         first = datetime.date(mention.year, mention.month or 1, mention.day or 1)
-        return _within(first, mention.kind, False, "", publication, said)
+        return _within(_reading(first, mention.kind, False, ""), publication, said)
     if mention.kind == "relative":
         return _relative(mention.modifier, publication, said)
     if mention.kind == "weekday":
@@ -155,7 +155,7 @@ def _without_year(mention: DateMention, publication: Publication, said: str) -> 
         shown = datetime.date(year, month, mention.day or 1).isoformat()[: 10 if mention.day else 7]
         note = f"{said} with no year; {how} (published {publication.shown}): {shown}."
     first = datetime.date(year, month, mention.day or 1)
-    return _within(first, "day" if mention.day else "month", True, note, publication, said)
+    return _within(_reading(first, "day" if mention.day else "month", True, note), publication, said)
 
 
 def _latest_year(mention: DateMention, month: int, publication: Publication) -> tuple[int, str]:
@@ -179,24 +179,28 @@ def _relative(word: str, publication: Publication, said: str) -> DateReading:
     if word in ("today", "this week"):
         return at_publication(word, publication)
     if word == "earlier this year" or word == "this year":
-        return _within(pub.replace(month=1, day=1), "year", True, f"{said}: the publication year.", publication, said)
+        return _within(
+            _reading(pub.replace(month=1, day=1), "year", True, f"{said}: the publication year."), publication, said
+        )
     if word.startswith("a year"):
         return _year_before(publication, said)
     if word == "last year":
         first = datetime.date(pub.year - 1, 1, 1)
-        return _within(first, "year", True, f"{said}: the year before the publication.", publication, said)
+        return _within(_reading(first, "year", True, f"{said}: the year before the publication."), publication, said)
     if publication.precision == "year" or (word in ("yesterday", "last week") and publication.precision != "day"):
         return _unplaced(said, publication)
     if word == "yesterday":
         day = pub - datetime.timedelta(days=1)
-        return _within(day, "day", True, f"{said}: the day before the publication ({pub}).", publication, said)
+        return _within(
+            _reading(day, "day", True, f"{said}: the day before the publication ({pub})."), publication, said
+        )
     if word == "last week":
         return _last_week(publication, said)
     first = pub.replace(day=1)
     if word == "last month":
         first = (first - datetime.timedelta(days=1)).replace(day=1)
     note = f"{said}: read against the publication ({publication.shown})."
-    return _within(first, "month", True, note, publication, said)
+    return _within(_reading(first, "month", True, note), publication, said)
 
 
 def _year_before(publication: Publication, said: str) -> DateReading:
@@ -205,7 +209,7 @@ def _year_before(publication: Publication, said: str) -> DateReading:
     precision = "year" if publication.precision == "year" else "month"
     first = pub.replace(year=pub.year - 1, day=1) if precision == "month" else pub.replace(year=pub.year - 1)
     note = f"{said}: one year before the publication ({publication.shown}), to the {precision}."
-    return _within(first, precision, True, note, publication, said)
+    return _within(_reading(first, precision, True, note), publication, said)
 
 
 def _unplaced(said: str, publication: Publication) -> DateReading:
@@ -220,7 +224,7 @@ def _last_week(publication: Publication, said: str) -> DateReading:
     if (start.year, start.month) != (end.year, end.month):
         return DateReading(note=f"{said}, which spans two months before {publication.date}; left empty.")
     note = f"{said}: the week before the publication ({publication.date}), to the month."
-    return _within(start.replace(day=1), "month", True, note, publication, said)
+    return _within(_reading(start.replace(day=1), "month", True, note), publication, said)
 
 
 def _weekday(name: str, publication: Publication, said: str) -> DateReading:
@@ -232,7 +236,7 @@ def _weekday(name: str, publication: Publication, said: str) -> DateReading:
     note = f"'{name.title()}' is read as the latest {name.title()} on or before the publication date ({day})."
     if back == 0:
         note = f"'{name.title()}' is read as the article's publication date, a {name.title()}."
-    return _within(day, "day", True, note, publication, said)
+    return _within(_reading(day, "day", True, note), publication, said)
 
 
 def at_publication(cue: str, publication: Publication) -> DateReading:
@@ -245,18 +249,16 @@ def at_publication(cue: str, publication: Publication) -> DateReading:
     )
 
 
-def _within(
-    first: datetime.date,
-    precision: str,
-    inferred: bool,
-    note: str,
-    publication: Publication,
-    said: str,
-) -> DateReading:
+def _within(reading: DateReading, publication: Publication, said: str) -> DateReading:
     """The reading, unless it falls after the publication: coarsened into its period, or left empty."""
-    limit = publication.date
+    first, note, inferred, limit = (
+        datetime.date.fromisoformat(reading.date),
+        reading.note,
+        reading.inferred,
+        publication.date,
+    )
     if first <= limit:
-        return DateReading(first.isoformat(), precision, inferred, note)
+        return reading
     same_period = _period(first, publication.precision) == _period(limit, publication.precision)
     if publication.precision != "day" and same_period:
         coarse = (
@@ -272,3 +274,8 @@ def _within(
 
 def _period(day: datetime.date, precision: str) -> tuple[int, ...]:
     return (day.year, day.month) if precision == "month" else (day.year,)
+
+
+def _reading(first: datetime.date, precision: str, inferred: bool, note: str) -> DateReading:
+    """A date read from the text, before it is checked against the publication."""
+    return DateReading(first.isoformat(), precision, inferred, note)

@@ -5,6 +5,7 @@ is true at, how it is derived, and the claims and sources it comes from.
 """
 
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -116,14 +117,21 @@ def _total(view: text.View, investor: str, investee: str, total, sources) -> Fig
         f"total:{investor}:{investee}",
         f"{view.name(investor)} in {view.name(investee)}, in all",
         (total.total_usd, total.qualifier),
-        HOW_TOTAL[total.basis],
-        (_claims(view, {"investment"}, investee, investor, sources), tuple(sources)),
+        _Basis(HOW_TOTAL[total.basis], _claims(view, {"investment"}, investee, investor, sources), tuple(sources)),
     )
 
 
-def _on_report_date(view: text.View, id_: str, label: str, amount: tuple, how: str, behind: tuple) -> Figure:
+class _Basis(NamedTuple):
+    """How a figure is derived, and the claims and sources behind it."""
+
+    how: str
+    claim_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+
+
+def _on_report_date(view: text.View, id_: str, label: str, amount: tuple, basis: _Basis) -> Figure:
     value, qualifier = amount
-    claim_ids, source_ids = behind
+    how, claim_ids, source_ids = basis
     return Figure(
         id=id_,
         label=label,
@@ -150,12 +158,9 @@ def _investee_figures(view: text.View) -> list[Figure]:
         figures.append(_total(view, r.investor_id, subject, r, r.source_ids))
     named_claims = _claims(view, {"investment"}, subject, sources=funding.source_ids)
     if len(funding.by_investor):
-        behind = (named_claims, funding.source_ids)
-        how = "sum of the named investors' totals"
+        basis = _Basis("sum of the named investors' totals", named_claims, funding.source_ids)
         figures.append(
-            _on_report_date(
-                view, f"named:{subject}", "Named investors, in all", (funding.named_usd, "exact"), how, behind
-            )
+            _on_report_date(view, f"named:{subject}", "Named investors, in all", (funding.named_usd, "exact"), basis)
         )
     if funding.total_usd is not None:
         how = f"reported as of {view.claim_date(funding.reported_claim_id)}"
@@ -164,15 +169,15 @@ def _investee_figures(view: text.View) -> list[Figure]:
         if funding.total_qualifier == "at_least":
             how += "; a lower bound"
         total_claims = (funding.reported_claim_id, *_added_since(view, funding.reported_date))
-        behind = (tuple(sorted(set(total_claims))), funding.total_source_ids)
+        basis = _Basis(how, tuple(sorted(set(total_claims))), funding.total_source_ids)
         amount = (funding.total_usd, funding.total_qualifier)
-        figures.append(_on_report_date(view, f"funding:{subject}", f"{company}'s total funding", amount, how, behind))
+        figures.append(_on_report_date(view, f"funding:{subject}", f"{company}'s total funding", amount, basis))
         if funding.unattributed_usd and funding.unattributed_usd > 0:
-            behind = (tuple(sorted(set(total_claims) | set(named_claims))), funding.source_ids)
+            claims = tuple(sorted(set(total_claims) | set(named_claims)))
+            basis = _Basis("total funding minus named investors, both on this date", claims, funding.source_ids)
             amount = (funding.unattributed_usd, funding.total_qualifier)
-            how = "total funding minus named investors, both on this date"
             label = "From investors the sources do not name"
-            figures.append(_on_report_date(view, f"unattributed:{subject}", label, amount, how, behind))
+            figures.append(_on_report_date(view, f"unattributed:{subject}", label, amount, basis))
     figures += _valuation_figures(view)
     return figures
 

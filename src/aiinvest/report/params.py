@@ -98,8 +98,6 @@ COLUMNS_NEEDED = {"investments": ["investor_id", "investee_id", "source_id"]}
 
 def resolve(raw: dict, tables: Tables) -> ResolvedParams:
     """Validate parameters against the data; raise ParameterError listing every problem."""
-    import pandas as pd  # imported here: 1 s, which checking names and types (every build) never needs
-
     problems = check_names_and_types(raw)
     if problems:
         raise ParameterError(problems)
@@ -111,36 +109,42 @@ def resolve(raw: dict, tables: Tables) -> ResolvedParams:
         problems.append(f"'page_size': value '{params.page_size}': expected one of {', '.join(PAGE_SIZES)}")
     if not params.title.strip():
         problems.append("'title': value '': expected a non-empty title")
-    published = tables["sources"]["published_date"]
-    as_of, as_of_ok = published.max(), True
-    if params.as_of:
-        try:
-            as_of = pd.Timestamp(date.fromisoformat(params.as_of))
-        except ValueError:
-            problems.append(f"'as_of': value '{params.as_of}': expected a date written YYYY-MM-DD")
-            as_of_ok = False
-        else:
-            if as_of < published.min():
-                first = published.min().date().isoformat()
-                problems.append(
-                    f"'as_of': value '{params.as_of}': expected a date on or after {first}, "
-                    "the earliest source date (there is no data before it)"
-                )
-                as_of_ok = False
-            elif as_of > min(published.max(), pd.Timestamp(date.today())):
-                newest = published.max().date().isoformat()
-                problems.append(
-                    f"'as_of': value '{params.as_of}': expected a date on or before {newest}, the newest source's "
-                    "publication (a later date would claim a knowledge of events the data does not have; leave "
-                    "as_of empty for a report as of the newest source)"
-                )
-                as_of_ok = False
+    as_of = _resolve_as_of(params.as_of, tables["sources"]["published_date"], problems)
     from ..analysis.asof import tables_as_of  # imported here: pandas, as above
 
-    company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of_ok else None
-    if problems or company is None:  # no company comes with the problem that says why
+    company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of is not None else None
+    if problems or company is None or as_of is None:  # neither is missing without a problem that says why
         raise ParameterError(problems)
     return ResolvedParams(company[0], company[1], as_of, params.unit, params.title, params.page_size, params.previous)
+
+
+def _resolve_as_of(given: str, published: pd.Series, problems: list[str]) -> pd.Timestamp | None:
+    """The report's date: the newest source's publication by default; None (with a problem) if out of range."""
+    import pandas as pd  # imported here: 1 s, which checking names and types (every build) never needs
+
+    if not given:
+        return published.max()
+    try:
+        as_of = pd.Timestamp(date.fromisoformat(given))
+    except ValueError:
+        problems.append(f"'as_of': value '{given}': expected a date written YYYY-MM-DD")
+        return None
+    if as_of < published.min():
+        first = published.min().date().isoformat()
+        problems.append(
+            f"'as_of': value '{given}': expected a date on or after {first}, "
+            "the earliest source date (there is no data before it)"
+        )
+        return None
+    if as_of > min(published.max(), pd.Timestamp(date.today())):
+        newest = published.max().date().isoformat()
+        problems.append(
+            f"'as_of': value '{given}': expected a date on or before {newest}, the newest source's "
+            "publication (a later date would claim a knowledge of events the data does not have; leave "
+            "as_of empty for a report as of the newest source)"
+        )
+        return None
+    return as_of
 
 
 def _resolve_company(wanted: str, tables: Tables, problems: list[str]) -> tuple[str, str] | None:

@@ -10,7 +10,7 @@ import pandas as pd
 from ..formatting import UNITS, format_date, format_ids, plural
 from ..text import View, lead_investor, ratio_text
 from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, SKY_BLUE, Chart, RefLine, Trace
-from .timeline import timeline_chart_spec
+from .timeline import Timeline, timeline_chart_spec
 
 TIMELINE_LANES = {
     "investment": "Investment",
@@ -396,11 +396,13 @@ def timeline_chart(view: View) -> Chart | None:
         dated.assign(detail=detail, inferred=dated["inferred"].astype(bool))[
             ["date", "lane", "label", "status", "inferred", "detail"]
         ],
-        title=f"{view.subject}: timeline of reported events",
-        caption=f"{caption} {_sources_note(items['source_ids'])}",
-        lanes=lanes,
-        colours={"confirmed": INVESTOR_COLOURS[4], "rumoured": INVESTOR_COLOURS[5]},
-        numbered=not aggregated,  # a marker per lane and quarter: its count is on hover, a key would list counts
+        Timeline(
+            title=f"{view.subject}: timeline of reported events",
+            caption=f"{caption} {_sources_note(items['source_ids'])}",
+            lanes=lanes,
+            colours={"confirmed": INVESTOR_COLOURS[4], "rumoured": INVESTOR_COLOURS[5]},
+            numbered=not aggregated,  # a marker per lane and quarter: its count is on hover, a key would list counts
+        ),
     )
 
 

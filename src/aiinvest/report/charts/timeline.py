@@ -94,28 +94,34 @@ def timeline_layout(items: pd.DataFrame, lanes: tuple[str, ...], *, min_gap: flo
     )
 
 
-def timeline_chart_spec(
-    items: pd.DataFrame,
-    *,
-    title: str,
-    caption: str,
-    lanes: tuple[str, ...],
-    colours: dict[str, str],
-    chart_id: str = "timeline",
-    min_gap: float = MIN_GAP,
-    numbered: bool = True,
-) -> Chart:
+@dataclass(frozen=True)
+class Timeline:
+    """What a timeline says and how it is drawn, besides its items.
+
+    colours maps status to colour; numbered=False draws the markers alone, without numbers or key
+    (the labels stay in the hover text).
+    """
+
+    title: str
+    caption: str
+    lanes: tuple[str, ...]
+    colours: dict[str, str]
+    chart_id: str = "timeline"
+    min_gap: float = MIN_GAP
+    numbered: bool = True
+
+
+def timeline_chart_spec(items: pd.DataFrame, timeline: Timeline) -> Chart:
     """A timeline of dated items: numbered markers in lanes, the full labels in the chart's key.
 
-    numbered=False draws the markers alone, without numbers or key (the labels stay in the hover text).
-
-    items: one row per dated item, with columns date, lane (one of lanes), label, status ("confirmed" or
-    "rumoured"), inferred (a hollow marker) and detail (hover text). colours maps status to colour.
+    items: one row per dated item, with columns date, lane (one of the timeline's lanes), label, status
+    ("confirmed" or "rumoured"), inferred (a hollow marker) and detail (hover text).
     """
+    lanes, colours, numbered = timeline.lanes, timeline.colours, timeline.numbered
     missing = [c for c in COLUMNS if c not in items.columns]
     if missing:
         raise ValueError(f"timeline items lack columns: {', '.join(missing)}")
-    layout = timeline_layout(items, lanes, min_gap=min_gap)
+    layout = timeline_layout(items, lanes, min_gap=timeline.min_gap)
     placed = layout.items
     known = [s for s in STATUSES if s in set(placed["status"])]
     others = sorted(set(placed["status"]) - set(STATUSES), key=str)
@@ -138,9 +144,9 @@ def timeline_chart_spec(
             )
         )
     return Chart(
-        id=chart_id,
-        title=title,
-        caption=caption,
+        id=timeline.chart_id,
+        title=timeline.title,
+        caption=timeline.caption,
         x_title="",
         y_title="",
         traces=tuple(traces),

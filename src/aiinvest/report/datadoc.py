@@ -9,6 +9,7 @@ from ..config import TEMPLATES_DIR
 from ..data.load import load_tables
 from ..data.schema import read_descriptor
 from .formatting import plural
+from .rows import rows
 from .text import READINGS, View, publisher_sentence
 
 
@@ -76,5 +77,5 @@ def framing_examples(rec) -> list[dict]:
             "reading": f"{READINGS[r.reason]} (`{r.reason}`)",
             "quote": quotes[r.claim_id],
         }
-        for r in reads.itertuples()
+        for r in rows(reads)
     ]

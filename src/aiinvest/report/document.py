@@ -33,6 +33,7 @@ from .charts.spec import Chart
 from .formatting import format_date, format_ids, plural, shorten
 from .key_figures import Figure, figures_document, key_figures
 from .params import ResolvedParams, resolve
+from .rows import rows
 
 MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded) at any data size
 MAX_STATEMENTS = 6
@@ -176,8 +177,8 @@ class Report:
         section = render("section.html.j2", anchor="section-changes", heading=CHANGES_HEADING, intro=intro)
         if changes.empty:
             return self._html(section)
-        rows = pd.DataFrame(changes.rows(), columns=["What", "Which", "Before", "Now"])
-        return self._html(section + self._table(rows, "changes", None).data)
+        table = pd.DataFrame(changes.rows(), columns=["What", "Which", "Before", "Now"])
+        return self._html(section + self._table(table, "changes", None).data)
 
     def figures(self) -> None:
         """Every chart for the subject, each in its section with heading, chart, caption and statements."""
@@ -208,14 +209,13 @@ class Report:
 
     def statements(self, topic: str):
         """What the sources say in words, without a figure, about this topic and the subject's deals."""
-        rows = statements_for(self.view, topic)
-        if rows.empty:
+        said = statements_for(self.view, topic)
+        if said.empty:
             return None
         items = [
-            {"quote": r.quote, "source": r.source_id, "claim": r.claim_id}
-            for r in rows.head(MAX_STATEMENTS).itertuples()
+            {"quote": r.quote, "source": r.source_id, "claim": r.claim_id} for r in rows(said.head(MAX_STATEMENTS))
         ]
-        about = text.join_words(sorted({self.view.name(c) for c in rows["company_id"]}))
+        about = text.join_words(sorted({self.view.name(c) for c in said["company_id"]}))
         return self._html(
             render("statements.html.j2", title=f"In the sources' words, about {about}:", statements=items)
         )
@@ -234,15 +234,15 @@ class Report:
         total = len(d)
         about = (d["company_id"] == self.view.subject_id) | (d["investor_id"] == self.view.subject_id)
         d = d.iloc[np.argsort(~about.fillna(False).to_numpy(), kind="stable")].head(MAX_TABLE_ROWS)  # words: shown rows
-        rows = pd.DataFrame(
+        table = pd.DataFrame(
             {
-                "Topic": [text.topic(self.view, r) for r in d.itertuples()],
+                "Topic": [text.topic(self.view, r) for r in rows(d)],
                 "Sources": [format_ids(ids) for ids in d["source_ids"]],
-                "Known since": [_opened(self.view, r) for r in d.itertuples()],
-                "Explanation": [text.explanation(self.view, r) for r in d.itertuples()],
+                "Known since": [_opened(self.view, r) for r in rows(d)],
+                "Explanation": [text.explanation(self.view, r) for r in rows(d)],
             }
         )
-        return self._table(rows, "discrepancies", None, total=total)
+        return self._table(table, "discrepancies", None, total=total)
 
     def coverage(self):
         """Which source reports which fact."""
@@ -431,7 +431,7 @@ def facts_table(view: text.View, limit: int | None = None) -> pd.DataFrame:
             "Fact": frame["fact_id"],
             "What": [
                 what(r) + (f"; read as {text.READINGS[reads[r.claim_id]]}" if r.claim_id in reads.index else "")
-                for r in frame.itertuples()
+                for r in rows(frame)
             ],
             "Amount": [
                 "" if pd.isna(a) else view.usd(a, q)

@@ -12,6 +12,7 @@ import pandas as pd
 from ..analysis.reconcile import reconcile
 from . import text
 from .formatting import format_date, format_ids, plural
+from .rows import rows
 
 MAX_FIGURES = 30  # the table stays readable at any data size
 FIGURES_VERSION = 1  # of the figures.json layout (src/aiinvest/report/figures.schema.json)
@@ -74,7 +75,7 @@ def figures_document(view: text.View, figures: list[Figure]) -> dict:
                 "explanation": text.explanation(view, d),
                 "source_ids": list(d.source_ids),
             }
-            for d in rec.disagreements.itertuples()
+            for d in rows(rec.disagreements)
         ],
     }
 
@@ -152,9 +153,9 @@ def _investee_figures(view: text.View) -> list[Figure]:
     figures = []
     lead = text.lead_investor(view)
     if lead is not None:
-        figures += [_tranche(view, lead, subject, r) for r in rec.tranches_of(lead, subject).itertuples()]
+        figures += [_tranche(view, lead, subject, r) for r in rows(rec.tranches_of(lead, subject))]
     funding = view.funding
-    for r in funding.by_investor.head(text.TOP_INVESTORS).itertuples():
+    for r in rows(funding.by_investor.head(text.TOP_INVESTORS)):
         figures.append(_total(view, r.investor_id, subject, r, r.source_ids))
     named_claims = _claims(view, {"investment"}, subject, sources=funding.source_ids)
     if len(funding.by_investor):
@@ -235,7 +236,7 @@ def _ratio_qualifier(ratio: str) -> str:
 
 def _investor_figures(view: text.View) -> list[Figure]:
     rec, subject = view.rec, view.subject_id
-    figures = [_tranche(view, subject, r.investee_id, r) for r in rec.tranches_of(subject).itertuples()]
+    figures = [_tranche(view, subject, r.investee_id, r) for r in rows(rec.tranches_of(subject))]
     totals = rec.totals_at()
     for r in totals[totals["investor_id"] == subject].itertuples():
         sources = rec.sources_behind(r.investee_id, rec.as_of).get(subject, ())

@@ -12,6 +12,7 @@ import pandas as pd
 from ..analysis import codes
 from ..analysis.reconcile import FundingPosition, Reconciliation, ValuationComparison
 from .formatting import format_date, format_day, format_ids, format_percent, format_usd, join_words, plural
+from .rows import rows
 
 TOP_INVESTORS = 5
 WORDING = {"initial": "the initial investment", "another": "another investment", "latest": "the latest infusion"}
@@ -90,7 +91,7 @@ def source_dates(view: View) -> dict[str, str]:
     s = view.rec.sources
     return {
         row.source_id: format_date(row.published_date, row.published_date_precision, bool(row.published_date_inferred))
-        for row in s.itertuples()
+        for row in rows(s)
     }
 
 
@@ -130,14 +131,14 @@ def tranche_list(view: View, parts: pd.DataFrame) -> str:
         f"{view.usd(r.amount_usd)} ({format_date(r.date, r.date_precision, r.date_inferred)})"
         if not pd.isna(r.date)
         else f"{view.usd(r.amount_usd)} (undated; known from {format_day(r.known_date)})"
-        for r in parts.itertuples()
+        for r in rows(parts)
     )
 
 
 def funding_sentence(view: View, funding: FundingPosition) -> str:
     """Named investors against the reported total, both at the same date."""
     top = funding.by_investor.head(TOP_INVESTORS)
-    named = join_words(f"{view.name(r.investor_id)} {view.usd(r.total_usd, r.qualifier)}" for r in top.itertuples())
+    named = join_words(f"{view.name(r.investor_id)} {view.usd(r.total_usd, r.qualifier)}" for r in rows(top))
     if len(funding.by_investor) > TOP_INVESTORS:
         named += f" and {plural(len(funding.by_investor) - TOP_INVESTORS, 'other')}"
     if len(funding.by_investor):
@@ -227,7 +228,7 @@ def investments_made_sentence(view: View) -> str:
     """An investor subject: its running total in each company as of the report date."""
     totals = view.rec.totals_at()
     own = totals[totals["investor_id"] == view.subject_id].sort_values("total_usd", ascending=False)
-    listed = join_words(f"{view.name(r.investee_id)} {view.usd(r.total_usd, r.qualifier)}" for r in own.itertuples())
+    listed = join_words(f"{view.name(r.investee_id)} {view.usd(r.total_usd, r.qualifier)}" for r in rows(own))
     tranches = view.rec.tranches_of(view.subject_id)
     return (
         f"As of {view.as_of}, the sources put {view.subject}'s investments at "
@@ -288,13 +289,13 @@ def explanation(view: View, row) -> str:
         )
     claims = view.claims.loc[list(row.claim_ids)]
     if row.code == codes.AMOUNTS_DIFFER:
-        told = "; ".join(f"{c.source_id} says {view.usd(c.amount_usd, c.qualifier)}" for c in claims.itertuples())
+        told = "; ".join(f"{c.source_id} says {view.usd(c.amount_usd, c.qualifier)}" for c in rows(claims))
         return f"The sources give different amounts: {told}."
     told = "; ".join(
         f"{c.source_id} gives no date"
         if pd.isna(c.date)
         else f"{c.source_id} dates it to {format_date(c.date, c.date_precision, c.date_inferred)}"
-        for c in claims.itertuples()
+        for c in rows(claims)
     )
     return f"The sources place this event at different times: {told}."
 

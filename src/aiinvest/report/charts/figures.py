@@ -8,6 +8,7 @@ funding against valuation, timeline); an investor subject gets the investments-m
 import pandas as pd
 
 from ..formatting import UNITS, format_date, format_ids, plural
+from ..rows import rows
 from ..text import View, lead_investor, ratio_text
 from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, SKY_BLUE, Chart, RefLine, Trace
 from .timeline import Timeline, timeline_chart_spec
@@ -82,7 +83,7 @@ def tranche_chart(view: View) -> Chart | None:
         return None
     parts = view.rec.tranches_of(lead, view.subject_id)
     _, axis = _axis(view)
-    labels = tuple(_tranche_label(i + 1, r) for i, r in enumerate(parts.itertuples()))
+    labels = tuple(_tranche_label(i + 1, r) for i, r in enumerate(rows(parts)))
     name = view.name(lead)
     return Chart(
         id="tranches",
@@ -106,8 +107,7 @@ def investments_made_chart(view: View) -> Chart | None:
         return None
     _, axis = _axis(view)
     labels = tuple(
-        f"{view.name(r.investee_id)}\n{_tranche_label(i + 1, r).split(chr(10))[1]}"
-        for i, r in enumerate(parts.itertuples())
+        f"{view.name(r.investee_id)}\n{_tranche_label(i + 1, r).split(chr(10))[1]}" for i, r in enumerate(rows(parts))
     )
     return Chart(
         id="investments",
@@ -141,7 +141,7 @@ def portfolio_chart(view: View) -> Chart | None:
             labels=(view.usd(row.total_usd, row.qualifier),),
             show_in_legend=False,
         )
-        for i, (name, row) in enumerate(zip(names, own.itertuples(), strict=True))
+        for i, (name, row) in enumerate(zip(names, rows(own), strict=True))
     )
     sources = [view.rec.sources_behind(i, view.rec.as_of).get(view.subject_id, ()) for i in own["investee_id"]]
     return Chart(
@@ -168,7 +168,7 @@ def funding_chart(view: View) -> Chart | None:
     divisor, axis = _axis(view)
     row = ("Funding",)
     traces, start = [], 0.0
-    for i, inv in enumerate(funding.by_investor.head(TOP_INVESTORS).itertuples()):
+    for i, inv in enumerate(rows(funding.by_investor.head(TOP_INVESTORS))):
         name = view.name(inv.investor_id)
         traces.append(
             Trace(
@@ -390,7 +390,7 @@ def timeline_chart(view: View) -> Chart | None:
         f"{r.label}, {r.date.year} Q{r.date.quarter}"
         if aggregated
         else f"{format_ids(r.source_ids)}; {format_date(r.date, r.precision, r.inferred)}"
-        for r in dated.itertuples()
+        for r in rows(dated)
     ]
     return timeline_chart_spec(
         dated.assign(detail=detail, inferred=dated["inferred"].astype(bool))[

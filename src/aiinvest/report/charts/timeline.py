@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..rows import rows
 from .spec import GREY, Chart, Trace
 
 MIN_GAP = 0.04  # fraction of the date span: items of a lane closer than this go on separate sub-rows
@@ -137,7 +138,7 @@ def timeline_chart_spec(items: pd.DataFrame, timeline: Timeline) -> Chart:
                 tuple(float(y) for y in part["y"]),
                 colours.get(status, GREY),
                 labels=tuple(str(n) for n in part["number"]) if numbered else (),
-                hover=tuple(f"{r.number}. {r.label}\n{r.detail}" for r in part.itertuples()),
+                hover=tuple(f"{r.number}. {r.label}\n{r.detail}" for r in rows(part)),
                 hollow=tuple(bool(i) for i in part["inferred"]),
                 symbols=(symbol,) * len(part),
                 label_position="above",
@@ -157,7 +158,7 @@ def timeline_chart_spec(items: pd.DataFrame, timeline: Timeline) -> Chart:
         dividers=layout.dividers,
         x_range=layout.x_range,
         y_range=layout.y_range,
-        key=tuple((str(r.number), str(r.label)) for r in placed.itertuples()) if numbered else (),
+        key=tuple((str(r.number), str(r.label)) for r in rows(placed)) if numbered else (),
     )
 
 

@@ -11,14 +11,17 @@ from pathlib import Path
 
 import jsonschema
 
+from ..exitcodes import CommandError, ExitStatus
 from .formatting import plural
 
 SCHEMA = Path(__file__).with_name("figures.schema.json")
 FIGURES_FILE = "figures.json"  # beside every report
 
 
-class FiguresError(ValueError):
+class FiguresError(CommandError, ValueError):
     """A figures.json that is missing, unreadable or not what the schema describes."""
+
+    exit_status = ExitStatus.DATA
 
 
 @dataclass(frozen=True)

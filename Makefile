@@ -63,10 +63,11 @@ test-fast: lint ## Lint, then every in-process test (no builds, browsers, server
 	$(COMPILE)
 	$(PYTEST) -m "not slow" --hypothesis-profile=fast
 
-lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers
+lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers, README.md's generated sections
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/lint-imports --cache-dir build/import-linter-cache
+	$(BIN)/cog --check --check-fail-msg "run 'make docs'" README.md
 
 # The notebooks' own checks (1-3 s, for the tools' start-up) run again only when a notebook or the check changes.
 $(NOTEBOOKS_STAMP): $(DEV_STAMP) Makefile src/aiinvest/nbhygiene.py $(wildcard notebooks/*.ipynb notebooks/*.py)
@@ -87,8 +88,9 @@ lab: $(DEV_STAMP) ## Start JupyterLab in the project environment (kernel "Python
 rehash: $(STAMP) ## Record the SHA-256 of every curated CSV in datapackage.json after a reviewed edit
 	$(BIN)/aiinvest rehash
 
-docs: $(STAMP) ## Regenerate data/README.md from the data package descriptor
+docs: $(DEV_STAMP) ## Regenerate data/README.md from the descriptor, and README.md's exit statuses and CLI reference (cog)
 	$(BIN)/aiinvest docs
+	$(BIN)/cog -r README.md
 
 bench: $(DEV_STAMP) ## Benchmark the build (prints figures; writes build/benchmarks.md)
 	mkdir -p build && $(BIN)/python -m benchmarks.bench --output build/benchmarks.md

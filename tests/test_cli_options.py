@@ -2,7 +2,7 @@
 
 import pytest
 
-import aiinvest.cli
+import aiinvest.pipeline
 from aiinvest import exitcodes
 from aiinvest.cli import main
 from aiinvest.config import DATA_DIR
@@ -18,8 +18,8 @@ def requests(monkeypatch) -> list:
         made.extend((request, jobs) for request in requests)
         return [BuildResult(exitcodes.OK, "built nothing") for _ in requests]
 
-    monkeypatch.setattr(aiinvest.cli, "build_many", build_many)
-    monkeypatch.setattr(aiinvest.cli, "configure_logging", lambda progress: None)
+    monkeypatch.setattr(aiinvest.pipeline, "build_many", build_many)  # the command imports it when it runs
+    monkeypatch.setattr(aiinvest.pipeline, "configure_logging", lambda progress: None)
     return made
 
 

@@ -1,57 +1,123 @@
 """Command-line interface of the aiinvest package."""
 
+# Each command imports its stage when it runs: `aiinvest --help`, and a build that finds its report up to
+# date, load none of pandas, jsonschema, papermill or the drafting code (tests/test_cli_imports.py).
+
 import argparse
+import functools
 import math
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-from . import exitcodes
 from .config import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, display
-from .curate.draft import DraftError, DraftUsageError, accept_review, accept_summary, draft_article, draft_summary
-from .curate.register import RegistrationError, register_article
-from .data.schema import rehash
-from .data.validate import DataValidationError, validate_package
-from .pipeline import BuildRequest, build_many, configure_logging, preview
-from .pipeline.manifest import REPORT_NOTEBOOK
-from .report.changes import FIGURES_FILE, FiguresError, compare, read_figures, to_json, to_markdown, to_text
-from .report.params import ParameterError, read_params_file
+from .data.problems import DataValidationError
+from .exitcodes import CommandError, ExitStatus, epilog
+
+if TYPE_CHECKING:
+    from .pipeline import BuildRequest, BuildResult
+
+REFERENCE_WIDTH = 100  # the README's command reference is wrapped at this width, whatever the terminal's
+
+
+class UsageError(CommandError):
+    """The command line asks for something the command cannot do."""
+
+    exit_status = ExitStatus.USAGE
+
+
+class InvalidChange(CommandError):
+    """The change a command would make leaves the data invalid; every file was left as it was."""
+
+    exit_status = ExitStatus.DATA
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    return args.run(args)
+    """Run the command line; return the exit status (an expected failure prints `error: <message>`)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CommandError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_status
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, exiting with the usage status of sysexits (64) rather than 2 on a bad command line."""
 
-    def error(self, message: str):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commands: dict[str, argparse.ArgumentParser] = {}  # the subcommands' parsers, by name
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(exitcodes.USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(ExitStatus.USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="aiinvest", description=__doc__)
-    parser.add_argument("--data-dir", type=Path, help=f"data folder, for every command (default: {display(DATA_DIR)})")
+def build_parser(width: int | None = None) -> _Parser:
+    """The command line's parser; its help is `width` columns wide (default: the terminal's width)."""
+    formatter = functools.partial(argparse.HelpFormatter, width=width)
+    parser = _Parser(prog="aiinvest", description=__doc__, formatter_class=formatter)
+    parser.add_argument("--data-dir", type=Path, help="data folder, for every command (default: the project's data/)")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    validate = sub.add_parser("validate", help="validate the curated data package")
-    validate.set_defaults(run=_validate)
+    def command(name: str, run: Callable, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        """A command, with its exit statuses as the epilog of its help."""
+        parsed = sub.add_parser(
+            name, help=help, description=description, epilog=epilog(name), formatter_class=formatter
+        )
+        parsed.set_defaults(run=run)
+        parser.commands[name] = parsed
+        return parsed
 
-    rehash = sub.add_parser("rehash", help="record each curated CSV's SHA-256 after a reviewed edit")
-    rehash.set_defaults(run=_rehash)
-
-    build = sub.add_parser(
-        "build",
-        help="build the report (HTML, PDF, executed notebook, figures, manifest)",
-        description="Build reports atomically into OUTPUT/<company>/<as-of date>/, with OUTPUT/<company>/latest "
-        "pointing at the newest. Exit statuses: 0 built or up to date, 64 bad command line or parameters, "
-        "65 invalid data, 70 build failed, 75 another build held the lock too long.",
+    command("validate", _validate, "validate the curated data package")
+    command("rehash", _rehash, "record each curated CSV's SHA-256 after a reviewed edit")
+    _build_options(
+        command(
+            "build",
+            _build,
+            "build the report (HTML, PDF, executed notebook, figures, manifest)",
+            "Build reports atomically into OUTPUT/<company>/<as-of date>/, with OUTPUT/<company>/latest "
+            "pointing at the newest.",
+        )
     )
+    notebooks = command(
+        "notebooks", _notebooks, "check that committed notebooks match their jupytext pairs (outputs: nbstripout)"
+    )
+    notebooks.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
+    command("install-kernel", _install_kernel, "register this environment's Jupyter kernel 'aiinvest'")
+    docs = command("docs", _docs, "regenerate data/README.md from the descriptor")
+    docs.add_argument("--check", action="store_true", help="only check that it is up to date")
+    diff = command(
+        "diff",
+        _diff,
+        "compare two reports' figures (report folders or figures.json files)",
+        "Print what changed from OLD to NEW: sources, figures (old -> new, with the claims behind), "
+        "disagreements opened or resolved.",
+    )
+    diff.add_argument("old", type=Path, metavar="OLD")
+    diff.add_argument("new", type=Path, metavar="NEW")
+    diff.add_argument("--format", choices=("table", "markdown", "json"), default="table", help="(default: table)")
+    _register_options(command("register-article", _register, "copy an article into data/raw/ and add its sources row"))
+    _draft_options(
+        command(
+            "draft",
+            _draft,
+            "draft claim rows from a registered article into a review file; --accept appends the accepted ones",
+            "Draft: read the article of ARTICLE_ID and write a review file (default drafts/ARTICLE_ID.csv beside "
+            "the data folder), one candidate row per dollar amount and figureless statement, with a 'why' column "
+            "and an empty 'decision' column (accept, edit or drop). --accept FILE appends the accepted rows with "
+            "the next free ids, re-records the hashes and validates; on any problem nothing changes.",
+        )
+    )
+    return parser
+
+
+def _build_options(build: argparse.ArgumentParser) -> None:
     build.add_argument(
         "params_files",
         nargs="*",
@@ -60,24 +126,13 @@ def _parser() -> argparse.ArgumentParser:
         help="parameter files (default: params/anthropic.yaml); several build in parallel",
     )
     build.add_argument(
-        "-p",
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override one parameter (repeatable)",
+        "-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="override one parameter (repeatable)"
     )
     build.add_argument(
-        "--formats",
-        default="html,pdf",
-        help="comma-separated formats: html, pdf (default: %(default)s)",
+        "--formats", default="html,pdf", help="comma-separated formats: html, pdf (default: %(default)s)"
     )
     build.add_argument(
-        "-o",
-        "--output-dir",
-        type=Path,
-        default=REPORTS_DIR,
-        help="output folder (default: %(default)s)",
+        "-o", "--output-dir", type=Path, default=REPORTS_DIR, help="output folder (default: the project's reports/)"
     )
     build.add_argument("--force", action="store_true", help="rebuild even when no input changed")
     build.add_argument(
@@ -86,11 +141,7 @@ def _parser() -> argparse.ArgumentParser:
         help="validate, reconcile and print what would change against the published report; render and publish nothing",
     )
     build.add_argument(
-        "-j",
-        "--jobs",
-        type=_whole_number,
-        default=os.cpu_count() or 1,
-        help="parameter files built at once (default: the number of cores, %(default)s)",
+        "-j", "--jobs", type=_whole_number, help="parameter files built at once (default: the number of cores)"
     )
     build.add_argument(
         "--cell-timeout",
@@ -113,35 +164,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="time limit for validating the data, which runs beside the notebook (default: %(default)s)",
     )
-    build.add_argument("--notebook", type=Path, default=REPORT_NOTEBOOK, help=argparse.SUPPRESS)
-    build.set_defaults(run=_build)
+    build.add_argument("--notebook", type=Path, help=argparse.SUPPRESS)  # default: the report notebook
 
-    notebooks = sub.add_parser(
-        "notebooks", help="check that committed notebooks match their jupytext pairs (outputs: nbstripout)"
-    )
-    notebooks.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
-    notebooks.set_defaults(run=_notebooks)
 
-    kernel = sub.add_parser("install-kernel", help="register this environment's Jupyter kernel 'aiinvest'")
-    kernel.set_defaults(run=_install_kernel)
-
-    docs = sub.add_parser("docs", help="regenerate data/README.md from the descriptor")
-    docs.add_argument("--check", action="store_true", help="only check that it is up to date")
-    docs.set_defaults(run=_docs)
-
-    diff = sub.add_parser(
-        "diff",
-        help="compare two reports' figures (report folders or figures.json files)",
-        description="Print what changed from OLD to NEW: sources, figures (old -> new, with the claims behind), "
-        "disagreements opened or resolved. Exit statuses: 0 nothing changed, 1 something changed (like diff), "
-        "64 a path that is not a report folder or figures.json, 65 a figures.json that fails its schema.",
-    )
-    diff.add_argument("old", type=Path, metavar="OLD")
-    diff.add_argument("new", type=Path, metavar="NEW")
-    diff.add_argument("--format", choices=("table", "markdown", "json"), default="table", help="(default: table)")
-    diff.set_defaults(run=_diff)
-
-    register = sub.add_parser("register-article", help="copy an article into data/raw/ and add its sources row")
+def _register_options(register: argparse.ArgumentParser) -> None:
     register.add_argument("article", type=Path, help="the article as a UTF-8 text file")
     register.add_argument(
         "--published",
@@ -157,32 +183,34 @@ def _parser() -> argparse.ArgumentParser:
     register.add_argument("--title", help="headline (default: the article's first sentence)")
     register.add_argument("--publisher", default="")
     register.add_argument("--url", default="")
-    register.set_defaults(run=_register)
 
-    draft = sub.add_parser(
-        "draft",
-        help="draft claim rows from a registered article into a review file; --accept appends the accepted ones",
-        description="Draft: read the article of ARTICLE_ID and write a review file (default drafts/ARTICLE_ID.csv "
-        "beside the data folder), one candidate row per dollar amount and figureless statement, with a 'why' "
-        "column and an empty 'decision' column (accept, edit or drop). --accept FILE appends the accepted rows "
-        "with the next free ids, re-records the hashes and validates; on any problem nothing changes (exit 65).",
-    )
+
+def _draft_options(draft: argparse.ArgumentParser) -> None:
     draft.add_argument("article_id", nargs="?", metavar="ARTICLE_ID", help="source id of a registered article")
     draft.add_argument("--accept", type=Path, metavar="FILE", help="append the rows of a review file marked accept")
     draft.add_argument("-o", "--output", type=Path, help="review file to write (default: drafts/ARTICLE_ID.csv)")
     draft.add_argument("--force", action="store_true", help="overwrite an existing review file")
-    draft.set_defaults(run=_draft)
-    return parser
+
+
+def reference(width: int = REFERENCE_WIDTH) -> str:
+    """The README's command reference: the help of `aiinvest` and of every command, in Markdown."""
+    parser = build_parser(width)
+    sections = [("aiinvest", parser), *((f"aiinvest {name}", sub) for name, sub in parser.commands.items())]
+    return "\n".join(f"### `{title}`\n\n```text\n{_stripped(sub.format_help())}```\n" for title, sub in sections)
+
+
+def _stripped(text: str) -> str:
+    return "".join(line.rstrip() + "\n" for line in text.strip("\n").splitlines())
 
 
 def _whole_number(text: str) -> int:
     """--jobs."""
-    return _positive(text, int, "a whole number, at least 1")
+    return int(_positive(text, int, "a whole number, at least 1"))
 
 
 def _whole_seconds(text: str) -> int:
     """--cell-timeout: nbclient counts whole seconds."""
-    return _positive(text, int, "a whole number of seconds, at least 1")
+    return int(_positive(text, int, "a whole number of seconds, at least 1"))
 
 
 def _seconds(text: str) -> float:
@@ -190,7 +218,7 @@ def _seconds(text: str) -> float:
     return _positive(text, float, "a number of seconds greater than 0")
 
 
-def _positive(text: str, kind: type, expected: str) -> float:
+def _positive(text: str, kind: type[int] | type[float], expected: str) -> float:
     """An option's value as `kind`, finite and greater than 0; else a usage error (exit status 64)."""
     try:
         value = kind(text)
@@ -201,130 +229,153 @@ def _positive(text: str, kind: type, expected: str) -> float:
     return value
 
 
-def _data_dir(args) -> Path:
+def _data_dir(args: argparse.Namespace) -> Path:
     """The data folder: --data-dir, else the project's."""
     return args.data_dir or DATA_DIR
 
 
-def _validate(args) -> int:
+@contextmanager
+def _refusing_invalid_data(doing: str) -> Iterator[None]:
+    """Report data that `doing` would make invalid (the data stage changed nothing) as a refused change."""
+    try:
+        yield
+    except DataValidationError as error:
+        raise InvalidChange(f"{doing} would make the data invalid; nothing was changed.\n{error}") from error
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .data.validate import validate_package  # jsonschema and the validator: 0.3 s
+
     problems = validate_package(_data_dir(args))
     if problems:
         print(f"{len(problems)} problem(s) in the curated data:", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
-        return exitcodes.DATA
+        return ExitStatus.DATA
     print("data package valid: schemas, keys, hashes and quotes all check out")
-    return exitcodes.OK
+    return ExitStatus.OK
 
 
-def _rehash(args) -> int:
-    try:
-        changed = rehash(_data_dir(args))
-    except DataValidationError as error:  # an unusable descriptor or file: nothing was changed
-        print(f"error: {error}", file=sys.stderr)
-        return exitcodes.DATA
+def _rehash(args: argparse.Namespace) -> int:
+    from .data.schema import rehash  # jsonschema: 0.3 s
+
+    changed = rehash(_data_dir(args))  # an unusable descriptor or file raises, changing nothing
     print(f"updated hashes: {', '.join(changed)}" if changed else "hashes already up to date")
     return _validate(args)
 
 
-def _build(args) -> int:
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build_many, configure_logging, preview  # the pipeline and PyYAML: 0.05 s
+
     progress = sys.stderr.isatty()
     configure_logging(progress)
-    files = args.params_files or [PARAMS_DIR / "anthropic.yaml"]
+    requests = _build_requests(args, progress)
+    results = [preview(r) for r in requests] if args.dry_run else build_many(requests, args.jobs or os.cpu_count() or 1)
+    for request, result in zip(requests, results, strict=True):
+        _print_result(request.label, result)
+    return max((r.status for r in results), default=ExitStatus.OK)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str]:
+    """The -p NAME=VALUE overrides, with the global --data-dir, which no -p data_dir= may contradict."""
     overrides = {}
     for item in args.param:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            print(f"error: -p {item!r}: expected NAME=VALUE", file=sys.stderr)
-            return exitcodes.USAGE
+            raise UsageError(f"-p {item!r}: expected NAME=VALUE")
         overrides[name.strip()] = value
-    if args.data_dir is not None:  # the global option, unless -p data_dir= names another folder
+    if args.data_dir is not None:
         given = overrides.setdefault("data_dir", str(args.data_dir))
         if Path(given or DATA_DIR).resolve() != args.data_dir.resolve():
-            print(f"error: --data-dir {args.data_dir} and -p data_dir={given} name different folders", file=sys.stderr)
-            return exitcodes.USAGE
-    requests = []
-    for path in files:
-        try:
-            params = {**read_params_file(path), **overrides}
-        except ParameterError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return exitcodes.PARAMETERS
-        requests.append(
-            BuildRequest(
-                params=params,
-                label=path.stem,
-                formats=tuple(f.strip() for f in args.formats.split(",") if f.strip()),
-                output_dir=args.output_dir,
-                force=args.force,
-                cell_timeout=args.cell_timeout,
-                lock_timeout=args.lock_timeout,
-                validation_timeout=args.validation_timeout,
-                notebook=args.notebook,
-                progress=progress and len(files) == 1,
-            )
+            raise UsageError(f"--data-dir {args.data_dir} and -p data_dir={given} name different folders")
+    return overrides
+
+
+def _build_requests(args: argparse.Namespace, progress: bool) -> list["BuildRequest"]:
+    """One request per parameter file (default: params/anthropic.yaml), with the overrides."""
+    from .pipeline import BuildRequest  # as in _build
+    from .pipeline.manifest import REPORT_NOTEBOOK  # as in _build
+    from .report.params import read_params_file  # PyYAML: 0.02 s
+
+    files = args.params_files or [PARAMS_DIR / "anthropic.yaml"]
+    overrides = _overrides(args)
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    return [
+        BuildRequest(
+            params={**read_params_file(path), **overrides},
+            label=path.stem,
+            formats=formats,
+            output_dir=args.output_dir,
+            force=args.force,
+            cell_timeout=args.cell_timeout,
+            lock_timeout=args.lock_timeout,
+            validation_timeout=args.validation_timeout,
+            notebook=args.notebook or REPORT_NOTEBOOK,
+            progress=progress and len(files) == 1,
         )
-    results = [preview(r) for r in requests] if args.dry_run else build_many(requests, args.jobs)
-    for request, result in zip(requests, results, strict=True):
-        if result.status != exitcodes.OK:
-            print(f"error: {request.label}: {result.message}", file=sys.stderr)
-            continue
-        print(f"{request.label}: {result.message}")
-        for kind, path in result.outputs.items():
-            print(f"  {kind:9} {display(path)}")
-        if result.changes:
-            print(result.changes, end="")
-    return max((r.status for r in results), default=exitcodes.OK)
+        for path in files
+    ]
 
 
-def _diff(args) -> int:
+def _print_result(label: str, result: "BuildResult") -> None:
+    """A build's outcome: its outputs and what changed, or `error: <label>: <message>` on standard error."""
+    if result.status != ExitStatus.OK:
+        print(f"error: {label}: {result.message}", file=sys.stderr)
+        return
+    print(f"{label}: {result.message}")
+    for kind, path in result.outputs.items():
+        print(f"  {kind:9} {display(path)}")
+    if result.changes:
+        print(result.changes, end="")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .report.changes import FIGURES_FILE, compare, read_figures, to_json, to_markdown, to_text  # the report stage
+
     for path in (args.old, args.new):
         if not (path.is_file() or (path / FIGURES_FILE).is_file()):
-            print(f"error: {path}: expected a report folder holding figures.json, or a figures.json", file=sys.stderr)
-            return exitcodes.USAGE
-    try:
-        changes = compare(read_figures(args.old), read_figures(args.new))
-    except FiguresError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return exitcodes.DATA
+            raise UsageError(f"{path}: expected a report folder holding figures.json, or a figures.json")
+    changes = compare(read_figures(args.old), read_figures(args.new))
     print({"table": to_text, "markdown": to_markdown, "json": to_json}[args.format](changes), end="")
-    return exitcodes.OK if changes.empty else exitcodes.CHANGED
+    return ExitStatus.OK if changes.empty else ExitStatus.CHANGED
 
 
-def _notebooks(args) -> int:
-    from .nbhygiene import check_pair  # imported here: jupytext, 0.7 s, which no other command needs
+def _notebooks(args: argparse.Namespace) -> int:
+    from .nbhygiene import check_pair  # jupytext, 0.7 s
 
     paths = args.paths or sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     problems = [problem for path in paths for problem in check_pair(path)]
     for problem in problems:
         print(problem, file=sys.stderr)
-    return exitcodes.DATA if problems else exitcodes.OK
+    return ExitStatus.DATA if problems else ExitStatus.OK
 
 
-def _install_kernel(args) -> int:
-    from .kernel import install_kernel  # imported here: ipykernel, 0.3 s, which no other command needs
+def _install_kernel(args: argparse.Namespace) -> int:
+    from .kernel import install_kernel  # ipykernel, 0.3 s
 
     print(f"installed kernel 'aiinvest' in {install_kernel()}")
-    return exitcodes.OK
+    return ExitStatus.OK
 
 
-def _docs(args) -> int:
-    from .report.datadoc import render_data_readme  # imported here: pandas and the analysis, 0.6 s
+def _docs(args: argparse.Namespace) -> int:
+    from .report.datadoc import render_data_readme  # pandas and the analysis, 0.6 s
 
     target = _data_dir(args) / "README.md"
     text = render_data_readme(_data_dir(args))
     if args.check:
         if target.read_text(encoding="utf-8") != text:
             print(f"{target} is out of date: run 'make docs'", file=sys.stderr)
-            return exitcodes.DATA
-        return exitcodes.OK
+            return ExitStatus.DATA
+        return ExitStatus.OK
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}")
-    return exitcodes.OK
+    return ExitStatus.OK
 
 
-def _register(args) -> int:
-    try:
+def _register(args: argparse.Namespace) -> int:
+    from .curate.register import register_article  # the curation tools and jsonschema: 0.5 s
+
+    with _refusing_invalid_data("registering"):
         row = register_article(
             args.article,
             _data_dir(args),
@@ -337,38 +388,21 @@ def _register(args) -> int:
             publisher=args.publisher,
             url=args.url,
         )
-    except RegistrationError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return exitcodes.DATA
-    except DataValidationError as error:
-        print(
-            f"error: registering would make the data invalid; nothing was changed.\n{error}",
-            file=sys.stderr,
-        )
-        return exitcodes.DATA
     print(f"registered {row['source_id']}: {row['file']} (sha256 {row['sha256']})")
-    return exitcodes.OK
+    return ExitStatus.OK
 
 
-def _draft(args) -> int:
+def _draft(args: argparse.Namespace) -> int:
+    from .curate.draft import accept_review, accept_summary, draft_article, draft_summary  # as in _register
+
     if (args.article_id is None) == (args.accept is None) or (args.accept and (args.output or args.force)):
-        print("error: draft takes ARTICLE_ID [-o FILE] [--force], or --accept FILE", file=sys.stderr)
-        return exitcodes.USAGE
-    try:
+        raise UsageError("draft takes ARTICLE_ID [-o FILE] [--force], or --accept FILE")
+    with _refusing_invalid_data("accepting"):
         if args.accept:
             print(accept_summary(accept_review(_data_dir(args), args.accept)))
         else:
             print(draft_summary(*draft_article(_data_dir(args), args.article_id, args.output, force=args.force)))
-    except DraftUsageError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return exitcodes.USAGE
-    except DraftError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return exitcodes.DATA
-    except DataValidationError as error:
-        print(f"error: accepting would make the data invalid; nothing was changed.\n{error}", file=sys.stderr)
-        return exitcodes.DATA
-    return exitcodes.OK
+    return ExitStatus.OK
 
 
 def run() -> None:

@@ -21,6 +21,7 @@ from ..data.files import file_problem
 from ..data.problems import DataValidationError, Problem
 from ..data.schema import descriptor_path, read_descriptor, rehash, resources
 from ..data.validate import validate_package
+from ..exitcodes import CommandError, ExitStatus
 from .draft_claims import Candidate, Reader, read_candidates
 from .draft_dates import Publication
 from .draft_facts import ID_COLUMNS, id_prefix, next_ids, number, suggest_facts
@@ -32,12 +33,16 @@ DECISIONS = ("accept", "edit", "drop")
 _BOM = "\ufeff"
 
 
-class DraftError(Exception):
+class DraftError(CommandError):
     """The draft cannot be written or accepted; nothing was changed."""
+
+    exit_status = ExitStatus.DATA
 
 
 class DraftUsageError(DraftError):
     """The command named an article or file that does not exist, or would overwrite a review file."""
+
+    exit_status = ExitStatus.USAGE
 
 
 class AcceptError(DataValidationError):

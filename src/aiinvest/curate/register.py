@@ -12,12 +12,15 @@ from ..data.problems import DataValidationError, utf8_problem
 from ..data.provenance import first_sentence, sha256_file
 from ..data.schema import read_descriptor, rehash, resources, write_descriptor
 from ..data.validate import validate_package
+from ..exitcodes import CommandError, ExitStatus
 
 ARTICLES = "articles"
 
 
-class RegistrationError(Exception):
+class RegistrationError(CommandError):
     """The article cannot be registered; the data is left as it was."""
+
+    exit_status = ExitStatus.DATA
 
 
 def register_article(

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from ..exitcodes import CommandError, ExitStatus
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,8 +33,10 @@ class Problem:
         return ": ".join(parts) + f": expected {self.expected}"
 
 
-class DataValidationError(Exception):
+class DataValidationError(CommandError):
     """Raised when the curated data fails validation; carries every problem."""
+
+    exit_status = ExitStatus.DATA
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems

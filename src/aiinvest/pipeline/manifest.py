@@ -3,15 +3,13 @@
 Kept free of heavy imports so that checking whether a rebuild is needed stays fast.
 """
 
-import getpass
+import functools
 import hashlib
 import json
 import os
-import platform
 import re
 import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
@@ -38,10 +36,16 @@ REPORT_NOTEBOOK = NOTEBOOKS_DIR / "report.ipynb"
 
 def relative_name(path: Path) -> str:
     """A path for the manifest: relative to the project (or the data folder's parent)."""
-    path = Path(path).resolve()
-    if path.is_relative_to(PROJECT_ROOT.resolve()):
-        return path.relative_to(PROJECT_ROOT.resolve()).as_posix()
+    path, root = Path(path).resolve(), _project_root()
+    if path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
     return "/".join(path.parts[-3:])  # outside the project (a test or synthetic data folder)
+
+
+@functools.cache
+def _project_root() -> Path:
+    """The project folder, resolved once (a no-op build names some 70 input files with it)."""
+    return PROJECT_ROOT.resolve()
 
 
 # The package code a report depends on: the stages the pipeline and the notebook import, and the modules
@@ -104,6 +108,9 @@ def outputs_intact(folder: Path, manifest: dict) -> bool:
 
 def package_versions() -> dict[str, str]:
     """Versions of the packages that shape the report."""
+    import platform  # 0.01 s with importlib.metadata, which a build found up to date never needs
+    from importlib import metadata  # as platform
+
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -177,6 +184,8 @@ def scrub(text: str, data_dir: Path | None = None) -> str:
 
 def _user() -> str:
     """The user's login name, or "" where the system has none."""
+    import getpass  # as platform
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

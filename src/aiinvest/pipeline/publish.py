@@ -12,7 +12,6 @@ leaves behind carries its report's name (and its PID where no lock guards it): a
 (named so by pipeline.stage_and_publish). The next build of the same report removes it, holding the lock.
 """
 
-import ctypes
 import errno
 import logging
 import os
@@ -22,8 +21,6 @@ import sys
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from .. import exitcodes
 from ..config import display
@@ -88,6 +85,8 @@ def _swap(link: Path, target: Path) -> Path | None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    import ctypes  # imported here: only a report folder made by a version before .builds needs it
+
     renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
     if renameat2 is None:
         return False
@@ -156,6 +155,8 @@ def lock(run: Run):
 
     Holding it, first remove what killed builds of this report left behind.
     """
+    from filelock import FileLock, Timeout  # imported here: a build found up to date takes no lock
+
     request, folder = run.request, run.folder
     locks = Path(request.output_dir) / LOCKS_DIR
     locks.mkdir(parents=True, exist_ok=True)

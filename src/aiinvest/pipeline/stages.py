@@ -8,20 +8,17 @@ does nothing; builds of the same report are serialised by a lock.
 import dataclasses
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import exitcodes
 from ..config import DATA_DIR, ENV_GATED, display
-from ..data.validate import DataValidationError
-from ..data.validation_process import CRASH, INVALID, BackgroundValidation
+from ..data.problems import DataValidationError
 from ..report.changes import FIGURES_FILE, compare, read_figures, to_text
 from ..report.formatting import plural
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
@@ -62,6 +59,8 @@ def _build(request: BuildRequest) -> BuildResult:
     run = start(request)
     if up_to_date := _up_to_date(run, "no input changed; --force rebuilds"):
         return up_to_date
+    from ..data.validation_process import BackgroundValidation  # jsonschema: 0.3 s, unneeded when up to date
+
     log.info("%s: validating the data while the notebook executes", request.label)
     with BackgroundValidation(run.data_dir, request.validation_timeout) as run.validation:
         resolve_parameters(run)
@@ -204,6 +203,8 @@ def stage_and_publish(run: Run) -> None:
 
 def raise_if_invalid(run: Run) -> None:
     """Wait for the validation process; invalid data ends the build with status 65, a failed check with 70."""
+    from ..data.validation_process import CRASH, INVALID  # as in _build
+
     kind, detail = run.validation.outcome()
     if kind == INVALID and isinstance(detail, list):  # INVALID's detail: the problems found
         raise BuildFailure(exitcodes.DATA, str(DataValidationError(detail)))
@@ -256,6 +257,9 @@ def build_many(requests: list[BuildRequest], jobs: int) -> list[BuildResult]:
     """
     if jobs <= 1 or len(requests) <= 1:
         return [build(r) for r in requests]
+    import multiprocessing  # 0.02 s, which one parameter file (the usual build) never needs
+    from concurrent.futures import ProcessPoolExecutor  # as multiprocessing
+
     context = multiprocessing.get_context("spawn")  # forking a process that has threads can deadlock
     with ProcessPoolExecutor(max_workers=min(jobs, len(requests)), mp_context=context) as pool:
         return list(pool.map(_build_in_worker, requests))

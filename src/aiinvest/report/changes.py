@@ -8,17 +8,22 @@ import json
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jsonschema
-
+from ..exitcodes import CommandError, ExitStatus
 from .formatting import plural
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA = Path(__file__).with_name("figures.schema.json")
 FIGURES_FILE = "figures.json"  # beside every report
 
 
-class FiguresError(ValueError):
+class FiguresError(CommandError, ValueError):
     """A figures.json that is missing, unreadable or not what the schema describes."""
+
+    exit_status = ExitStatus.DATA
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,10 @@ class Changes:
 
 
 @cache
-def schema() -> jsonschema.protocols.Validator:
+def schema() -> "jsonschema.protocols.Validator":
     """A validator for figures.json, read once."""
+    import jsonschema  # imported here: 0.3 s, which a build found up to date never needs
+
     return jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from ..exitcodes import CommandError, ExitStatus
 from .formatting import UNITS
 
 if TYPE_CHECKING:  # pandas is imported only where data is handled: checking names stays fast
@@ -51,8 +52,10 @@ class ResolvedParams:
     previous: str = ""
 
 
-class ParameterError(ValueError):
+class ParameterError(CommandError, ValueError):
     """One or more parameters are invalid; the message lists each."""
+
+    exit_status = ExitStatus.USAGE
 
     def __init__(self, problems: list[str], origin: str = "parameters"):
         self.problems = problems

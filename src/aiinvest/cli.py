@@ -10,7 +10,7 @@ from pathlib import Path
 from . import exitcodes
 from .config import DATA_DIR, NOTEBOOKS_DIR, PARAMS_DIR, REPORTS_DIR, display
 from .curate.draft import DraftError, DraftUsageError, accept_review, accept_summary, draft_article, draft_summary
-from .curate.register import RegistrationError, register_article
+from .curate.register import Registration, RegistrationError, register_article
 from .data.schema import rehash
 from .data.validate import DataValidationError, validate_package
 from .pipeline import BuildRequest, build_many, configure_logging, preview
@@ -325,18 +325,8 @@ def _docs(args) -> int:
 
 def _register(args) -> int:
     try:
-        row = register_article(
-            args.article,
-            _data_dir(args),
-            published=args.published,
-            precision=args.precision,
-            inferred=args.inferred,
-            date_note=args.date_note,
-            source_id=args.source_id,
-            title=args.title,
-            publisher=args.publisher,
-            url=args.url,
-        )
+        fields = ("published", "precision", "inferred", "date_note", "source_id", "title", "publisher", "url")
+        row = register_article(args.article, _data_dir(args), Registration(**{f: getattr(args, f) for f in fields}))
     except RegistrationError as error:
         print(f"error: {error}", file=sys.stderr)
         return exitcodes.DATA

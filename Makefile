@@ -9,13 +9,16 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NOTEBOOKS_STAMP := build/notebooks-checked.stamp
-CODE := src tests scripts benchmarks notebooks
+CODE := src tests scripts benchmarks notebooks jupyter-config
 # The package's bytecode, written once before the tests: where PYTHONDONTWRITEBYTECODE is set, every test
 # worker, kernel and subprocess would otherwise compile it again (about 1 s each).
 COMPILE := $(BIN)/python -m compileall -q src benchmarks
 # Whole test files per worker: a module's fixtures are built once.
 PYTEST := $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 PARAMS ?= params/anthropic.yaml
+LAB_ARGS ?=
+# The project's Jupyter configuration (server and JupyterLab settings), read after the user's own ~/.jupyter.
+JUPYTER_CONFIG := $(CURDIR)/jupyter-config
 # Notebook metadata that nbstripout removes besides outputs and execution counts (papermill's and editors' records).
 NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.papermill metadata.vscode \
 	metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.vscode cell.metadata.scrolled \
@@ -65,12 +68,12 @@ test-fast: lint ## Lint, then every in-process test (no builds, browsers, server
 
 lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers
 	$(BIN)/ruff check $(CODE)
-	$(BIN)/ruff format --check $(CODE)
+	$(BIN)/ruff format --check $(CODE) || { echo "run 'make format' to reformat them" >&2; exit 1; }
 	$(BIN)/lint-imports --cache-dir build/import-linter-cache
 
 # The notebooks' own checks (1-3 s, for the tools' start-up) run again only when a notebook or the check changes.
 $(NOTEBOOKS_STAMP): $(DEV_STAMP) Makefile src/aiinvest/nbhygiene.py $(wildcard notebooks/*.ipynb notebooks/*.py)
-	$(NBSTRIP) --verify notebooks/*.ipynb
+	$(NBSTRIP) --verify notebooks/*.ipynb || { echo "notebooks hold outputs or metadata: run 'make format'" >&2; exit 1; }
 	$(BIN)/aiinvest notebooks
 	mkdir -p $(@D) && touch $@
 
@@ -81,8 +84,9 @@ format: $(DEV_STAMP) ## Fix code and notebooks in place: ruff, strip outputs, sy
 	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
 	$(NBSTRIP) notebooks/*.ipynb
 
-lab: $(DEV_STAMP) ## Start JupyterLab in the project environment (kernel "Python (aiinvest)")
-	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/explore.ipynb
+lab: $(DEV_STAMP) ## Start JupyterLab (kernel "Python (aiinvest)"; saves committed notebooks stripped); options: LAB_ARGS="--no-browser --port=8899"
+	JUPYTER_CONFIG_PATH=$(JUPYTER_CONFIG)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)) $(BIN)/jupyter lab \
+		--notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/explore.ipynb
 
 rehash: $(STAMP) ## Record the SHA-256 of every curated CSV in datapackage.json after a reviewed edit
 	$(BIN)/aiinvest rehash

@@ -148,12 +148,18 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def jupyter(tmp_path_factory):
-    """A Jupyter server (JupyterLab included) on loopback with the project kernel: (base URL, token, root)."""
+    """A Jupyter server (JupyterLab included) on loopback with the project kernel: (base URL, token, root).
+
+    Configured as `make lab` configures it (jupyter-config/), with `root` standing for the project folder
+    (AIINVEST_ROOT): a notebook saved in root/notebooks/ is a committed one."""
+    import os
+
     from aiinvest.kernel import install_kernel
 
     install_kernel()
     port, token = free_port(), secrets.token_hex(16)
     root = tmp_path_factory.mktemp("server-root")
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(PROJECT_ROOT / "jupyter-config"), "AIINVEST_ROOT": str(root)}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -169,6 +175,7 @@ def jupyter(tmp_path_factory):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

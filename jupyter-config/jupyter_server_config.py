@@ -37,11 +37,13 @@ MAKEFILE_KEYS = [
 ]
 
 
-def committed(path: str, root_dir: str) -> bool:
-    """Whether the API path names a notebook in the project's notebooks/ folder (the committed ones)."""
-    from aiinvest.config import NOTEBOOKS_DIR
+# The committed notebooks: notebooks/ in the project folder, the one that holds this file's folder.
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
-    return Path(root_dir, path).resolve().parent == NOTEBOOKS_DIR.resolve()
+
+def committed(path: str, root_dir: str) -> bool:
+    """Whether the API path (relative to the server's root folder) names a notebook in NOTEBOOKS_DIR."""
+    return Path(root_dir, path).resolve().parent == NOTEBOOKS_DIR
 
 
 def strip_committed_notebooks(model: dict, path: str, contents_manager, **kwargs) -> None:

@@ -150,8 +150,8 @@ def free_port() -> int:
 def jupyter(tmp_path_factory):
     """A Jupyter server (JupyterLab included) on loopback with the project kernel: (base URL, token, root).
 
-    Configured as `make lab` configures it (jupyter-config/), with `root` standing for the project folder
-    (AIINVEST_ROOT): a notebook saved in root/notebooks/ is a committed one."""
+    Configured as `make lab` configures it, from a copy of jupyter-config/ in `root`, which so stands for the
+    project folder: a notebook saved in root/notebooks/ is a committed one."""
     import os
 
     from aiinvest.kernel import install_kernel
@@ -159,7 +159,8 @@ def jupyter(tmp_path_factory):
     install_kernel()
     port, token = free_port(), secrets.token_hex(16)
     root = tmp_path_factory.mktemp("server-root")
-    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(PROJECT_ROOT / "jupyter-config"), "AIINVEST_ROOT": str(root)}
+    shutil.copytree(PROJECT_ROOT / "jupyter-config", root / "jupyter-config")
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(root / "jupyter-config")}
     process = subprocess.Popen(
         [
             sys.executable,

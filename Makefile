@@ -29,16 +29,21 @@ NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.paper
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# pip runs quietly: each step says what it does first (the first set-up takes a minute or two).
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Setting up $(VENV) with what running needs; the first time this takes a minute or two."
+	@test -x $(BIN)/python || { echo "- creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "- installing the locked dependencies (requirements.txt: pandas, Jupyter, papermill, WeasyPrint, ...)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	@echo "- installing the aiinvest package (editable) and its Jupyter kernel 'Python (aiinvest)'"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/aiinvest install-kernel >/dev/null
-	touch $@
+	@touch $@ && echo "$(VENV) is ready."
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
+	@echo "Adding the development tools to $(VENV) (requirements-dev.txt: pytest, ruff, JupyterLab, ...); about a minute."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.txt
-	touch $@
+	@touch $@ && echo "$(VENV) has the development tools."
 
 venv: $(STAMP) ## Create the virtual environment with what running needs (requirements.txt) and the package
 

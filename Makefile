@@ -9,13 +9,16 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NOTEBOOKS_STAMP := build/notebooks-checked.stamp
-CODE := src tests scripts benchmarks notebooks
+CODE := src tests scripts benchmarks notebooks jupyter-config
 # The package's bytecode, written once before the tests: where PYTHONDONTWRITEBYTECODE is set, every test
 # worker, kernel and subprocess would otherwise compile it again (about 1 s each).
 COMPILE := $(BIN)/python -m compileall -q src benchmarks
 # Whole test files per worker: a module's fixtures are built once.
 PYTEST := $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 PARAMS ?= params/anthropic.yaml
+LAB_ARGS ?=
+# The project's Jupyter configuration (server and JupyterLab settings), read after the user's own ~/.jupyter.
+JUPYTER_CONFIG := $(CURDIR)/jupyter-config
 # Notebook metadata that nbstripout removes besides outputs and execution counts (papermill's and editors' records).
 NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.papermill metadata.vscode \
 	metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.vscode cell.metadata.scrolled \
@@ -26,16 +29,21 @@ NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.paper
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# pip runs quietly: each step says what it does first (the first set-up takes a minute or two).
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Setting up $(VENV) with what running needs; the first time this takes a minute or two."
+	@test -x $(BIN)/python || { echo "- creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "- installing the locked dependencies (requirements.txt: pandas, Jupyter, papermill, WeasyPrint, ...)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	@echo "- installing the aiinvest package (editable) and its Jupyter kernel 'Python (aiinvest)'"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/aiinvest install-kernel >/dev/null
-	touch $@
+	@touch $@ && echo "$(VENV) is ready."
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
+	@echo "Adding the development tools to $(VENV) (requirements-dev.txt: pytest, ruff, JupyterLab, ...); about a minute."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.txt
-	touch $@
+	@touch $@ && echo "$(VENV) has the development tools."
 
 venv: $(STAMP) ## Create the virtual environment with what running needs (requirements.txt) and the package
 
@@ -65,13 +73,13 @@ test-fast: lint ## Lint, then every in-process test (no builds, browsers, server
 
 lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers, README.md's generated sections
 	$(BIN)/ruff check $(CODE)
-	$(BIN)/ruff format --check $(CODE)
+	$(BIN)/ruff format --check $(CODE) || { echo "run 'make format' to reformat them" >&2; exit 1; }
 	$(BIN)/lint-imports --cache-dir build/import-linter-cache
 	$(BIN)/cog --check --check-fail-msg "run 'make docs'" README.md
 
 # The notebooks' own checks (1-3 s, for the tools' start-up) run again only when a notebook or the check changes.
 $(NOTEBOOKS_STAMP): $(DEV_STAMP) Makefile src/aiinvest/nbhygiene.py $(wildcard notebooks/*.ipynb notebooks/*.py)
-	$(NBSTRIP) --verify notebooks/*.ipynb
+	$(NBSTRIP) --verify notebooks/*.ipynb || { echo "notebooks hold outputs or metadata: run 'make format'" >&2; exit 1; }
 	$(BIN)/aiinvest notebooks
 	mkdir -p $(@D) && touch $@
 
@@ -82,8 +90,9 @@ format: $(DEV_STAMP) ## Fix code and notebooks in place: ruff, strip outputs, sy
 	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
 	$(NBSTRIP) notebooks/*.ipynb
 
-lab: $(DEV_STAMP) ## Start JupyterLab in the project environment (kernel "Python (aiinvest)")
-	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/explore.ipynb
+lab: $(DEV_STAMP) ## Start JupyterLab (kernel "Python (aiinvest)"; saves committed notebooks stripped); options: LAB_ARGS="--no-browser --port=8899"
+	JUPYTER_CONFIG_PATH=$(JUPYTER_CONFIG)$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH)) $(BIN)/jupyter lab \
+		--notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/explore.ipynb
 
 rehash: $(STAMP) ## Record the SHA-256 of every curated CSV in datapackage.json after a reviewed edit
 	$(BIN)/aiinvest rehash

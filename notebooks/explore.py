@@ -22,14 +22,18 @@
 # are, how to filter them, where every figure comes from, and how to draw the report's
 # charts yourself. Run it with the project's kernel, **Python (aiinvest)** (`make lab`
 # starts JupyterLab with it); the package `aiinvest` is imported from `src/`, and edits
-# to it are picked up without restarting the kernel (autoreload).
+# to it are picked up without restarting the kernel (the kernel turns autoreload on
+# itself: no `%load_ext autoreload` needed).
 #
 # Amounts are US dollars. A figure described as "exceeding" or "at least" is a lower
 # bound: its `amount_qualifier` is `at_least`, never a point value.
+#
+# The tables hold amounts as numbers (`1250000000.0`), to sum, compare and plot.
+# To read them, `explore.formatted(frame)` returns a copy with every `*_usd` column
+# written as the report writes it (`$1.25B`, `at least $10B`; `unit="millions"` for
+# `$1,250M`); the frame itself keeps its numbers.
 
 # %%
-# %load_ext autoreload
-# %autoreload 2
 import pandas as pd
 
 from aiinvest.analysis.reconcile import reconcile
@@ -53,7 +57,12 @@ tables = load_tables()
 {name: len(frame) for name, frame in tables.items()}
 
 # %%
-tables["investments"][["investment_id", "source_id", "investor_id", "investee_id", "amount_usd", "framing", "wording"]]
+investments = tables["investments"]
+investments[["amount_usd", "amount_qualifier"]].dtypes  # numbers, for analysis
+
+# %%
+columns = ["investment_id", "source_id", "investor_id", "investee_id", "amount_usd", "framing", "wording"]
+explore.formatted(investments)[columns]  # the same rows, amounts as the report writes them
 
 # %% [markdown]
 # ## 2. Reconcile as of a date
@@ -76,20 +85,22 @@ rec.as_of
 
 # %%
 all_claims = explore.claims(rec)
-all_claims.head()
+explore.formatted(all_claims).head()
 
 # %%
 # Everything Amazon put into Anthropic, according to the sources known at the date
-explore.filter_claims(all_claims, company="anthropic", investor="amazon")
+amazon = explore.filter_claims(all_claims, company="anthropic", investor="amazon")
+print(f"{len(amazon)} claims; the largest is ${amazon['amount_usd'].max():,.0f}")  # the numbers are still there
+explore.formatted(amazon)
 
 # %%
-# Claims dated in 2024 (dates may be inferred: see date_inferred)
-explore.filter_claims(all_claims, start="2024-01-01", end="2024-12-31")[["claim_id", "table", "date", "date_inferred"]]
+# Claims dated in 2024 (dates may be inferred: see date_inferred); either end may be None
+explore.filter_claims(all_claims, between=("2024-01-01", "2024-12-31"))[["claim_id", "table", "date", "date_inferred"]]
 
 # %%
 # Only what the newest source says
 newest = rec.sources["source_id"].iloc[-1]
-explore.filter_claims(all_claims, source=newest)[["claim_id", "table", "amount_usd", "quote"]]
+explore.formatted(explore.filter_claims(all_claims, source=newest))[["claim_id", "table", "amount_usd", "quote"]]
 
 # %% [markdown]
 # ## 4. Where does a figure come from?
@@ -109,19 +120,19 @@ for claim_id in rec.interpretations["claim_id"]:
 # disagreement as a record with a reason code.
 
 # %%
-rec.tranches[["investor_id", "fact_id", "amount_usd", "date", "known_date", "source_ids"]]
+explore.formatted(rec.tranches)[["investor_id", "fact_id", "amount_usd", "cumulative_usd", "date", "known_date"]]
 
 # %%
-rec.interpretations[["claim_id", "amount_usd", "framing", "wording", "describes", "reason"]]
+explore.formatted(rec.interpretations)[["claim_id", "amount_usd", "framing", "wording", "describes", "reason"]]
 
 # %%
-rec.investor_totals
+explore.formatted(rec.investor_totals)
 
 # %%
-rec.funding
+explore.formatted(rec.funding)
 
 # %%
-rec.disagreements
+explore.formatted(rec.disagreements)
 
 # %% [markdown]
 # ## 6. Draw the report's charts interactively

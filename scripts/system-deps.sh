@@ -32,7 +32,7 @@ if [ "$purpose" = "test" ]; then
 fi
 [ ${#packages[@]} -eq 0 ] && exit 0
 
-echo "system-deps: installing ${packages[*]}"
+echo "system-deps: installing ${packages[*]} with apt-get (a minute or so)"
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null

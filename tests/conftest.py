@@ -148,12 +148,19 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def jupyter(tmp_path_factory):
-    """A Jupyter server (JupyterLab included) on loopback with the project kernel: (base URL, token, root)."""
+    """A Jupyter server (JupyterLab included) on loopback with the project kernel: (base URL, token, root).
+
+    Configured as `make lab` configures it, from a copy of jupyter-config/ in `root`, which so stands for the
+    project folder: a notebook saved in root/notebooks/ is a committed one."""
+    import os
+
     from aiinvest.kernel import install_kernel
 
     install_kernel()
     port, token = free_port(), secrets.token_hex(16)
     root = tmp_path_factory.mktemp("server-root")
+    shutil.copytree(PROJECT_ROOT / "jupyter-config", root / "jupyter-config")
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(root / "jupyter-config")}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -169,6 +176,7 @@ def jupyter(tmp_path_factory):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import websocket
 
-from aiinvest.kernel import KERNEL_NAME
+from aiinvest.kernel import KERNEL_NAME, ipc_kernel_config
 
 
 def api(base, token, path, method="GET", body=None):
@@ -105,3 +105,12 @@ def test_kernel_imports_the_package_and_loads_the_data(jupyter):
         assert second == "True True"  # autoreload loaded and on (%autoreload 2)
     finally:
         api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
+
+
+def test_the_build_kernel_talks_over_private_unix_sockets():
+    with ipc_kernel_config() as config:
+        manager = config.KernelManager
+        folder = Path(manager.ip).parent
+        assert manager.transport == "ipc" and Path(manager.ip).is_absolute()  # the kernel runs in notebooks/
+        assert folder.is_dir() and folder.stat().st_mode & 0o077 == 0  # no other user may connect
+    assert not folder.exists()

@@ -1,7 +1,11 @@
 """Committed notebooks have no outputs or noise (nbstripout --verify) and match their jupytext pairs."""
 
+import copy as copy_module
+import re
+import runpy
 import shutil
 import subprocess
+import types
 
 import nbformat
 import pytest
@@ -9,6 +13,7 @@ import pytest
 from aiinvest.config import NOTEBOOKS_DIR, PROJECT_ROOT
 
 COMMITTED = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+JUPYTER_CONFIG = PROJECT_ROOT / "jupyter-config"  # what `make lab` puts on JUPYTER_CONFIG_PATH
 
 
 def check_pair(path) -> list[str]:
@@ -73,10 +78,64 @@ def test_outputs_and_noise_fail_the_check_and_are_stripped(copy):
 
 def test_pair_out_of_sync_is_reported(copy):
     pair = copy.with_suffix(".py")
-    pair.write_text(pair.read_text().replace("all_claims.head()", "all_claims.tail()"))
+    text = pair.read_text()
+    pair.write_text(text.replace("all_claims).head()", "all_claims).tail()"))
+    assert pair.read_text() != text
     assert check_pair(copy) == [f"{copy}: out of sync with explore.py (edit one, then run 'make format')"]
 
 
 def test_missing_pair_is_reported(copy):
     copy.with_suffix(".py").unlink()
     assert check_pair(copy) == [f"{copy}: no jupytext pair explore.py (run 'make format')"]
+
+
+def jupyter_config() -> dict:
+    """The names `make lab`'s jupyter_server_config.py defines, loaded as Jupyter loads it (with get_config)."""
+    from traitlets.config import Config
+
+    return runpy.run_path(str(JUPYTER_CONFIG / "jupyter_server_config.py"), init_globals={"get_config": Config})
+
+
+def executed(nb):
+    """The notebook as JupyterLab holds it after running every cell: outputs, counts, metadata."""
+    nb = copy_module.deepcopy(nb)
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
+    for count, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "1.250000e+09"}, execution_count=count)]
+        cell.execution_count = count + 1
+        cell.metadata["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
+        cell.metadata["scrolled"] = True
+    return nb
+
+
+def save(model: dict, path: str, root_dir) -> dict:
+    """The model as the project's pre-save hook leaves it before the server writes it."""
+    hook = jupyter_config()["c"].ContentsManager.pre_save_hook
+    hook(model=model, path=path, contents_manager=types.SimpleNamespace(root_dir=str(root_dir)))
+    return model
+
+
+@pytest.mark.parametrize(
+    ("root", "path"), [(PROJECT_ROOT, "notebooks/explore.ipynb"), (NOTEBOOKS_DIR, "explore.ipynb")]
+)
+def test_saving_a_committed_notebook_in_lab_writes_it_stripped(root, path):
+    committed = (NOTEBOOKS_DIR / "explore.ipynb").read_text(encoding="utf-8")
+    nb = nbformat.reads(committed, as_version=4)
+    model = save({"type": "notebook", "content": executed(nb)}, path, root)
+    assert nbformat.writes(nbformat.from_dict(model["content"])) + "\n" == committed  # as `make format` leaves it
+
+
+def test_saving_an_executed_report_in_lab_keeps_its_outputs():
+    nb = executed(nbformat.read(NOTEBOOKS_DIR / "report.ipynb", as_version=4))
+    model = save(
+        {"type": "notebook", "content": copy_module.deepcopy(nb)}, "reports/anthropic/x/report.ipynb", PROJECT_ROOT
+    )
+    assert model["content"] == nb
+    text = {"type": "file", "format": "text", "content": "# %%\n"}
+    assert save(dict(text), "notebooks/explore.py", PROJECT_ROOT) == text
+
+
+def test_the_save_hook_strips_the_keys_make_format_strips():
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    keys = re.search(r'^NBSTRIP := .*--extra-keys "([^"]*)"', makefile, flags=re.M).group(1).split()
+    assert jupyter_config()["MAKEFILE_KEYS"] == keys

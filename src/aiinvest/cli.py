@@ -373,21 +373,11 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _register(args: argparse.Namespace) -> int:
-    from .curate.register import register_article  # the curation tools and jsonschema: 0.5 s
+    from .curate.register import Registration, register_article  # the curation tools and jsonschema: 0.5 s
 
+    fields = ("published", "precision", "inferred", "date_note", "source_id", "title", "publisher", "url")
     with _refusing_invalid_data("registering"):
-        row = register_article(
-            args.article,
-            _data_dir(args),
-            published=args.published,
-            precision=args.precision,
-            inferred=args.inferred,
-            date_note=args.date_note,
-            source_id=args.source_id,
-            title=args.title,
-            publisher=args.publisher,
-            url=args.url,
-        )
+        row = register_article(args.article, _data_dir(args), Registration(**{f: getattr(args, f) for f in fields}))
     print(f"registered {row['source_id']}: {row['file']} (sha256 {row['sha256']})")
     return ExitStatus.OK
 

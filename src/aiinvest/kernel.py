@@ -1,7 +1,11 @@
 """The project's Jupyter kernel: this environment's Python, with autoreload on."""
 
 import json
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 KERNEL_NAME = "aiinvest"
@@ -10,6 +14,26 @@ AUTORELOAD_ARGS = [
     "--InteractiveShellApp.extensions=autoreload",
     "--InteractiveShellApp.exec_lines=%autoreload 2",
 ]
+
+
+# The longest path a Unix socket may have: 103 bytes on macOS, 107 on Linux.
+SOCKET_PATH_MAX = 103
+
+
+@contextmanager
+def ipc_kernel_config() -> Iterator:
+    """Kernel-manager configuration (a traitlets Config) for a kernel only this process talks to: ZeroMQ over
+    Unix sockets in a private temporary folder (mode 700) rather than TCP on loopback, for as long as the block
+    runs. Over TCP, ipykernel warns on every start ("Kernel is running over TCP without encryption"); IPC needs
+    no ports either, so parallel builds never compete for one. The socket path is absolute (the kernel runs in
+    another folder) and unique to the kernel. Without Unix sockets, or when the temporary folder's path is too
+    long for one, the kernel keeps TCP (and ipykernel its warning)."""
+    from traitlets.config import Config  # (traitlets comes with papermill, imported by the caller anyway)
+
+    with tempfile.TemporaryDirectory(prefix="aiinvest-kernel-") as folder:
+        prefix = os.path.join(folder, "k")  # the sockets are k-1 .. k-5
+        ipc = os.name == "posix" and len(os.fsencode(prefix)) + len("-5") <= SOCKET_PATH_MAX
+        yield Config({"KernelManager": {"transport": "ipc", "ip": prefix}} if ipc else {})
 
 
 def ensure_kernel() -> str:

@@ -23,7 +23,7 @@ from aiinvest.curate.draft import TABLES, draft_candidates, read_curated, review
 from aiinvest.curate.draft_dates import Publication, date_mentions, read_date
 from aiinvest.curate.draft_facts import ID_COLUMNS
 from aiinvest.curate.draft_text import company_names, mentions, money, parse_money, sentences
-from aiinvest.curate.register import register_article
+from aiinvest.curate.register import Registration, register_article
 from aiinvest.data.provenance import Article, normalise_whitespace
 from aiinvest.data.schema import descriptor_path, rehash
 from aiinvest.data.validate import validate_package
@@ -65,9 +65,7 @@ def registered(data_dir: Path, article_id: str) -> dict[str, list[dict]]:
     """Register an invented article as register-article would; return its hand-written expected rows."""
     rows = fixture_rows(article_id)
     (source,) = rows.pop("sources")
-    register_article(
-        article_file(article_id),
-        data_dir,
+    registration = Registration(
         published=datetime.date.fromisoformat(source["published_date"]),
         precision=source["published_date_precision"],
         inferred=source["published_date_inferred"] == "true",
@@ -76,6 +74,7 @@ def registered(data_dir: Path, article_id: str) -> dict[str, list[dict]]:
         title=source["title"],
         publisher=source["publisher"],
     )
+    register_article(article_file(article_id), data_dir, registration)
     return rows
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
-from aiinvest.curate.register import RegistrationError, register_article
+from aiinvest.curate.register import Registration, RegistrationError, register_article
 from aiinvest.data.schema import rehash
 from aiinvest.data.validate import DataValidationError, validate_package
 
@@ -212,7 +212,7 @@ def test_a_non_utf8_article_is_refused_at_registration(data_dir, tmp_path):
     article = tmp_path / "latin1.txt"
     article.write_bytes("date 2024-05-01\nAmazon invested\nin Anthropic \xe0 nouveau.\n".encode("latin-1"))
     with pytest.raises(RegistrationError, match=r"latin1.txt:3:14: expected UTF-8 text"):
-        register_article(article, data_dir, published=date(2024, 5, 1), precision="day")
+        register_article(article, data_dir, Registration(published=date(2024, 5, 1), precision="day"))
 
 
 def test_an_article_rewritten_as_non_utf8_is_named_by_line_and_character(data_dir):

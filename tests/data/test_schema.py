@@ -66,3 +66,15 @@ def test_every_date_column_of_every_table_is_in_the_registry():
     for name, res in resources(DESCRIPTOR).items():
         dates = [f["name"] for f in res["schema"]["fields"] if f["type"] == "date"]
         assert dates == ([groups[name][0]] if name in groups else []), name
+
+
+GUIDE = (PROJECT_ROOT / "docs" / "curation.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", list(resources(DESCRIPTOR)))
+def test_the_curation_guide_names_every_allowed_value(name):
+    """docs/curation.md tells a curator every value a column allows (as `code`), as the descriptor declares it."""
+    for field in resources(DESCRIPTOR)[name]["schema"]["fields"]:
+        allowed = field.get("constraints", {}).get("enum", [])
+        missing = [value for value in allowed if f"`{value}`" not in GUIDE]
+        assert not missing, f"docs/curation.md does not name {name}.{field['name']}'s {missing}"

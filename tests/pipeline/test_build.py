@@ -19,6 +19,7 @@ from aiinvest.pipeline import BuildRequest, build
 from aiinvest.pipeline.manifest import REPORT_NOTEBOOK, hash_outputs
 
 HTML_ONLY = ("html",)
+KERNEL_TCP_WARNING = "Kernel is running over TCP without encryption"  # what ipykernel says over TCP
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -196,6 +197,7 @@ def test_two_builds_started_at_once_do_not_corrupt_each_other(tmp_path):
     # Not on a terminal: plain, timestamped log lines.
     stderr = results[0][1] + results[1][1]
     assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000 INFO aiinvest.build: anthropic: ", stderr, re.M)
+    assert KERNEL_TCP_WARNING not in stderr  # the kernel talks over private Unix sockets (ipc_kernel_config)
 
 
 def test_several_parameter_files_build_in_parallel(tmp_path):
@@ -205,6 +207,7 @@ def test_several_parameter_files_build_in_parallel(tmp_path):
     process = run_cli(str(early), str(late), "-j", "2", "-o", str(tmp_path / "out"), "--formats", "html", cwd=tmp_path)
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
+    assert KERNEL_TCP_WARNING not in stderr and "Warning" not in stderr, stderr  # two kernels at once, no ports
     assert "early: built out/anthropic/2024-03-15" in stdout
     assert "late: built out/anthropic/2024-03-27" in stdout
     assert os.readlink(tmp_path / "out" / "anthropic" / "latest") == "2024-03-27"

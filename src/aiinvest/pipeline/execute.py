@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import exitcodes
 from ..config import NOTEBOOKS_DIR, display
-from ..kernel import ensure_kernel
+from ..kernel import ensure_kernel, ipc_kernel_config
 from .manifest import scrub
 from .run import BuildFailure, Run
 
@@ -28,17 +28,19 @@ def execute(run: Run, output: Path) -> None:
         parameters["previous"] = str(run.previous)
     failure = None
     try:
-        papermill.execute_notebook(
-            str(request.notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name=ensure_kernel(),  # the project's kernel, as in JupyterLab
-            progress_bar=request.progress,
-            log_output=False,
-            request_save_on_cell_execute=True,  # so a timed-out or dead kernel still leaves the failing cell
-            execution_timeout=math.ceil(request.cell_timeout),  # nbclient takes whole seconds
-            cwd=str(NOTEBOOKS_DIR),
-        )
+        with ipc_kernel_config() as kernel_config:
+            papermill.execute_notebook(
+                str(request.notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name=ensure_kernel(),  # the project's kernel, as in JupyterLab
+                progress_bar=request.progress,
+                log_output=False,
+                request_save_on_cell_execute=True,  # so a timed-out or dead kernel still leaves the failing cell
+                execution_timeout=math.ceil(request.cell_timeout),  # nbclient takes whole seconds
+                cwd=str(NOTEBOOKS_DIR),
+                config=kernel_config,  # through papermill's engine to nbclient, which gives it to the kernel manager
+            )
     except papermill.PapermillExecutionError as error:
         failure = f"raised {error.ename}: {error.evalue}"
     except CellTimeoutError:

@@ -25,10 +25,9 @@ def filter_claims(
     company: str | None = None,
     investor: str | None = None,
     source: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
+    between: tuple[str | None, str | None] = (None, None),
 ) -> pd.DataFrame:
-    """Claims about a company, by an investor, from a source, dated within [start, end]."""
+    """Claims about a company, by an investor, from a source, dated within `between` (start, end; either open)."""
     keep = pd.Series(True, index=frame.index)
     if company:
         keep &= frame["company_id"] == company
@@ -36,11 +35,30 @@ def filter_claims(
         keep &= frame["counterparty_id"] == investor
     if source:
         keep &= frame["source_id"] == source
+    start, end = between
     if start:
         keep &= frame["date"] >= pd.Timestamp(start)
     if end:
         keep &= frame["date"] <= pd.Timestamp(end)
     return frame[keep.fillna(False)]
+
+
+def formatted(frame: pd.DataFrame, unit: str = "billions") -> pd.DataFrame:
+    """A copy for reading, amounts written as the report writes them ('$1.25B', 'at least $10B'); the frame keeps
+    its numbers. Every `*_usd` column is an amount; `X_qualifier` qualifies `X_usd`, and a `qualifier` or
+    `amount_qualifier` column the frame's first amount."""
+    amounts = [c for c in frame.columns if c.endswith("_usd")]
+    shown = frame.copy()
+    for column in amounts:
+        qualifier = f"{column.removesuffix('_usd')}_qualifier"
+        if qualifier not in frame.columns and column == amounts[0]:
+            qualifier = next((q for q in ("qualifier", "amount_qualifier") if q in frame.columns), None)
+        qualifiers = frame[qualifier] if qualifier in frame.columns else pd.Series("exact", index=frame.index)
+        shown[column] = [
+            "" if pd.isna(amount) else format_usd(amount, unit, "exact" if pd.isna(q) else q)
+            for amount, q in zip(frame[column], qualifiers, strict=True)
+        ]
+    return shown
 
 
 def quote_for(rec: Reconciliation, claim_id: str, unit: str = "billions") -> str:

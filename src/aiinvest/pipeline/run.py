@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..config import REPORTS_DIR
+from ..exitcodes import CommandError, ExitStatus
 from .manifest import REPORT_NOTEBOOK
 
 if TYPE_CHECKING:  # for the annotations only: a build found up to date imports neither
@@ -48,12 +49,12 @@ class BuildResult:
     changes: str = ""  # what changed since the previous report, for the terminal
 
 
-class BuildFailure(Exception):
-    """A build step failed; carries the exit status."""
+class BuildFailure(CommandError):
+    """A build step failed, with the exit status that says how (data, build, lock)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: ExitStatus, message: str):
         super().__init__(message)
-        self.status = status
+        self.exit_status = status
 
 
 @dataclass

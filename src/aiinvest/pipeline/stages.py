@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import exitcodes
 from ..config import DATA_DIR, ENV_GATED, display
 from ..data.problems import DataValidationError
+from ..exitcodes import CommandError
 from ..report.changes import FIGURES_FILE, compare, read_figures, to_text
 from ..report.formatting import plural
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
@@ -48,7 +49,7 @@ def build(request: BuildRequest) -> BuildResult:
         return _build(request)
     except BuildFailure as failure:
         log.error("%s: %s", request.label, failure)
-        return BuildResult(failure.status, str(failure))
+        return BuildResult(failure.exit_status, str(failure))
     except Exception as error:  # an unexpected failure is still a build error, never silent
         log.exception("%s: build failed", request.label)
         return BuildResult(exitcodes.BUILD, f"build failed: {type(error).__name__}: {error}")
@@ -85,10 +86,8 @@ def preview(request: BuildRequest) -> BuildResult:
         run = start(request)
         tables = load_tables(run.data_dir)  # validates (a result cached for these exact bytes)
         run.params = resolve(run.request.params, tables)
-    except DataValidationError as error:
-        return BuildResult(exitcodes.DATA, str(error))
-    except (BuildFailure, ParameterError) as error:
-        return BuildResult(getattr(error, "status", exitcodes.PARAMETERS), str(error))
+    except CommandError as error:  # invalid data or parameters, a failed step: each with its status
+        return BuildResult(error.exit_status, str(error))
     run.folder = report_folder(run)
     if find_up_to_date(request.output_dir, run.key):
         return BuildResult(exitcodes.OK, f"dry run: {display(run.folder)} is up to date; a build would do nothing")

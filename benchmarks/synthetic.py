@@ -24,8 +24,9 @@ FIRST_DAY, LAST_DAY = date(2020, 1, 1), date(2024, 3, 27)
 EVENT_KINDS = ["product_launch", "cloud_partnership", "consulting_partnership", "rumoured_collaboration", "statement"]
 
 
-def generate(target: Path, n_investments: int, seed: int = 0) -> Path:
-    """Write a synthetic data folder (curated/ and raw/articles/) with n investment rows."""
+def generate(target: Path, n_investments: int, seed: int = 0, *, schema_from: Path = DATA_DIR) -> Path:
+    """Write a synthetic data folder (curated/ and raw/articles/) with n investment rows, in the schema of the
+    data folder `schema_from` (its datapackage.json)."""
     target = Path(target)
     if (target / "curated").exists() and not (target / "SYNTHETIC.md").exists():
         raise SystemExit(f"{target} holds data that is not synthetic; refusing to overwrite it")
@@ -203,7 +204,7 @@ def generate(target: Path, n_investments: int, seed: int = 0) -> Path:
     for source in sources:
         source["sha256"] = sha256_file(target / "raw" / source["file"])
 
-    descriptor = json.loads((DATA_DIR / "curated" / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((Path(schema_from) / "curated" / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["name"] = "synthetic-ai-investment-claims"
     descriptor["title"] = "SYNTHETIC benchmark data in the schema of the AI investment claims"
     (target / "curated" / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")

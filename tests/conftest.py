@@ -1,4 +1,4 @@
-"""Shared fixtures: a private copy of the data package that tests may break."""
+"""Shared fixtures: a private copy of the frozen seed data that tests may break."""
 
 import gc
 import secrets
@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fixtures import SEED_DIR
 from hypothesis import settings
 
-from aiinvest.config import DATA_DIR, PROJECT_ROOT
+from aiinvest.config import PROJECT_ROOT
 
 OWN_CODE = (str(PROJECT_ROOT / "tests"), str(PROJECT_ROOT / "src"))
 SLOW_FIXTURES = {"built_report", "browser", "jupyter"}  # a whole build, a real browser, a Jupyter server
@@ -101,10 +102,10 @@ def isolated_cache(tmp_path_factory):
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A writable copy of data/ (curated tables and raw articles), in the working directory."""
+    """A writable copy of the seed data (curated tables and raw articles) in the working directory, as `data/`."""
     monkeypatch.chdir(tmp_path)
     target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
     for path in target.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return target
@@ -128,13 +129,14 @@ def edit_csv(data_dir: Path) -> Callable[[str, Callable[[str], str]], Path]:
 
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory):
-    """The default report built once for the session from the real data (HTML and PDF)."""
+    """The default report (params/anthropic.yaml) built once for the session from the seed data (HTML and PDF)."""
     from aiinvest.config import PARAMS_DIR
     from aiinvest.pipeline import BuildRequest, build
     from aiinvest.report.params import read_params_file
 
     out = tmp_path_factory.mktemp("reports")
-    request = BuildRequest(params=read_params_file(PARAMS_DIR / "anthropic.yaml"), output_dir=out)
+    params = {**read_params_file(PARAMS_DIR / "anthropic.yaml"), "data_dir": str(SEED_DIR)}
+    request = BuildRequest(params=params, output_dir=out)
     result = build(request)
     assert result.status == 0, result.message
     return result

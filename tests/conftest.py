@@ -1,6 +1,7 @@
-"""Shared fixtures: a private copy of the frozen seed data that tests may break."""
+"""Shared fixtures: a private copy of the frozen seed data that tests may break; the tier and live-data guards."""
 
 import gc
+import os
 import secrets
 import shutil
 import socket
@@ -15,7 +16,7 @@ import pytest
 from fixtures import SEED_DIR
 from hypothesis import settings
 
-from aiinvest.config import PROJECT_ROOT
+from aiinvest.config import DATA_DIR, PROJECT_ROOT
 
 OWN_CODE = (str(PROJECT_ROOT / "tests"), str(PROJECT_ROOT / "src"))
 SLOW_FIXTURES = {"built_report", "browser", "jupyter"}  # a whole build, a real browser, a Jupyter server
@@ -41,6 +42,50 @@ settings.register_profile("full", max_examples=100, deadline=None, database=None
 settings.register_profile("fast", max_examples=10, deadline=None, database=None)
 settings.register_profile("thorough", max_examples=2000, deadline=None, database=None)
 settings.load_profile("full")
+
+
+# The live data folder: analysts add articles to it, so no test reads it (or writes to it). Tests read the frozen
+# seed data, SEED_DIR (tests/fixtures/README.md), or the data_dir fixture's copy of it; `make test` checks the live
+# data with `aiinvest validate` and `aiinvest docs --check`. An audit hook records every access from this process:
+# to a file or folder inside data/, or a change to data/ itself (listing its names, as pkgutil does with every folder
+# on sys.path, reads nothing). A relative path of one name is skipped: tree walkers open names relative to a folder.
+LIVE_DATA = {os.path.abspath(DATA_DIR), os.path.realpath(DATA_DIR)}
+LIVE_DATA_PREFIXES = tuple(folder + os.sep for folder in LIVE_DATA)
+READS = frozenset({"open", "os.listdir", "os.scandir", "shutil.copyfile", "shutil.copytree"})
+CHANGES = frozenset({"os.mkdir", "os.remove", "os.rename", "os.rmdir", "os.chmod", "os.utime", "shutil.rmtree"})
+WATCHED = READS | CHANGES
+live_data_accesses: list[str] = []  # "event path" of each access, in the order made
+
+
+def _record_live_data_access(event: str, args: tuple) -> None:
+    if event in WATCHED and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        name = os.fsdecode(args[0])
+        if os.sep not in name:
+            return
+        path = os.path.abspath(name)
+        if path.startswith(LIVE_DATA_PREFIXES) or (event in CHANGES and path in LIVE_DATA):
+            live_data_accesses.append(f"{event} {os.path.relpath(path, PROJECT_ROOT)}")
+
+
+sys.addaudithook(_record_live_data_access)
+
+
+def _live_data_message(accesses: list[str]) -> str:
+    return (
+        f"reads the live data folder ({accesses[0]}; {len(accesses)} access(es)): read the frozen seed data "
+        "(fixtures.SEED_DIR; --data-dir / -p data_dir= for a command or a build) or the data_dir fixture's copy"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A test module that reads the live data folder when it is imported fails to collect."""
+    start = len(live_data_accesses)
+    report = yield
+    found = live_data_accesses[start:]
+    if report.passed and found:
+        report.outcome, report.longrepr = "failed", f"{collector.nodeid} {_live_data_message(found)}"
+    return report
 
 
 def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
@@ -90,6 +135,15 @@ def processes_only_in_the_slow_tier(request, monkeypatch):
     yield
     if started:
         pytest.fail(f"this test starts a process ({started[0][:120]}): mark it slow, or test in-process")
+
+
+@pytest.fixture(autouse=True)
+def never_the_live_data():
+    """A test that reads or writes the live data/ folder (in this process) fails: it reads the seed data instead."""
+    start = len(live_data_accesses)
+    yield
+    if live_data_accesses[start:]:
+        pytest.fail(f"this test {_live_data_message(live_data_accesses[start:])}")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -32,7 +32,8 @@ SLOW_MODULES = {
     "test_pdf_archive.py",
     "test_report.py",
     "test_lab.py",
-}  # builds, servers, browsers, processes, scale: every test in them is slow
+    "test_curating_keeps_the_suite_green.py",
+}  # builds, servers, browsers, processes, scale, the suite run on a copy: every test in them is slow
 
 
 # Example budgets for the property-based tests: "full" for `make test` (and plain pytest), "fast" for

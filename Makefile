@@ -63,7 +63,8 @@ report: $(STAMP) ## Build the HTML and PDF report for the default parameters
 	@bash scripts/system-deps.sh report
 	$(BIN)/aiinvest build $(PARAMS)
 
-test: lint system-deps $(NODE_STAMP) ## Lint, then run the whole test suite, on every core (TEST_JOBS=1 runs it in one process)
+test: lint validate system-deps $(NODE_STAMP) ## Lint, check the live data (validate, docs --check), then run the whole test suite on every core (TEST_JOBS=1: one process)
+	$(BIN)/aiinvest docs --check
 	$(COMPILE)
 	$(PYTEST)
 

@@ -34,8 +34,9 @@ def _empty_folder(target: Path) -> Path:
     return target
 
 
-def generate(target: Path, n_investments: int, seed: int = 0) -> Path:
-    """Write a synthetic data folder (curated/ and raw/articles/) with n investment rows."""
+def generate(target: Path, n_investments: int, seed: int = 0, *, schema_from: Path = DATA_DIR) -> Path:
+    """Write a synthetic data folder (curated/ and raw/articles/) with n investment rows, in the schema of the
+    data folder `schema_from` (its datapackage.json)."""
     target = _empty_folder(Path(target))
     rng = random.Random(seed)
     n_articles = max(2, min(40, n_investments // 2500 + 2))
@@ -209,7 +210,7 @@ def generate(target: Path, n_investments: int, seed: int = 0) -> Path:
     for source in sources:
         source["sha256"] = sha256_file(target / "raw" / source["file"])
 
-    descriptor = json.loads((DATA_DIR / "curated" / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((Path(schema_from) / "curated" / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["name"] = "synthetic-ai-investment-claims"
     descriptor["title"] = "SYNTHETIC benchmark data in the schema of the AI investment claims"
     (target / "curated" / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")

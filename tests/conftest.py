@@ -1,6 +1,7 @@
-"""Shared fixtures: a private copy of the data package that tests may break."""
+"""Shared fixtures: a private copy of the frozen seed data that tests may break; the tier and live-data guards."""
 
 import gc
+import os
 import secrets
 import shutil
 import socket
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fixtures import SEED_DIR
 from hypothesis import settings
 
 from aiinvest.config import DATA_DIR, PROJECT_ROOT
@@ -30,7 +32,8 @@ SLOW_MODULES = {
     "test_pdf_archive.py",
     "test_report.py",
     "test_lab.py",
-}  # builds, servers, browsers, processes, scale: every test in them is slow
+    "test_curating_keeps_the_suite_green.py",
+}  # builds, servers, browsers, processes, scale, the suite run on a copy: every test in them is slow
 
 
 # Example budgets for the property-based tests: "full" for `make test` (and plain pytest), "fast" for
@@ -40,6 +43,50 @@ settings.register_profile("full", max_examples=100, deadline=None, database=None
 settings.register_profile("fast", max_examples=10, deadline=None, database=None)
 settings.register_profile("thorough", max_examples=2000, deadline=None, database=None)
 settings.load_profile("full")
+
+
+# The live data folder: analysts add articles to it, so no test reads it (or writes to it). Tests read the frozen
+# seed data, SEED_DIR (tests/fixtures/README.md), or the data_dir fixture's copy of it; `make test` checks the live
+# data with `aiinvest validate` and `aiinvest docs --check`. An audit hook records every access from this process:
+# to a file or folder inside data/, or a change to data/ itself (listing its names, as pkgutil does with every folder
+# on sys.path, reads nothing). A relative path of one name is skipped: tree walkers open names relative to a folder.
+LIVE_DATA = {os.path.abspath(DATA_DIR), os.path.realpath(DATA_DIR)}
+LIVE_DATA_PREFIXES = tuple(folder + os.sep for folder in LIVE_DATA)
+READS = frozenset({"open", "os.listdir", "os.scandir", "shutil.copyfile", "shutil.copytree"})
+CHANGES = frozenset({"os.mkdir", "os.remove", "os.rename", "os.rmdir", "os.chmod", "os.utime", "shutil.rmtree"})
+WATCHED = READS | CHANGES
+live_data_accesses: list[str] = []  # "event path" of each access, in the order made
+
+
+def _record_live_data_access(event: str, args: tuple) -> None:
+    if event in WATCHED and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        name = os.fsdecode(args[0])
+        if os.sep not in name:
+            return
+        path = os.path.abspath(name)
+        if path.startswith(LIVE_DATA_PREFIXES) or (event in CHANGES and path in LIVE_DATA):
+            live_data_accesses.append(f"{event} {os.path.relpath(path, PROJECT_ROOT)}")
+
+
+sys.addaudithook(_record_live_data_access)
+
+
+def _live_data_message(accesses: list[str]) -> str:
+    return (
+        f"reads the live data folder ({accesses[0]}; {len(accesses)} access(es)): read the frozen seed data "
+        "(fixtures.SEED_DIR; --data-dir / -p data_dir= for a command or a build) or the data_dir fixture's copy"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A test module that reads the live data folder when it is imported fails to collect."""
+    start = len(live_data_accesses)
+    report = yield
+    found = live_data_accesses[start:]
+    if report.passed and found:
+        report.outcome, report.longrepr = "failed", f"{collector.nodeid} {_live_data_message(found)}"
+    return report
 
 
 def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
@@ -91,6 +138,15 @@ def processes_only_in_the_slow_tier(request, monkeypatch):
         pytest.fail(f"this test starts a process ({started[0][:120]}): mark it slow, or test in-process")
 
 
+@pytest.fixture(autouse=True)
+def never_the_live_data():
+    """A test that reads or writes the live data/ folder (in this process) fails: it reads the seed data instead."""
+    start = len(live_data_accesses)
+    yield
+    if live_data_accesses[start:]:
+        pytest.fail(f"this test {_live_data_message(live_data_accesses[start:])}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_cache(tmp_path_factory):
     """Keep the validation cache of test runs out of the user's cache folder."""
@@ -101,10 +157,10 @@ def isolated_cache(tmp_path_factory):
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A writable copy of data/ (curated tables and raw articles), in the working directory."""
+    """A writable copy of the seed data (curated tables and raw articles) in the working directory, as `data/`."""
     monkeypatch.chdir(tmp_path)
     target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
     for path in target.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return target
@@ -128,13 +184,14 @@ def edit_csv(data_dir: Path) -> Callable[[str, Callable[[str], str]], Path]:
 
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory):
-    """The default report built once for the session from the real data (HTML and PDF)."""
+    """The default report (params/anthropic.yaml) built once for the session from the seed data (HTML and PDF)."""
     from aiinvest.config import PARAMS_DIR
     from aiinvest.pipeline import BuildRequest, build
     from aiinvest.report.params import read_params_file
 
     out = tmp_path_factory.mktemp("reports")
-    request = BuildRequest(params=read_params_file(PARAMS_DIR / "anthropic.yaml"), output_dir=out)
+    params = {**read_params_file(PARAMS_DIR / "anthropic.yaml"), "data_dir": str(SEED_DIR)}
+    request = BuildRequest(params=params, output_dir=out)
     result = build(request)
     assert result.status == 0, result.message
     return result

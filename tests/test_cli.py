@@ -4,13 +4,14 @@ import subprocess
 import sys
 
 import pytest
+from fixtures import SEED_DIR
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
 
 
 def test_validate_ok(capsys):
-    assert main(["validate"]) == exitcodes.OK
+    assert main(["--data-dir", str(SEED_DIR), "validate"]) == exitcodes.OK
     assert "data package valid" in capsys.readouterr().out
 
 

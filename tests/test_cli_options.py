@@ -1,11 +1,13 @@
 """Command-line options: the global --data-dir reaches every command; numbers are checked by the parser."""
 
+import shutil
+
 import pytest
+from fixtures import SEED_DIR
 
 import aiinvest.pipeline
 from aiinvest import exitcodes
 from aiinvest.cli import main
-from aiinvest.config import DATA_DIR
 from aiinvest.pipeline import BuildResult
 
 
@@ -66,16 +68,19 @@ def test_the_global_data_dir_reaches_a_build(requests, data_dir):
 
 
 def test_two_different_data_folders_are_refused(requests, data_dir, capsys):
-    status = main(["--data-dir", str(data_dir), "build", "-p", f"data_dir={DATA_DIR}"])
+    status = main(["--data-dir", str(data_dir), "build", "-p", f"data_dir={SEED_DIR}"])
     assert status == exitcodes.USAGE
     err = capsys.readouterr().err
-    assert f"--data-dir {data_dir} and -p data_dir={DATA_DIR} name different folders" in err
+    assert f"--data-dir {data_dir} and -p data_dir={SEED_DIR} name different folders" in err
     assert requests == []
 
 
-def test_docs_writes_the_readme_of_the_given_data_folder(data_dir, capsys):
-    project_readme = (DATA_DIR / "README.md").read_bytes()
+def test_docs_writes_the_readme_of_the_given_data_folder(data_dir, tmp_path, monkeypatch, capsys):
+    default = tmp_path / "default"  # the folder the commands read without --data-dir: a copy of the seed data
+    shutil.copytree(SEED_DIR, default)
+    monkeypatch.setattr(aiinvest.cli, "DATA_DIR", default)
+    project_readme = (default / "README.md").read_bytes()
     assert main(["--data-dir", str(data_dir), "docs"]) == exitcodes.OK
     assert (data_dir / "README.md").read_bytes() == project_readme
     assert main(["--data-dir", str(data_dir), "docs", "--check"]) == exitcodes.OK
-    assert (DATA_DIR / "README.md").read_bytes() == project_readme
+    assert (default / "README.md").read_bytes() == project_readme

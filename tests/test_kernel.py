@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import websocket
+from fixtures import SEED_DIR
 
 from aiinvest.kernel import KERNEL_NAME, ipc_kernel_config
 
@@ -86,10 +87,10 @@ def test_kernel_imports_the_package_and_loads_the_data(jupyter):
     kernel = api(base, token, "/api/kernels", method="POST", body={"name": KERNEL_NAME})
     try:
         code = (
-            "import sys, aiinvest\n"
+            "import pathlib, sys, aiinvest\n"
             "from aiinvest.data.load import load_tables\n"
             "from aiinvest.analysis.reconcile import reconcile\n"
-            "t = load_tables()\n"
+            f"t = load_tables(pathlib.Path({str(SEED_DIR)!r}))\n"
             "f = reconcile(t, t['sources']['published_date'].max()).funding_at('anthropic')\n"
             "print(sys.prefix, len(t['investments']), f.named_usd, f.unattributed_usd, f.total_qualifier)\n"
             "ip = get_ipython()\n"

@@ -1,8 +1,8 @@
 """The point-in-time reconciliation, `aiinvest.analysis.reconcile.reconcile(tables, as_of)`.
 
-Three parts: the real data; the real data plus invented later articles (tests/fixtures/articles,
-INVENTED FOR TESTS, not real news) read at each report date; and properties of random
-histories built in memory (hypothesis).
+Three parts: the real data (the seed articles, frozen in tests/fixtures/seed); the real data plus
+invented later articles (tests/fixtures/articles, INVENTED FOR TESTS, not real news) read at each
+report date; and properties of random histories built in memory (hypothesis).
 """
 
 import dataclasses
@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fixtures import SEED_DIR
 from fixtures.later import ARTICLES, FIXTURES, MARKER, add_article, article_file, fixture_rows
 from fixtures.later import published as publication_date
 from hypothesis import HealthCheck, Phase, given, settings
@@ -43,8 +44,8 @@ ARTICLE_SETS = sorted({*(ARTICLES[:k] for k in range(len(ARTICLES) + 1)), *((a,)
 
 
 def copy_data(target: Path) -> Path:
-    """A writable copy of data/ (as the conftest's data_dir fixture makes, but for a whole module)."""
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("README.md"))
+    """A writable copy of the seed data (as the conftest's data_dir fixture makes, but for a whole module)."""
+    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
     for path in target.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return target
@@ -128,7 +129,7 @@ def test_fixture_articles_are_marked_invented(article):
     assert article_file(article).read_text(encoding="utf-8").splitlines()[0].startswith(MARKER)
     for path in (FIXTURES / article).iterdir():
         assert MARKER in path.read_text(encoding="utf-8").splitlines()[0], path
-    assert not any(DATA_DIR.rglob("*invented*")), "invented articles never go into data/"
+    assert not any(SEED_DIR.rglob("*invented*")), "invented articles never go into the seed data (nor data/)"
 
 
 def test_adding_invented_articles_leaves_the_data_valid(data_dirs):
@@ -139,7 +140,7 @@ def test_adding_invented_articles_leaves_the_data_valid(data_dirs):
 def test_claims_are_dated_no_later_than_their_article():
     for article in ARTICLES:
         for name, rows in fixture_rows(article).items():
-            table = next((t for t in claim_tables(read_descriptor(DATA_DIR)) if t.name == name), None)
+            table = next((t for t in claim_tables(read_descriptor(SEED_DIR)) if t.name == name), None)
             for row in rows:
                 if table is not None:
                     assert row["source_id"] == article
@@ -152,7 +153,9 @@ def test_an_article_is_added_once(tmp_path):
     with pytest.raises(FileExistsError):
         add_article(target, "art-101")
     with pytest.raises(ValueError):
-        add_article(DATA_DIR, "art-102")
+        add_article(DATA_DIR, "art-102")  # refused by its path: nothing in data/ is read
+    with pytest.raises(ValueError):
+        add_article(SEED_DIR, "art-102")
 
 
 # --------------------------------------------------------------------------------------------
@@ -485,7 +488,7 @@ def test_all_later_articles_change_nothing_before_them(at, k):
 
 
 def test_editing_a_frame_taken_from_the_result_changes_nothing(at):
-    r = reconcile(load_tables(DATA_DIR, validate=False), D("2024-03-27"))
+    r = reconcile(load_tables(SEED_DIR, validate=False), D("2024-03-27"))
     kept = {name: getattr(r, name).copy(deep=True) for name in Reconciliation.FRAMES}
     for name in Reconciliation.FRAMES:
         frame = getattr(r, name)
@@ -522,7 +525,7 @@ def test_setting_an_attribute_is_refused(real):
 
 
 def test_editing_the_input_tables_afterwards_changes_nothing(at):
-    tables = load_tables(DATA_DIR, validate=False)
+    tables = load_tables(SEED_DIR, validate=False)
     r = reconcile(tables, D("2024-03-27"))
     tables["investments"].loc[0, "amount_usd"] = 1.0
     tables["sources"].loc[0, "published_date"] = D("2030-01-01")
@@ -534,7 +537,7 @@ def test_editing_the_input_tables_afterwards_changes_nothing(at):
 # Properties of random histories, built in memory with the types load_tables gives
 # --------------------------------------------------------------------------------------------
 
-DESCRIPTOR = read_descriptor(DATA_DIR)
+DESCRIPTOR = read_descriptor(SEED_DIR)
 FIELD_TYPES = {name: field_types(resource) for name, resource in resources(DESCRIPTOR).items()}
 CLAIM_TABLES = claim_tables(DESCRIPTOR)
 START = D("2024-01-01")
@@ -581,7 +584,7 @@ def typed_frame(name: str, rows: list[dict]) -> pd.DataFrame:
 
 def test_frames_built_in_memory_are_typed_as_load_tables_types_them():
     """The in-memory builder gives exactly what load_tables reads from the CSVs (the real data, re-typed)."""
-    loaded = load_tables(DATA_DIR, validate=False)
+    loaded = load_tables(SEED_DIR, validate=False)
     for name, frame in loaded.items():
         types = FIELD_TYPES[name]
         rows = [

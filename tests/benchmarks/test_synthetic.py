@@ -1,6 +1,7 @@
 """Synthetic benchmark data: valid, clearly marked, never mixed into data/; the report stays bounded."""
 
 import pytest
+from fixtures import SEED_DIR
 
 from aiinvest.data.load import load_tables
 from aiinvest.data.validate import validate_package
@@ -11,7 +12,7 @@ from benchmarks.synthetic import MARKER, generate
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    return generate(tmp_path_factory.mktemp("syn") / "n3000", 3000, seed=1)
+    return generate(tmp_path_factory.mktemp("syn") / "n3000", 3000, seed=1, schema_from=SEED_DIR)
 
 
 def test_synthetic_data_is_valid_and_marked(synthetic):
@@ -26,7 +27,7 @@ def test_synthetic_data_is_valid_and_marked(synthetic):
 
 
 def test_generation_is_deterministic(tmp_path, synthetic):
-    again = generate(tmp_path / "again", 3000, seed=1)
+    again = generate(tmp_path / "again", 3000, seed=1, schema_from=SEED_DIR)
     assert (again / "curated" / "investments.csv").read_bytes() == (
         synthetic / "curated" / "investments.csv"
     ).read_bytes()
@@ -34,7 +35,7 @@ def test_generation_is_deterministic(tmp_path, synthetic):
 
 def test_refuses_to_overwrite_real_data(tmp_path, data_dir):
     with pytest.raises(SystemExit, match="not synthetic"):
-        generate(data_dir, 100)
+        generate(data_dir, 100, schema_from=SEED_DIR)
 
 
 def test_report_stays_bounded_on_large_data(synthetic):

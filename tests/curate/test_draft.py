@@ -14,11 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from fixtures import SEED_DIR
 from fixtures.later import MARKER, add_article, article_dir, article_file, fixture_rows
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
-from aiinvest.config import DATA_DIR, curated_dir, raw_dir
+from aiinvest.config import curated_dir, raw_dir
 from aiinvest.curate.draft import TABLES, draft_candidates, read_curated, review_columns
 from aiinvest.curate.draft_dates import Publication, date_mentions, read_date
 from aiinvest.curate.draft_facts import ID_COLUMNS
@@ -400,7 +401,7 @@ def measured(tmp_path_factory) -> dict[str, Score]:
     scores = {"seed": Score(), "invented": Score()}
     for article_id in SEEDS + INVENTED:
         data_dir = tmp_path_factory.mktemp(article_id) / "data"
-        shutil.copytree(DATA_DIR, data_dir, ignore=shutil.ignore_patterns("README.md"))
+        shutil.copytree(SEED_DIR, data_dir, ignore=shutil.ignore_patterns("README.md"))
         for path in data_dir.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         expected = prepared(data_dir, article_id)

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from fixtures import SEED_DIR
 
 from aiinvest.data.load import load_tables
 from aiinvest.data.registry import REQUIRED_RESOURCES
@@ -9,7 +10,7 @@ from aiinvest.data.validate import DataValidationError
 
 
 def test_tables_are_typed_from_the_schema():
-    tables = load_tables()
+    tables = load_tables(SEED_DIR)
     inv = tables["investments"]
     assert set(tables) == set(REQUIRED_RESOURCES)  # the real data holds exactly the tables the report reads
     assert inv["amount_usd"].dtype == "Float64"
@@ -20,15 +21,15 @@ def test_tables_are_typed_from_the_schema():
 
 
 def test_only_the_named_columns_are_read_and_they_keep_their_types():
-    full = load_tables()
-    tables = load_tables(columns={"investments": ["source_id", "announced_date"]})
+    full = load_tables(SEED_DIR)
+    tables = load_tables(SEED_DIR, columns={"investments": ["source_id", "announced_date"]})
     assert list(tables["investments"].columns) == ["source_id", "announced_date"]
     pd.testing.assert_frame_equal(tables["investments"], full["investments"][["source_id", "announced_date"]])
     pd.testing.assert_frame_equal(tables["valuations"], full["valuations"])
 
 
 def test_missing_values_stay_missing():
-    companies = load_tables()["companies"].set_index("company_id")
+    companies = load_tables(SEED_DIR)["companies"].set_index("company_id")
     assert companies.loc["anthropic", "headquarters"] == "San Francisco"
     assert pd.isna(companies.loc["amazon", "headquarters"])
 

@@ -14,16 +14,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from fixtures import SEED_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
-from aiinvest.config import DATA_DIR
 from aiinvest.data.schema import rehash
 from aiinvest.data.validate import DataValidationError, validate_package
 
-CSVS = sorted(p.name for p in (DATA_DIR / "curated").glob("*.csv"))
+CSVS = sorted(p.name for p in (SEED_DIR / "curated").glob("*.csv"))
 EXAMPLES = max(3, settings.default.max_examples // 4)  # each example validates a whole package (~0.3 s)
 
 
@@ -89,7 +89,7 @@ def descriptor_edits(draw, data: bytes) -> bytes:
 def damage(draw):
     """(file name, new bytes, whether to re-record the hashes)."""
     name = draw(st.sampled_from([*CSVS, "datapackage.json"]))
-    data = (DATA_DIR / "curated" / name).read_bytes()
+    data = (SEED_DIR / "curated" / name).read_bytes()
     if name == "datapackage.json":
         edit = draw(st.one_of(byte_edits(data), descriptor_edits(data)))
     else:
@@ -115,13 +115,13 @@ def test_damaged_data_is_reported_precisely_and_never_crashes(change):
     name, data, rehashed = change
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
-        shutil.copytree(DATA_DIR, data_dir, ignore=shutil.ignore_patterns("README.md"))
+        shutil.copytree(SEED_DIR, data_dir, ignore=shutil.ignore_patterns("README.md"))
         (data_dir / "curated" / name).write_bytes(data)
         if rehashed:
             with contextlib.suppress(DataValidationError):  # unhashable: validation says why below
                 rehash(data_dir)
         problems = validate_package(data_dir)
-        if name != "datapackage.json" and data != (DATA_DIR / "curated" / name).read_bytes() and not rehashed:
+        if name != "datapackage.json" and data != (SEED_DIR / "curated" / name).read_bytes() and not rehashed:
             assert problems, "an edit that is not re-hashed is always reported"
         check_points_at_real_places(problems)
         status = main(["--data-dir", str(data_dir), "validate"])

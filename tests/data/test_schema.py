@@ -1,21 +1,22 @@
-"""The descriptor is valid metadata and documents every column, and data/README.md agrees."""
+"""The descriptor is valid metadata and documents every column, and data/README.md agrees (the seed data's)."""
 
 import csv
 import re
 
 import frictionless
 import pytest
+from fixtures import SEED_DIR
 
-from aiinvest.config import DATA_DIR, PROJECT_ROOT
+from aiinvest.config import PROJECT_ROOT
 from aiinvest.data.registry import claim_tables, date_groups
 from aiinvest.data.schema import read_descriptor, resources
 
-DESCRIPTOR = read_descriptor(DATA_DIR)
-README = (PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")
+DESCRIPTOR = read_descriptor(SEED_DIR)
+README = (SEED_DIR / "README.md").read_text(encoding="utf-8")
 
 
 def test_descriptor_is_valid_data_package_metadata():
-    report = frictionless.Package.validate_descriptor(str(DATA_DIR / "curated" / "datapackage.json"))
+    report = frictionless.Package.validate_descriptor(str(SEED_DIR / "curated" / "datapackage.json"))
     assert report.valid, report.flatten(["note"])
 
 
@@ -33,7 +34,7 @@ def test_every_field_is_described_and_amounts_carry_units(name):
 @pytest.mark.parametrize("name", list(resources(DESCRIPTOR)))
 def test_csv_header_matches_schema_and_readme_documents_each_column(name):
     res = resources(DESCRIPTOR)[name]
-    with open(DATA_DIR / "curated" / res["path"], encoding="utf-8") as handle:
+    with open(SEED_DIR / "curated" / res["path"], encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header == [f["name"] for f in res["schema"]["fields"]]
     section = README.split(f"### `{res['path']}`", 1)[1].split("\n### ", 1)[0]

@@ -4,14 +4,15 @@ import os
 import subprocess
 import sys
 
-from aiinvest.config import DATA_DIR
+from fixtures import SEED_DIR
+
 from aiinvest.data.schema import rehash
 from aiinvest.data.validate import GATED_BY_BUILD, Problem, package_digest
 from aiinvest.data.validation_process import CRASH, INVALID, VALID, BackgroundValidation
 
 
 def test_good_data_is_valid_and_the_process_times_itself():
-    with BackgroundValidation(DATA_DIR) as validation:
+    with BackgroundValidation(SEED_DIR) as validation:
         assert validation.outcome() == (VALID, None)
     assert 0 < validation.seconds < 120
     assert validation.outcome() == (VALID, None)  # asked again: the same answer, no new wait
@@ -28,13 +29,13 @@ def test_problems_come_back_as_problems(data_dir):
 
 
 def test_overrunning_the_time_limit_is_a_crash_and_stops_the_process():
-    with BackgroundValidation(DATA_DIR, timeout=0.01) as validation:
+    with BackgroundValidation(SEED_DIR, timeout=0.01) as validation:
         assert validation.outcome() == (CRASH, "the validation process did not finish within 0.01s")
         assert validation._process.poll() is not None
 
 
 def test_a_process_that_dies_is_a_crash_not_a_hang():
-    with BackgroundValidation(DATA_DIR, timeout=120) as validation:
+    with BackgroundValidation(SEED_DIR, timeout=120) as validation:
         os.kill(validation._process.pid, 9)
         assert validation.outcome() == (CRASH, "the validation process died (exit status -9)")
 
@@ -52,10 +53,10 @@ def test_a_script_without_a_main_guard_is_not_run_again(tmp_path):
     # multiprocessing's spawn would re-import this script in the child and build again.
     script = tmp_path / "script.py"
     script.write_text(
-        "from aiinvest.config import DATA_DIR\n"
+        "from pathlib import Path\n"
         "from aiinvest.data.validation_process import BackgroundValidation\n"
         "print('script ran')\n"
-        "with BackgroundValidation(DATA_DIR) as validation:\n"
+        f"with BackgroundValidation(Path({str(SEED_DIR)!r})) as validation:\n"
         "    print(validation.outcome())\n"
     )
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout

@@ -11,9 +11,10 @@ from pathlib import Path
 import nbformat
 import pypdf
 import pytest
+from fixtures import SEED_DIR
 
 from aiinvest import exitcodes
-from aiinvest.config import DATA_DIR, PROJECT_ROOT
+from aiinvest.config import PROJECT_ROOT
 from aiinvest.data.schema import rehash
 from aiinvest.pipeline.manifest import REPORT_NOTEBOOK
 
@@ -33,9 +34,9 @@ def aiinvest(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def external_data(tmp_path_factory) -> Path:
-    """A copy of data/ outside the project (and the working directory), with one event reworded."""
+    """A copy of the seed data outside the project (and the working directory), with one event reworded."""
     target = tmp_path_factory.mktemp("elsewhere") / "data"
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
     for path in target.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     events = target / "curated" / "events.csv"

@@ -12,6 +12,7 @@ import nbformat
 import pypdf
 import pytest
 from filelock import FileLock
+from fixtures import SEED_DIR
 
 from aiinvest import exitcodes
 from aiinvest.data.schema import rehash
@@ -20,6 +21,7 @@ from aiinvest.pipeline.manifest import REPORT_NOTEBOOK, hash_outputs
 
 HTML_ONLY = ("html",)
 KERNEL_TCP_WARNING = "Kernel is running over TCP without encryption"  # what ipykernel says over TCP
+SEED = {"data_dir": str(SEED_DIR)}  # the default report, of the frozen seed data (tests/fixtures/README.md)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -46,7 +48,7 @@ def notebook_with(tmp_path: Path, code: str) -> Path:
 @pytest.fixture(scope="module")
 def good_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("good")
-    result = build(BuildRequest(output_dir=out, formats=HTML_ONLY))
+    result = build(BuildRequest(params=SEED, output_dir=out, formats=HTML_ONLY))
     assert result.status == exitcodes.OK and result.built, result.message
     return out
 
@@ -75,14 +77,14 @@ def test_rebuild_with_no_change_does_nothing(reports, monkeypatch):
     monkeypatch.setattr(
         aiinvest.pipeline.stages, "resolve_parameters", lambda *a: pytest.fail("a no-op rebuild must not load data")
     )
-    result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY))
+    result = build(BuildRequest(params=SEED, output_dir=reports, formats=HTML_ONLY))
     assert result.status == exitcodes.OK and not result.built
     assert result.message.startswith("up to date: ")
     assert snapshot(reports) == before
 
 
 def test_force_rebuilds(reports):
-    result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY, force=True))
+    result = build(BuildRequest(params=SEED, output_dir=reports, formats=HTML_ONLY, force=True))
     assert result.status == exitcodes.OK and result.built
 
 
@@ -114,8 +116,9 @@ def test_a_changed_input_triggers_a_rebuild(reports, data_dir):
 )
 def test_failed_build_names_the_cell_and_leaves_the_previous_report_intact(reports, tmp_path, code, timeout, expected):
     before = snapshot(reports / "anthropic")
+    notebook = notebook_with(tmp_path, code)
     request = BuildRequest(
-        output_dir=reports, formats=HTML_ONLY, force=True, cell_timeout=timeout, notebook=notebook_with(tmp_path, code)
+        params=SEED, output_dir=reports, formats=HTML_ONLY, force=True, cell_timeout=timeout, notebook=notebook
     )
     result = build(request)
     assert result.status == exitcodes.BUILD
@@ -153,7 +156,7 @@ def test_lock_held_too_long_exits_75(reports):
     (reports / ".locks").mkdir()
     lock = FileLock(reports / ".locks" / "anthropic-2024-03-27.lock")
     with lock:
-        result = build(BuildRequest(output_dir=reports, formats=HTML_ONLY, force=True, lock_timeout=0.5))
+        result = build(BuildRequest(params=SEED, output_dir=reports, formats=HTML_ONLY, force=True, lock_timeout=0.5))
     assert result.status == exitcodes.LOCKED
     assert "held the lock for 0.5s" in result.message
 
@@ -164,8 +167,8 @@ def test_build_called_from_a_running_event_loop_completes(tmp_path):
     import asyncio
 
     async def inside_a_loop():
-        first = build(BuildRequest(output_dir=tmp_path, formats=HTML_ONLY))
-        second = build(BuildRequest(output_dir=tmp_path, formats=HTML_ONLY, force=True))
+        first = build(BuildRequest(params=SEED, output_dir=tmp_path, formats=HTML_ONLY))
+        second = build(BuildRequest(params=SEED, output_dir=tmp_path, formats=HTML_ONLY, force=True))
         return first, second
 
     for result in asyncio.run(inside_a_loop()):
@@ -174,7 +177,7 @@ def test_build_called_from_a_running_event_loop_completes(tmp_path):
 
 def run_cli(*args: str, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "aiinvest.cli", "build", *args],
+        [sys.executable, "-m", "aiinvest.cli", "--data-dir", str(SEED_DIR), "build", *args],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -9,10 +9,11 @@ import sys
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from fixtures import SEED_DIR
 from fixtures.later import add_article
 
 from aiinvest import exitcodes
-from aiinvest.config import DATA_DIR, PACKAGE_DIR
+from aiinvest.config import PACKAGE_DIR
 
 SCHEMA = json.loads((PACKAGE_DIR / "report" / "figures.schema.json").read_text(encoding="utf-8"))
 
@@ -27,10 +28,10 @@ def listing(folder) -> list[str]:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """The real data built; then art-101 (invented, June 2024) added, previewed, and built again."""
+    """The seed data built; then art-101 (invented, June 2024) added, previewed, and built again."""
     root = tmp_path_factory.mktemp("changes")
     data, out = root / "data", root / "reports"
-    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(SEED_DIR, data, ignore=shutil.ignore_patterns("README.md"))
     first = aiinvest("--data-dir", str(data), "build", "-o", str(out))
     assert first.returncode == 0, first.stderr
     add_article(data, "art-101")

@@ -5,7 +5,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from aiinvest.config import DATA_DIR, PROJECT_ROOT
+from fixtures import SEED_DIR
+
+from aiinvest.config import PROJECT_ROOT
 from aiinvest.data.provenance import sha256_file
 from aiinvest.pipeline.manifest import (
     build_code,
@@ -27,9 +29,9 @@ def test_fingerprint_changes_with_any_input_or_parameter():
 
 
 def test_inputs_cover_data_articles_notebook_templates_and_code():
-    names = set(hash_inputs(DATA_DIR))
-    assert "data/curated/investments.csv" in names
-    assert "data/raw/articles/000_2c732e15b4d59a3f.txt" in names
+    names = set(hash_inputs(SEED_DIR))  # inside the project: named relative to it
+    assert "tests/fixtures/seed/curated/investments.csv" in names
+    assert "tests/fixtures/seed/raw/articles/000_2c732e15b4d59a3f.txt" in names
     assert "notebooks/report.ipynb" in names
     assert "src/aiinvest/templates/nbconvert/aiinvest_print/static/print.css" in names
     assert "src/aiinvest/pipeline/stages.py" in names

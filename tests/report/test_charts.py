@@ -1,6 +1,7 @@
 """Each chart has one specification and two renderers that draw the same thing."""
 
 import pytest
+from fixtures import SEED_DIR
 
 from aiinvest.report.charts.figures import timeline_items
 from aiinvest.report.charts.mpl_render import to_matplotlib, to_png, to_svg
@@ -11,7 +12,7 @@ from aiinvest.report.document import prepare
 
 @pytest.fixture(scope="module")
 def report():
-    return prepare()
+    return prepare(data_dir=str(SEED_DIR))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_timeline_items_include_undated_events_and_say_who_invested(report):
 
 
 def test_investor_charts_show_its_tranches_and_each_company():
-    charts = prepare(company="Amazon", unit="millions").charts
+    charts = prepare(company="Amazon", unit="millions", data_dir=str(SEED_DIR)).charts
     bars, line = charts["investments"].traces
     assert bars.y == (1250.0, 2750.0) and line.y == (1250.0, 4000.0)
     assert bars.labels == ("$1,250M", "$2,750M")

@@ -1,9 +1,12 @@
-"""Exploration helpers, and the exploration notebook executed headless."""
+"""Exploration helpers, and the exploration notebook executed headless (both on the seed data)."""
+
+import shutil
 
 import pytest
+from fixtures import SEED_DIR
 
 from aiinvest.analysis.reconcile import reconcile
-from aiinvest.config import NOTEBOOKS_DIR
+from aiinvest.config import ENV_ROOT, NOTEBOOKS_DIR
 from aiinvest.data.load import load_tables
 from aiinvest.kernel import KERNEL_NAME, install_kernel
 from aiinvest.report import explore
@@ -11,13 +14,13 @@ from aiinvest.report import explore
 
 @pytest.fixture(scope="module")
 def rec():
-    tables = load_tables()
+    tables = load_tables(SEED_DIR)
     return reconcile(tables, tables["sources"]["published_date"].max())
 
 
 def test_claims_puts_every_claim_in_one_table(rec):
     frame = explore.claims(rec)
-    tables = load_tables()
+    tables = load_tables(SEED_DIR)
     assert len(frame) == sum(len(tables[t.name]) for t in tables.claims)
     assert frame["claim_id"].is_unique
     assert frame.set_index("claim_id").loc["tot-01", "qualifier"] == "at_least"
@@ -60,10 +63,13 @@ def test_quote_for_a_figure_says_how_it_was_read(rec):
 
 
 @pytest.mark.slow
-def test_exploration_notebook_runs_headless(tmp_path):
+def test_exploration_notebook_runs_headless(tmp_path, monkeypatch):
     import papermill  # here: 0.6 s to import, for the one slow test that runs the notebook
 
     install_kernel()
+    # The notebook loads the project's data folder: its kernel gets a project root whose data/ is the seed data.
+    shutil.copytree(SEED_DIR, tmp_path / "root" / "data")
+    monkeypatch.setenv(ENV_ROOT, str(tmp_path / "root"))
     out = tmp_path / "explore.ipynb"
     nb = papermill.execute_notebook(
         str(NOTEBOOKS_DIR / "explore.ipynb"),

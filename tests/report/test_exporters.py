@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pytest
+from fixtures import SEED_DIR
 from nbconvert.exporters import get_export_names, get_exporter
 
 from aiinvest.report.exporters import ReportHTMLExporter, ReportPDFExporter
@@ -60,9 +61,9 @@ def test_a_very_long_title_wraps_and_its_footer_copy_is_shortened(tmp_path):
     from aiinvest.report.document import RUNNING_TITLE_CHARS
 
     title = " ".join(["Anthropic"] * 500) + " " + "x" * 500  # long words and one unbreakable run
-    data, metadata = prepare(title=title).header()._repr_mimebundle_()
+    data, metadata = prepare(title=title, data_dir=str(SEED_DIR)).header()._repr_mimebundle_()
     nb = new_notebook(cells=[new_code_cell(outputs=[new_output("display_data", data=data, metadata=metadata)])])
-    nb.metadata["papermill"] = {"parameters": {"page_size": "A4"}}
+    nb.metadata["papermill"] = {"parameters": {"page_size": "A4", "data_dir": str(SEED_DIR)}}  # its evidence
     pdf, _ = ReportPDFExporter().from_notebook_node(nbformat.from_dict(nb))
     document = pypdfium2.PdfDocument(pdf)
     page = document[0]

@@ -20,6 +20,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from fixtures import SEED_DIR
 from matplotlib.text import Text
 from PIL import Image
 
@@ -215,7 +216,7 @@ def test_every_chart_text_in_the_browser_contrasts_with_what_is_under_it(browser
 def test_every_print_chart_text_contrasts_with_what_is_under_it():
     """The PDF's charts (matplotlib): each text's colour against its solid backing, or the pixels under it."""
     low, checked = [], 0
-    for chart in prepare().charts.values():
+    for chart in prepare(data_dir=str(SEED_DIR)).charts.values():
         fig = to_matplotlib(chart)
         try:
             fig.canvas.draw()

@@ -6,6 +6,7 @@ import sys
 
 import pandas as pd
 import pytest
+from fixtures import SEED_DIR
 
 from aiinvest import exitcodes
 from aiinvest.analysis.asof import tables_as_of
@@ -16,7 +17,7 @@ from aiinvest.report.params import ParameterError, ReportParams, read_params_fil
 
 @pytest.fixture(scope="module")
 def tables():
-    return load_tables()
+    return load_tables(SEED_DIR)
 
 
 def error_of(raw, tables) -> str:
@@ -114,8 +115,9 @@ def test_yaml_params_file(tmp_path):
 
 @pytest.mark.slow  # a new interpreter: the real exit status
 def test_build_refuses_bad_parameters_before_any_work(tmp_path):
+    command = ["build", "-o", str(tmp_path), "-p", "company=Apple", "-p", "colour=red"]
     result = subprocess.run(
-        [sys.executable, "-m", "aiinvest.cli", "build", "-o", str(tmp_path), "-p", "company=Apple", "-p", "colour=red"],
+        [sys.executable, "-m", "aiinvest.cli", "--data-dir", str(SEED_DIR), *command],
         capture_output=True,
         text=True,
         check=False,

@@ -7,8 +7,7 @@ import subprocess
 
 import pikepdf
 import pytest
-
-from aiinvest.config import DATA_DIR
+from fixtures import SEED_DIR
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler's pdftotext (make system-deps)")
 
@@ -85,7 +84,7 @@ def test_internal_links_reach_real_destinations(pdf):
 
 def test_the_evidence_travels_inside_the_pdf(pdf):
     attached = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
-    curated = DATA_DIR / "curated"
+    curated = SEED_DIR / "curated"
     expected = sorted(p.name for p in curated.iterdir() if p.suffix in {".csv", ".json"})
     assert sorted(n for n in attached if n != "manifest.json") == expected
     for name in expected:
@@ -95,8 +94,8 @@ def test_the_evidence_travels_inside_the_pdf(pdf):
 def test_the_attached_manifest_records_the_inputs_the_report_was_built_from(pdf, manifest):
     attached = json.loads(pdf.attachments["manifest.json"].get_file().read_bytes())
     assert attached["inputs"] == manifest["inputs"] and attached["fingerprint"] == manifest["fingerprint"]
-    csv = "data/curated/investments.csv"
-    digest = hashlib.sha256((DATA_DIR / "curated" / "investments.csv").read_bytes()).hexdigest()
+    csv = "tests/fixtures/seed/curated/investments.csv"  # the built_report fixture's data folder
+    digest = hashlib.sha256((SEED_DIR / "curated" / "investments.csv").read_bytes()).hexdigest()
     assert attached["inputs"][csv] == digest
 
 

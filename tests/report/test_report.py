@@ -1,4 +1,4 @@
-"""End to end: the notebook executed by papermill on the real data, rendered to HTML and PDF."""
+"""End to end: the notebook executed by papermill on the seed data, rendered to HTML and PDF."""
 
 import json
 import re
@@ -127,7 +127,7 @@ def test_executed_notebook_is_the_record_and_holds_no_local_paths(built_report):
 def test_manifest_describes_the_build(built_report):
     manifest = json.loads(built_report.outputs["manifest"].read_text())
     assert manifest["parameters"]["company_id"] == "anthropic"
-    assert manifest["inputs"]["data/raw/articles/001_ae6a560785f46407.txt"] == (
+    assert manifest["inputs"]["tests/fixtures/seed/raw/articles/001_ae6a560785f46407.txt"] == (
         "fe0b8ed3701028ff969bbbee8a713d638e11a6a93828c23b85a39deb7791307a"
     )
     assert "notebooks/report.ipynb" in manifest["inputs"]

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fixtures import SEED_DIR
 from fixtures.later import ARTICLES, add_article
 
 from aiinvest.config import NOTEBOOKS_DIR, TEMPLATES_DIR
@@ -11,10 +12,12 @@ from aiinvest.report import text
 from aiinvest.report.document import facts_table, prepare
 from aiinvest.report.key_figures import key_figures
 
+SEED = {"data_dir": str(SEED_DIR)}  # the frozen seed data (tests/fixtures/README.md)
+
 
 @pytest.fixture(scope="module")
 def report():
-    return prepare()
+    return prepare(**SEED)
 
 
 def sections(report) -> dict[str, str]:
@@ -76,7 +79,7 @@ AMOUNT = re.compile(r"\$[0-9][0-9,.]*([BM])\b")
 
 @pytest.mark.parametrize(("unit", "other"), [("millions", "B"), ("billions", "M")])
 def test_every_amount_follows_the_unit_parameter(unit, other):
-    texts = sections(prepare(unit=unit))
+    texts = sections(prepare(unit=unit, **SEED))
     units = {name: {m.group(1) for m in AMOUNT.finditer(text)} for name, text in texts.items()}
     assert all(other not in found for found in units.values()), units
     assert units["header"] == {"M" if unit == "millions" else "B"}
@@ -95,7 +98,7 @@ def test_a_report_as_of_a_date_is_unchanged_by_later_articles(data_dir):
 
 
 def test_an_investor_subject_gets_the_investments_made_view():
-    report = prepare(company="Amazon")
+    report = prepare(company="Amazon", **SEED)
     assert list(report.charts) == ["investments", "portfolio", "timeline"]
     header = report.header().data
     assert "the sources put Amazon&#39;s investments at $4B in 1 company (Anthropic $4B), from 2 distinct" in header
@@ -138,7 +141,7 @@ def test_no_notebook_cell_or_template_types_a_count_of_the_data(path: Path):
 
 
 def test_an_investor_without_tranches_is_described_without_inventing_any():
-    report = prepare(company="Google")
+    report = prepare(company="Google", **SEED)
     assert list(report.charts) == ["portfolio"]
     assert "Google&#39;s investments at $2B in 1 company (Anthropic $2B), none of it itemised by tranche." in (
         report.header().data
@@ -171,7 +174,7 @@ def test_the_ratio_is_bounded_as_both_figures_are(data_dir, edit_csv):
 
 
 def test_the_disagreement_count_says_how_many_concern_the_subject():
-    sentence = text.disagreement_sentence(prepare(company="Google").view)
+    sentence = text.disagreement_sentence(prepare(company="Google", **SEED).view)
     assert sentence == (
         "The 2 sources disagree on 3 points, 0 of them about Google, explained in 'Where the sources disagree'."
     )

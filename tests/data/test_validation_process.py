@@ -57,7 +57,7 @@ def test_a_script_without_a_main_guard_is_not_run_again(tmp_path):
         "from aiinvest.data.validation_process import BackgroundValidation\n"
         "print('script ran')\n"
         f"with BackgroundValidation(Path({str(SEED_DIR)!r})) as validation:\n"
-        "    print(validation.outcome())\n"
+        "    print(tuple(validation.outcome()))\n"
     )
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["script ran", "('valid', None)"]

@@ -5,9 +5,26 @@ Each works on numpy arrays as a pandas groupby, merge or fill would, without its
 """
 
 import itertools
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+Column = Any  # what a frame's column is made from: a numpy or pandas array, a list, or one value for every row
+
+
+class Groups(NamedTuple):
+    """Each row's group, and each group's first row."""
+
+    group: np.ndarray
+    first: np.ndarray
+
+
+class Pairs(NamedTuple):
+    """Matching positions: left[k] pairs with right[k]."""
+
+    left: np.ndarray
+    right: np.ndarray
 
 
 def rows(column: pd.Series, value: str) -> np.ndarray:
@@ -20,6 +37,22 @@ def take(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     out = frame.take(rows)
     out.index = pd.RangeIndex(len(rows))
     return out
+
+
+def category_dtype(column: pd.Series) -> pd.CategoricalDtype:
+    """A categorical column's dtype: its categories, which its codes number."""
+    dtype = column.dtype
+    if not isinstance(dtype, pd.CategoricalDtype):
+        raise TypeError(f"column {column.name!r} is not categorical")
+    return dtype
+
+
+def na_value(column: pd.Series) -> object:
+    """What a column of a pandas extension type holds where a value is missing (pd.NA, NaN...)."""
+    dtype = column.dtype
+    if not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        raise TypeError(f"column {column.name!r} is not of a pandas extension type")
+    return dtype.na_value
 
 
 def kept(values):
@@ -47,13 +80,13 @@ def sort_codes(*columns) -> np.ndarray:
     return combined
 
 
-def first_appearance(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def first_appearance(keys: np.ndarray) -> Groups:
     """Each row's group, numbered by first appearance as groupby(sort=False) numbers them; each group's first row."""
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))
-    return rank[inverse.reshape(-1)], first[order]
+    return Groups(group=rank[inverse.reshape(-1)], first=first[order])
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:
@@ -72,13 +105,13 @@ def run_ends(*keys: np.ndarray) -> np.ndarray:
     return ends
 
 
-def join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def join(left: np.ndarray, right: np.ndarray) -> Pairs:
     """Every (i, j) with left[i] == right[j], by i then j: the row order of an inner merge."""
     order = np.argsort(right, kind="stable")
     lo = np.searchsorted(right[order], left, side="left")
     counts = np.searchsorted(right[order], left, side="right") - lo
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(np.arange(len(left)), counts), order[np.repeat(lo, counts) + offsets]
+    return Pairs(left=np.repeat(np.arange(len(left)), counts), right=order[np.repeat(lo, counts) + offsets])
 
 
 def positions_by(values) -> dict:

@@ -1,34 +1,50 @@
-"""A read-only bundle of data frames: every access returns a copy-on-write view."""
+"""Read-only results: a frozen dataclass whose data frames are read as copies."""
+
+import dataclasses
+import typing
+from typing import Any, ClassVar, Protocol, TypeVar, overload
 
 import pandas as pd
 
 
-class Frames:
-    """Named frames fixed at construction. Reading one gives a shallow copy: under pandas'
-    copy-on-write, editing that copy never changes the original, so the bundle is immutable.
-    """
+class FramesDataclass(Protocol):
+    """A dataclass naming its frames."""
 
-    FRAMES: tuple[str, ...] = ()
+    FRAMES: ClassVar[tuple[str, ...]]
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
-    def __init__(self, as_of: pd.Timestamp, **frames: pd.DataFrame):
-        missing = set(self.FRAMES) - set(frames)
-        unknown = set(frames) - set(self.FRAMES)
-        if missing or unknown:
-            raise TypeError(f"frames missing {sorted(missing)}, unknown {sorted(unknown)}")
-        object.__setattr__(self, "_frames", {name: frames[name].copy(deep=False) for name in self.FRAMES})
-        object.__setattr__(self, "as_of", pd.Timestamp(as_of))
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        frames = object.__getattribute__(self, "_frames")
-        if name in frames:
-            return frames[name].copy(deep=False)
-        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+T = TypeVar("T", bound=FramesDataclass)
 
-    def __setattr__(self, name: str, value) -> None:
-        raise AttributeError(f"{type(self).__name__} is read-only")
 
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is read-only")
+class _Frame:
+    """A frame field: kept as a shallow copy, read as one. Under pandas' copy-on-write, editing a copy
+    never changes the original, so the result stays immutable."""
 
-    def __dir__(self):
-        return [*super().__dir__(), *self.FRAMES]
+    def __init__(self, name: str):
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> "_Frame": ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> pd.DataFrame: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> "pd.DataFrame | _Frame":
+        if obj is None:
+            return self
+        frame: pd.DataFrame = vars(obj)[self.name]
+        return frame.copy(deep=False)
+
+    def __set__(self, obj: object, value: pd.DataFrame) -> None:
+        vars(obj)[self.name] = value.copy(deep=False)  # only the dataclass's __init__ gets here: it is frozen
+
+
+def frames_read_as_copies(cls: type[T]) -> type[T]:
+    """On a frozen dataclass: every field typed pd.DataFrame is read as a shallow copy; FRAMES names them in order."""
+    hints = typing.get_type_hints(cls)
+    names = tuple(field.name for field in dataclasses.fields(cls) if hints[field.name] is pd.DataFrame)
+    for name in names:
+        setattr(cls, name, _Frame(name))
+    cls.FRAMES = names
+    return cls

@@ -72,10 +72,11 @@ test-fast: lint ## Lint, then every in-process test (no builds, browsers, server
 	$(COMPILE)
 	$(PYTEST) -m "not slow" --hypothesis-profile=fast
 
-lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers, README.md's generated sections
+lint: $(DEV_STAMP) $(NOTEBOOKS_STAMP) ## Check code and notebooks: ruff (notebooks too), nbstripout --verify, jupytext pairs, import layers, types (mypy), README.md's generated sections
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE) || { echo "run 'make format' to reformat them" >&2; exit 1; }
 	$(BIN)/lint-imports --cache-dir build/import-linter-cache
+	$(BIN)/mypy
 	$(BIN)/cog --check --check-fail-msg "run 'make docs'" README.md
 
 # The notebooks' own checks (1-3 s, for the tools' start-up) run again only when a notebook or the check changes.

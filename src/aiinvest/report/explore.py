@@ -52,7 +52,7 @@ def formatted(frame: pd.DataFrame, unit: str = "billions") -> pd.DataFrame:
     for column in amounts:
         qualifier = f"{column.removesuffix('_usd')}_qualifier"
         if qualifier not in frame.columns and column == amounts[0]:
-            qualifier = next((q for q in ("qualifier", "amount_qualifier") if q in frame.columns), None)
+            qualifier = next((q for q in ("qualifier", "amount_qualifier") if q in frame.columns), "")
         qualifiers = frame[qualifier] if qualifier in frame.columns else pd.Series("exact", index=frame.index)
         shown[column] = [
             "" if pd.isna(amount) else format_usd(amount, unit, "exact" if pd.isna(q) else q)
@@ -63,8 +63,8 @@ def formatted(frame: pd.DataFrame, unit: str = "billions") -> pd.DataFrame:
 
 def quote_for(rec: Reconciliation, claim_id: str, unit: str = "billions") -> str:
     """The verbatim source quote behind one claim, with its source, when it became known and how it reads."""
-    row = rec.claims.set_index("claim_id").loc[claim_id]
-    source = rec.sources.set_index("source_id").loc[row["source_id"]]
+    row = rec.claims.set_index("claim_id").loc[claim_id].to_dict()
+    source = rec.sources.set_index("source_id").loc[row["source_id"]].to_dict()
     amount = (
         "" if pd.isna(row["amount_usd"]) else format_usd(row["amount_usd"], unit, qualifier=row["qualifier"]) + ", "
     )
@@ -73,11 +73,8 @@ def quote_for(rec: Reconciliation, claim_id: str, unit: str = "billions") -> str
         source["published_date"], source["published_date_precision"], source["published_date_inferred"]
     )
     reads = rec.interpretations.set_index("claim_id")
-    reading = (
-        f"\n  read as: {reads.loc[claim_id, 'describes']} ({reads.loc[claim_id, 'reason']})"
-        if claim_id in reads.index
-        else ""
-    )
+    read = reads.loc[claim_id].to_dict() if claim_id in reads.index else None
+    reading = f"\n  read as: {read['describes']} ({read['reason']})" if read else ""
     return (
         f'{claim_id} ({amount}{when}): "{row["quote"]}"\n'
         f"  source {row['source_id']}, {source['file']}, published {published}{reading}"

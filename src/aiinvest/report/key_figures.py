@@ -169,7 +169,7 @@ def _investee_figures(view: text.View) -> list[Figure]:
             how += f", plus {view.usd(funding.added_usd)} in tranches announced since"
         if funding.total_qualifier == "at_least":
             how += "; a lower bound"
-        total_claims = (funding.reported_claim_id, *_added_since(view, funding.reported_date))
+        total_claims = tuple(c for c in (funding.reported_claim_id, *_added_since(view, funding.reported_date)) if c)
         basis = _Basis(how, tuple(sorted(set(total_claims))), funding.total_source_ids)
         amount = (funding.total_usd, funding.total_qualifier)
         figures.append(_on_report_date(view, f"funding:{subject}", f"{company}'s total funding", amount, basis))
@@ -221,7 +221,9 @@ def _valuation_figures(view: text.View) -> list[Figure]:
         as_of=day,
         as_of_text=when,
         how="total funding on the valuation's date divided by the valuation",
-        claim_ids=tuple(sorted({comparison.valuation_claim_id, raised.reported_claim_id} - {None})),
+        claim_ids=tuple(
+            sorted({c for c in (comparison.valuation_claim_id, raised.reported_claim_id) if c is not None})
+        ),
         source_ids=tuple(sorted({comparison.valuation_source_id, *raised.total_source_ids})),
     )
     return [valuation, share]
@@ -238,7 +240,7 @@ def _investor_figures(view: text.View) -> list[Figure]:
     rec, subject = view.rec, view.subject_id
     figures = [_tranche(view, subject, r.investee_id, r) for r in rows(rec.tranches_of(subject))]
     totals = rec.totals_at()
-    for r in totals[totals["investor_id"] == subject].itertuples():
+    for r in rows(totals[totals["investor_id"] == subject]):
         sources = rec.sources_behind(r.investee_id, rec.as_of).get(subject, ())
         figures.append(_total(view, subject, r.investee_id, r, sources))
     return figures

@@ -56,9 +56,11 @@ class View:
         """Each known source's publication date in words, by source id."""
         return source_dates(self)
 
-    def claim_date(self, claim_id: str) -> str:
-        """The date a claim describes, in words, at its precision ('March 2024 (inferred)')."""
-        row = self.claims.loc[claim_id]
+    def claim_date(self, claim_id: str | None) -> str:
+        """The date a claim describes, in words, at its precision ('March 2024 (inferred)'); no claim: 'not stated'."""
+        if claim_id is None:
+            return format_date(None, None)
+        row = self.claims.loc[claim_id].to_dict()
         return format_date(row["date"], row["date_precision"], bool(row["date_inferred"]))
 
     def known_on(self, source_id: str) -> str:
@@ -145,7 +147,7 @@ def funding_sentence(view: View, funding: FundingPosition) -> str:
         text = f"As of {format_day(funding.date)}, named investors account for {view.usd(funding.named_usd)} ({named})."
     else:
         text = f"As of {format_day(funding.date)}, the sources name no investor in {view.subject}."
-    if funding.total_usd is None:
+    if funding.total_usd is None or funding.reported_usd is None:  # both or neither: a total is a reported one
         return text + " No source reports a total, so this is a lower bound of the funding raised."
     reported = (
         f"{view.usd(funding.reported_usd, funding.total_qualifier)} "
@@ -204,7 +206,9 @@ def summary(view: View) -> list[str]:
         lead = lead_investor(view)
         if lead is not None:
             parts = view.rec.tranches_of(lead, view.subject_id)
-            total = view.rec.totals_at().set_index(["investor_id", "investee_id"]).loc[(lead, view.subject_id)]
+            totals = view.rec.totals_at()
+            pair = (totals["investor_id"] == lead) & (totals["investee_id"] == view.subject_id)
+            total = totals[pair].iloc[0].to_dict()  # the lead investor has a running total: it has tranches
             amount = view.usd(total["total_usd"], total["qualifier"])
             itemised = f"{plural(len(parts), 'distinct tranche')}, {tranche_list(view, parts)}"
             out.append(

@@ -197,7 +197,7 @@ def funding_chart(view: View) -> Chart | None:
             )
         )
         start += amount / divisor
-    lines = ()
+    lines: tuple[RefLine, ...] = ()
     caption = (
         f"As of {view.as_of}, named investors total {view.usd(funding.named_usd)}."
         if len(funding.by_investor)

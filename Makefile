@@ -24,7 +24,7 @@ NBSTRIP := $(BIN)/nbstripout --extra-keys "metadata.language_info metadata.paper
 	metadata.widgets cell.metadata.papermill cell.metadata.execution cell.metadata.vscode cell.metadata.scrolled \
 	cell.metadata.collapsed cell.metadata.editable cell.metadata.slideshow"
 
-.PHONY: help venv node system-deps validate report test test-fast lint format lab bench lock rehash docs readme-image clean
+.PHONY: help venv node system-deps validate report test test-fast lint format lab compare bench lock rehash docs readme-image clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -102,6 +102,10 @@ rehash: $(STAMP) ## Record the SHA-256 of every curated CSV in datapackage.json 
 docs: $(DEV_STAMP) ## Regenerate data/README.md from the descriptor, and README.md's exit statuses and CLI reference (cog)
 	$(BIN)/aiinvest docs
 	$(BIN)/cog -r README.md
+
+REV ?= HEAD
+compare: $(STAMP) ## Build the reports with REV's code (default HEAD) and this tree's, on the same data; compare what a reader gets
+	$(BIN)/python scripts/compare_reports.py $(REV)
 
 bench: $(DEV_STAMP) ## Benchmark the build (prints figures; writes build/benchmarks.md)
 	mkdir -p build && $(BIN)/python -m benchmarks.bench --output build/benchmarks.md

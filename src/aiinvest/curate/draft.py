@@ -19,7 +19,8 @@ from pathlib import Path
 from ..config import curated_dir, display, raw_dir
 from ..data.files import file_problem
 from ..data.problems import DataValidationError, Problem
-from ..data.schema import descriptor_path, read_descriptor, rehash, resources
+from ..data.schema import read_descriptor, rehash, resources
+from ..data.transaction import Transaction, changing
 from ..data.validate import validate_package
 from ..exitcodes import CommandError, ExitStatus
 from .draft_claims import Candidate, Reader, read_candidates
@@ -184,23 +185,27 @@ class Accepted:
 def accept_review(data_dir: Path, review: Path) -> dict[str, list[str]]:
     """Append the accepted rows of a review file; return the new ids by table.
 
-    Raises DraftError (nothing changed) for a bad review file or data that is invalid already, and
-    AcceptError, after restoring every file, when the appended rows would make the data invalid.
+    One transaction under the data folder's lock. Raises DraftError (nothing changed) for a bad review file
+    or data that is invalid already, and AcceptError, after rolling back, when the appended rows would make
+    the data invalid; SIGINT, SIGTERM or a crash leave every file as it was.
     """
     data_dir, review = Path(data_dir), Path(review)
     if not review.is_file():
         raise DraftUsageError(f"{review}: no such review file")
-    curated = read_curated(data_dir)
-    accepted = accepted_rows(review, curated)
-    if not accepted:
-        return {}
-    if problems := validate_package(data_dir):
-        raise DraftError(
-            "the curated data is invalid before accepting (review and fix it, then 'make rehash'):\n"
-            + "\n".join(f"  {p}" for p in problems)
-        )
-    _number_accepted(accepted, curated)
-    return _append_validated(data_dir, review, accepted, curated)
+    with changing(data_dir) as transaction:
+        curated = read_curated(data_dir)
+        accepted = accepted_rows(review, curated)
+        if not accepted:
+            return {}
+        if problems := validate_package(data_dir):
+            raise DraftError(
+                "the curated data is invalid before accepting (review and fix it, then 'make rehash'):\n"
+                + "\n".join(f"  {p}" for p in problems)
+            )
+        _number_accepted(accepted, curated)
+        added = _append_validated(data_dir, transaction, review, accepted, curated)
+        transaction.commit()
+    return added
 
 
 def accepted_rows(review: Path, curated: Curated) -> list[Accepted]:
@@ -269,45 +274,34 @@ def _number_accepted(accepted: list[Accepted], curated: Curated) -> None:
             item.row[column] = new
 
 
-def _append_validated(data_dir: Path, review: Path, accepted: list[Accepted], curated: Curated) -> dict[str, list[str]]:
-    """Append, rehash and validate; restore every file's bytes on any problem."""
+def _append_validated(
+    data_dir: Path, transaction: Transaction, review: Path, accepted: list[Accepted], curated: Curated
+) -> dict[str, list[str]]:
+    """Stage the appended tables and the new hashes, swap them in and validate (the caller commits)."""
     tables = sorted({a.table for a in accepted}, key=TABLES.index)
-    paths = [curated.paths[t] for t in tables] + [descriptor_path(data_dir)]
-    before = {path: path.read_bytes() for path in paths}
     origins = []
-    try:
-        for table in tables:
-            mine = [a for a in accepted if a.table == table]
-            lines = append_rows(curated.paths[table], curated.headers[table], [a.row for a in mine])
-            where = display(curated.paths[table])
-            origins += [f"  {where}:{n} <- {display(review)}:{a.line}" for n, a in zip(lines, mine, strict=True)]
-        rehash(data_dir)
-        problems = validate_package(data_dir)
-    except BaseException:
-        _restore(before)
-        raise
-    if problems:
-        _restore(before)
-        raise AcceptError(problems, origins)
+    for table in tables:
+        mine = [a for a in accepted if a.table == table]
+        path = curated.paths[table]
+        text, lines = appended_text(path.read_text(encoding="utf-8"), curated.headers[table], [a.row for a in mine])
+        transaction.write(path, text.encode("utf-8"))
+        origins += [f"  {display(path)}:{n} <- {display(review)}:{a.line}" for n, a in zip(lines, mine, strict=True)]
+    rehash(data_dir, transaction)
+    transaction.apply()
+    if problems := validate_package(data_dir):
+        raise AcceptError(problems, origins)  # rolled back on the way out
     return {table: [a.row[ID_COLUMNS[table]] for a in accepted if a.table == table] for table in tables}
 
 
-def append_rows(path: Path, header: list[str], rows: list[dict]) -> list[int]:
-    """Append rows to a CSV in its column order; return the line each appended row starts on."""
-    existing = path.read_text(encoding="utf-8")
+def appended_text(existing: str, header: list[str], rows: list[dict]) -> tuple[str, list[int]]:
+    """A CSV's text with rows appended in its column order, and the line each appended row starts on."""
     text = existing if existing.endswith("\n") or not existing else existing + "\n"
     line, lines, out = text.count("\n") + 1, [], io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     for row in rows:
         lines.append(line + out.getvalue().count("\n"))
         writer.writerow(row)
-    path.write_text(text + out.getvalue(), encoding="utf-8")
-    return lines
-
-
-def _restore(before: dict[Path, bytes]) -> None:
-    for path, data in before.items():
-        path.write_bytes(data)
+    return text + out.getvalue(), lines
 
 
 def accept_summary(added: dict[str, list[str]]) -> str:

@@ -95,14 +95,39 @@ def draft_article(
         known = ", ".join(row["source_id"] for row in curated.rows["sources"])
         raise DraftUsageError(f"no article {source_id!r} in sources.csv (register it first; known: {known})")
     output = Path(output or drafts_dir(data_dir) / f"{source_id}.csv")
-    if output.exists() and not force:
-        raise DraftUsageError(f"{display(output)} exists (it may hold decisions): use --force to overwrite it")
+    refuse_output(output, data_dir, force)
     article = raw_dir(data_dir) / source["file"]
     if problem := file_problem(article, raw_dir(data_dir), f"named by {source_id} in sources.csv"):
         raise DraftError(str(problem))
     candidates = draft_candidates(curated, source, article.read_text(encoding="utf-8"))
     write_review(output, candidates, curated.headers)
     return output, candidates
+
+
+def refuse_output(output: Path, data_dir: Path, force: bool) -> None:
+    """DraftUsageError (64) for a review file inside curated/ or raw/, or an existing file draft did not write."""
+    real = Path(os.path.realpath(output))
+    for folder in (curated_dir(data_dir), raw_dir(data_dir)):
+        if real.is_relative_to(os.path.realpath(folder)):
+            raise DraftUsageError(f"{display(output)} is inside {display(folder)}: write review files elsewhere")
+    if not (output.exists() or output.is_symlink()):
+        return
+    if not force:
+        raise DraftUsageError(f"{display(output)} exists (it may hold decisions): use --force to overwrite it")
+    if output.is_symlink() or not output.is_file() or not _is_review_file(output):
+        raise DraftUsageError(
+            f"{display(output)} exists and is not a review file written by draft: --force overwrites only those"
+        )
+
+
+def _is_review_file(path: Path) -> bool:
+    """True when the file's first line is the header draft writes (decision,table,quote,why,...)."""
+    try:
+        with path.open("rb") as file:
+            first = file.readline(4096)
+    except OSError:
+        return False
+    return first.removeprefix(_BOM.encode()).startswith(",".join(FIRST_COLUMNS).encode() + b",")
 
 
 def draft_candidates(curated: Curated, source: dict, text: str) -> list[Candidate]:
@@ -142,8 +167,11 @@ def write_review(path: Path, candidates: list[Candidate], headers: dict[str, lis
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(review_record(candidate, columns) for candidate in candidates)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # replaced in one step: never half written
+    partial.write_text(buffer.getvalue(), encoding="utf-8")
+    os.replace(partial, path)
 
 
 def draft_summary(path: Path, candidates: list[Candidate]) -> str:

@@ -2,13 +2,35 @@
 
 import os
 import shutil
+from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
-from test_publish import COMPANY, DATE, fake_build, version
 
 from aiinvest import exitcodes
-from aiinvest.pipeline.publish import BUILDS_DIR, LATEST, clear_leftovers, update_latest
-from aiinvest.pipeline.run import BuildFailure
+from aiinvest.pipeline import stages as pipeline
+from aiinvest.pipeline.publish import BUILDS_DIR, LATEST, clear_leftovers, lock, update_latest
+from aiinvest.pipeline.run import BuildFailure, BuildRequest, Run
+
+COMPANY, DATE = "acme", "2024-03-27"
+
+
+def fake_build(reports: Path, date: str, text: str) -> None:
+    """A build as `_build` runs it once the notebook is executed: lock, stage, publish, then point `latest`."""
+    run = Run(BuildRequest(output_dir=reports), reports)
+    run.folder, run.params = reports / COMPANY / date, SimpleNamespace(company_id=COMPANY)
+    with (
+        mock.patch.object(pipeline, "execute_and_render", lambda run: (run.work / "report.html").write_text(text)),
+        mock.patch.object(pipeline, "write_manifest", lambda run: None),
+    ):
+        with lock(run):
+            pipeline.stage_and_publish(run)
+        update_latest(run.folder)
+
+
+def version(folder: Path) -> str:
+    return (folder / "report.html").read_text()
 
 
 def hand_made(company) -> dict[str, bytes]:

@@ -244,9 +244,11 @@ def _refusing_invalid_data(doing: str) -> Iterator[None]:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .data.transaction import reading  # the data stage: `aiinvest --help` loads none of it
     from .data.validate import validate_package  # jsonschema and the validator: 0.3 s
 
-    problems = validate_package(_data_dir(args))
+    with reading(_data_dir(args), timeout=60):  # rolls back a change a killed command left
+        problems = validate_package(_data_dir(args))
     if problems:
         print(f"{len(problems)} problem(s) in the curated data:", file=sys.stderr)
         for problem in problems:
@@ -367,7 +369,11 @@ def _docs(args: argparse.Namespace) -> int:
             print(f"{target} is out of date: run 'make docs'", file=sys.stderr)
             return ExitStatus.DATA
         return ExitStatus.OK
-    target.write_text(text, encoding="utf-8")
+    from .data.transaction import changing  # as in _validate
+
+    with changing(_data_dir(args)) as transaction:
+        transaction.write(target, text.encode("utf-8"))
+        transaction.commit()
     print(f"wrote {target}")
     return ExitStatus.OK
 

@@ -45,10 +45,12 @@ DATA = ExitStatus.DATA
 BUILD = ExitStatus.BUILD
 LOCKED = ExitStatus.LOCKED
 
+BUSY = "another command is changing the data, or a build is reading it, past the lock's timeout: try again"
+
 # The statuses each command exits with, and what one means for that command where it says more than its meaning.
 COMMANDS: Mapping[str, Mapping[ExitStatus, str]] = {
     "validate": {OK: "", USAGE: "", DATA: ""},
-    "rehash": {OK: "", USAGE: "", DATA: ""},
+    "rehash": {OK: "", USAGE: "", DATA: "", LOCKED: BUSY},
     "build": {OK: "built, or up to date", USAGE: "", DATA: "", BUILD: "", LOCKED: ""},
     "notebooks": {OK: "", USAGE: "", DATA: "a notebook out of step with its jupytext pair"},
     "install-kernel": {OK: "", USAGE: ""},
@@ -63,11 +65,13 @@ COMMANDS: Mapping[str, Mapping[ExitStatus, str]] = {
         OK: "",
         USAGE: "",
         DATA: "an article that cannot be registered or would make the data invalid (left unchanged)",
+        LOCKED: BUSY,
     },
     "draft": {
         OK: "",
         USAGE: "bad command line, an unknown article, or an existing review file without --force",
         DATA: "a review file that cannot be accepted or would make the data invalid (left unchanged)",
+        LOCKED: BUSY,
     },
 }
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from ..config import curated_dir, display, raw_dir
 from ..data.files import file_problem
 from ..data.problems import DataValidationError, Problem
-from ..data.schema import descriptor_path, read_descriptor, rehash, resources
+from ..data.schema import read_descriptor, rehash, resources
+from ..data.transaction import Transaction, changing
 from ..data.validate import validate_package
 from ..exitcodes import CommandError, ExitStatus
 from .draft_claims import Candidate, Reader, read_candidates
@@ -94,14 +95,39 @@ def draft_article(
         known = ", ".join(row["source_id"] for row in curated.rows["sources"])
         raise DraftUsageError(f"no article {source_id!r} in sources.csv (register it first; known: {known})")
     output = Path(output or drafts_dir(data_dir) / f"{source_id}.csv")
-    if output.exists() and not force:
-        raise DraftUsageError(f"{display(output)} exists (it may hold decisions): use --force to overwrite it")
+    refuse_output(output, data_dir, force)
     article = raw_dir(data_dir) / source["file"]
     if problem := file_problem(article, raw_dir(data_dir), f"named by {source_id} in sources.csv"):
         raise DraftError(str(problem))
     candidates = draft_candidates(curated, source, article.read_text(encoding="utf-8"))
     write_review(output, candidates, curated.headers)
     return output, candidates
+
+
+def refuse_output(output: Path, data_dir: Path, force: bool) -> None:
+    """DraftUsageError (64) for a review file inside curated/ or raw/, or an existing file draft did not write."""
+    real = Path(os.path.realpath(output))
+    for folder in (curated_dir(data_dir), raw_dir(data_dir)):
+        if real.is_relative_to(os.path.realpath(folder)):
+            raise DraftUsageError(f"{display(output)} is inside {display(folder)}: write review files elsewhere")
+    if not (output.exists() or output.is_symlink()):
+        return
+    if not force:
+        raise DraftUsageError(f"{display(output)} exists (it may hold decisions): use --force to overwrite it")
+    if output.is_symlink() or not output.is_file() or not _is_review_file(output):
+        raise DraftUsageError(
+            f"{display(output)} exists and is not a review file written by draft: --force overwrites only those"
+        )
+
+
+def _is_review_file(path: Path) -> bool:
+    """True when the file's first line is the header draft writes (decision,table,quote,why,...)."""
+    try:
+        with path.open("rb") as file:
+            first = file.readline(4096)
+    except OSError:
+        return False
+    return first.removeprefix(_BOM.encode()).startswith(",".join(FIRST_COLUMNS).encode() + b",")
 
 
 def draft_candidates(curated: Curated, source: dict, text: str) -> list[Candidate]:
@@ -141,8 +167,11 @@ def write_review(path: Path, candidates: list[Candidate], headers: dict[str, lis
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(review_record(candidate, columns) for candidate in candidates)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # replaced in one step: never half written
+    partial.write_text(buffer.getvalue(), encoding="utf-8")
+    os.replace(partial, path)
 
 
 def draft_summary(path: Path, candidates: list[Candidate]) -> str:
@@ -184,23 +213,27 @@ class Accepted:
 def accept_review(data_dir: Path, review: Path) -> dict[str, list[str]]:
     """Append the accepted rows of a review file; return the new ids by table.
 
-    Raises DraftError (nothing changed) for a bad review file or data that is invalid already, and
-    AcceptError, after restoring every file, when the appended rows would make the data invalid.
+    One transaction under the data folder's lock. Raises DraftError (nothing changed) for a bad review file
+    or data that is invalid already, and AcceptError, after rolling back, when the appended rows would make
+    the data invalid; SIGINT, SIGTERM or a crash leave every file as it was.
     """
     data_dir, review = Path(data_dir), Path(review)
     if not review.is_file():
         raise DraftUsageError(f"{review}: no such review file")
-    curated = read_curated(data_dir)
-    accepted = accepted_rows(review, curated)
-    if not accepted:
-        return {}
-    if problems := validate_package(data_dir):
-        raise DraftError(
-            "the curated data is invalid before accepting (review and fix it, then 'make rehash'):\n"
-            + "\n".join(f"  {p}" for p in problems)
-        )
-    _number_accepted(accepted, curated)
-    return _append_validated(data_dir, review, accepted, curated)
+    with changing(data_dir) as transaction:
+        curated = read_curated(data_dir)
+        accepted = accepted_rows(review, curated)
+        if not accepted:
+            return {}
+        if problems := validate_package(data_dir):
+            raise DraftError(
+                "the curated data is invalid before accepting (review and fix it, then 'make rehash'):\n"
+                + "\n".join(f"  {p}" for p in problems)
+            )
+        _number_accepted(accepted, curated)
+        added = _append_validated(data_dir, transaction, review, accepted, curated)
+        transaction.commit()
+    return added
 
 
 def accepted_rows(review: Path, curated: Curated) -> list[Accepted]:
@@ -269,45 +302,34 @@ def _number_accepted(accepted: list[Accepted], curated: Curated) -> None:
             item.row[column] = new
 
 
-def _append_validated(data_dir: Path, review: Path, accepted: list[Accepted], curated: Curated) -> dict[str, list[str]]:
-    """Append, rehash and validate; restore every file's bytes on any problem."""
+def _append_validated(
+    data_dir: Path, transaction: Transaction, review: Path, accepted: list[Accepted], curated: Curated
+) -> dict[str, list[str]]:
+    """Stage the appended tables and the new hashes, swap them in and validate (the caller commits)."""
     tables = sorted({a.table for a in accepted}, key=TABLES.index)
-    paths = [curated.paths[t] for t in tables] + [descriptor_path(data_dir)]
-    before = {path: path.read_bytes() for path in paths}
     origins = []
-    try:
-        for table in tables:
-            mine = [a for a in accepted if a.table == table]
-            lines = append_rows(curated.paths[table], curated.headers[table], [a.row for a in mine])
-            where = display(curated.paths[table])
-            origins += [f"  {where}:{n} <- {display(review)}:{a.line}" for n, a in zip(lines, mine, strict=True)]
-        rehash(data_dir)
-        problems = validate_package(data_dir)
-    except BaseException:
-        _restore(before)
-        raise
-    if problems:
-        _restore(before)
-        raise AcceptError(problems, origins)
+    for table in tables:
+        mine = [a for a in accepted if a.table == table]
+        path = curated.paths[table]
+        text, lines = appended_text(path.read_text(encoding="utf-8"), curated.headers[table], [a.row for a in mine])
+        transaction.write(path, text.encode("utf-8"))
+        origins += [f"  {display(path)}:{n} <- {display(review)}:{a.line}" for n, a in zip(lines, mine, strict=True)]
+    rehash(data_dir, transaction)
+    transaction.apply()
+    if problems := validate_package(data_dir):
+        raise AcceptError(problems, origins)  # rolled back on the way out
     return {table: [a.row[ID_COLUMNS[table]] for a in accepted if a.table == table] for table in tables}
 
 
-def append_rows(path: Path, header: list[str], rows: list[dict]) -> list[int]:
-    """Append rows to a CSV in its column order; return the line each appended row starts on."""
-    existing = path.read_text(encoding="utf-8")
+def appended_text(existing: str, header: list[str], rows: list[dict]) -> tuple[str, list[int]]:
+    """A CSV's text with rows appended in its column order, and the line each appended row starts on."""
     text = existing if existing.endswith("\n") or not existing else existing + "\n"
     line, lines, out = text.count("\n") + 1, [], io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     for row in rows:
         lines.append(line + out.getvalue().count("\n"))
         writer.writerow(row)
-    path.write_text(text + out.getvalue(), encoding="utf-8")
-    return lines
-
-
-def _restore(before: dict[Path, bytes]) -> None:
-    for path, data in before.items():
-        path.write_bytes(data)
+    return text + out.getvalue(), lines
 
 
 def accept_summary(added: dict[str, list[str]]) -> str:

@@ -1,17 +1,19 @@
 """Register a new article: copy it into data/raw/, hash it and add its sources row."""
 
 import csv
+import hashlib
 import io
 import re
-import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..config import curated_dir, display, raw_dir
 from ..data.problems import DataValidationError, utf8_problem
-from ..data.provenance import first_sentence, sha256_file
-from ..data.schema import read_descriptor, rehash, resources, write_descriptor
+from ..data.provenance import first_sentence
+from ..data.schema import read_descriptor, rehash, resources
+from ..data.transaction import changing
 from ..data.validate import validate_package
 from ..exitcodes import CommandError, ExitStatus
 
@@ -46,29 +48,46 @@ def stored_name(source_id: str, digest: str) -> str:
 
 
 def register_article(article: Path, data_dir: Path, registration: Registration) -> dict:
-    """Copy the article into data/raw/articles/ as NNN_<hash>.txt, record its sources row; return that row."""
-    article, data_dir, reg = Path(article), Path(data_dir), registration
+    """Copy the article into data/raw/articles/ as NNN_<hash>.txt, record its sources row; return that row.
+
+    One transaction under the data folder's lock: the article, sources.csv and the descriptor change together
+    or not at all (a problem, SIGINT, SIGTERM or a crash leaves the data as it was).
+    """
+    article, data_dir = Path(article), Path(data_dir)
     if not article.is_file():
         raise RegistrationError(f"{article}: no such file")
     data = article.read_bytes()
     if problem := utf8_problem(data, display(article)):
         raise RegistrationError(str(problem))
-    sources_path = curated_dir(data_dir) / resources(read_descriptor(data_dir))["sources"]["path"]
-    rows = list(csv.DictReader(sources_path.open(encoding="utf-8", newline="")))
-    digest = sha256_file(article)
+    if registration.inferred and not registration.date_note:
+        raise RegistrationError("an inferred date needs --date-note saying how it was inferred")
+    with changing(data_dir) as transaction:
+        sources_path = curated_dir(data_dir) / resources(read_descriptor(data_dir))["sources"]["path"]
+        before = sources_path.read_bytes()
+        row = _sources_row(article, data, csv.DictReader(io.StringIO(before.decode("utf-8"))), registration)
+        transaction.write(raw_dir(data_dir) / row["file"], data, mode=0o444)
+        transaction.write(sources_path, _appended(before, row))
+        rehash(data_dir, transaction)
+        transaction.apply()
+        if problems := validate_package(data_dir):
+            raise DataValidationError(problems)  # rolled back on the way out
+        transaction.commit()
+    return row
+
+
+def _sources_row(article: Path, data: bytes, rows: Iterable[dict], reg: Registration) -> dict:
+    """The new sources row (its file name in data/raw/ included); RegistrationError if it cannot be."""
+    rows = list(rows)
+    digest = hashlib.sha256(data).hexdigest()
     if already := next((row["source_id"] for row in rows if row["sha256"] == digest), None):
         raise RegistrationError(f"{article}: already registered as {already}")
-    if reg.inferred and not reg.date_note:
-        raise RegistrationError("an inferred date needs --date-note saying how it was inferred")
     source_id = reg.source_id or _next_id(rows)
-    # An id that is not art-NNN fails validation below; its file takes the next number meanwhile, never a path.
+    # An id that is not art-NNN fails validation; its file takes the next number meanwhile, never a path.
     name_id = source_id if re.fullmatch(r"art-\d+", source_id) else _next_id(rows)
-    target = raw_dir(data_dir) / ARTICLES / stored_name(name_id, digest)
-    if target.exists():
-        raise RegistrationError(f"{display(target)} exists already and data/raw/ is immutable: is it a leftover?")
-    row = {
+    target = Path(ARTICLES) / stored_name(name_id, digest)
+    return {
         "source_id": source_id,
-        "file": f"{ARTICLES}/{target.name}",
+        "file": target.as_posix(),
         "sha256": digest,
         "title": reg.title or first_sentence(data.decode("utf-8")),
         "published_date": reg.published.isoformat(),
@@ -78,20 +97,6 @@ def register_article(article: Path, data_dir: Path, registration: Registration) 
         "publisher": reg.publisher,
         "url": reg.url,
     }
-    before_sources = sources_path.read_bytes()
-    before_descriptor = read_descriptor(data_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(article, target)
-    target.chmod(0o444)
-    _append_row(sources_path, row)
-    rehash(data_dir)
-    problems = validate_package(data_dir)
-    if problems:
-        target.unlink()
-        sources_path.write_bytes(before_sources)
-        write_descriptor(data_dir, before_descriptor)
-        raise DataValidationError(problems)
-    return row
 
 
 def _next_id(rows: list[dict]) -> str:
@@ -99,9 +104,9 @@ def _next_id(rows: list[dict]) -> str:
     return f"art-{max(numbers, default=-1) + 1:03d}"
 
 
-def _append_row(path: Path, row: dict) -> None:
+def _appended(existing: bytes, row: dict) -> bytes:
+    """sources.csv's bytes with the row appended (after a final newline, added if missing)."""
     buffer = io.StringIO()
     csv.DictWriter(buffer, fieldnames=list(row), lineterminator="\n").writerow(row)
-    existing = path.read_text(encoding="utf-8")
-    separator = "" if existing.endswith("\n") else "\n"
-    path.write_text(existing + separator + buffer.getvalue(), encoding="utf-8")
+    separator = b"" if existing.endswith(b"\n") or not existing else b"\n"
+    return existing + separator + buffer.getvalue().encode("utf-8")

@@ -1,5 +1,6 @@
 """The data package descriptor: table schemas, pandas types and file hashes."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from ..config import DESCRIPTOR_NAME, curated_dir
 from .descriptor import checked_descriptor
 from .files import file_problem
 from .problems import DataValidationError
-from .provenance import sha256_file
+from .transaction import Transaction, changing
 
 HASH_PREFIX = "sha256:"
 
@@ -31,10 +32,9 @@ def read_descriptor(data_dir: Path) -> dict:
     return json.loads(descriptor_path(data_dir).read_text(encoding="utf-8"))
 
 
-def write_descriptor(data_dir: Path, descriptor: dict) -> None:
-    """Write the descriptor back, formatted as committed."""
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    descriptor_path(data_dir).write_text(text, encoding="utf-8")
+def descriptor_bytes(descriptor: dict) -> bytes:
+    """The descriptor, formatted as committed."""
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def resources(descriptor: dict) -> dict[str, dict]:
@@ -47,12 +47,18 @@ def field_types(resource: dict) -> dict[str, str]:
     return {field["name"]: field["type"] for field in resource["schema"]["fields"]}
 
 
-def rehash(data_dir: Path) -> list[str]:
+def rehash(data_dir: Path, transaction: Transaction | None = None) -> list[str]:
     """Record each CSV's SHA-256 in the descriptor; return the names that changed.
 
-    Raises DataValidationError, changing nothing, when the descriptor is unusable or a declared
-    file is missing, a folder, or a link (its target's hash would be recorded).
+    Within `transaction`, the hashes are of the bytes it stages and the descriptor is staged in it; without
+    one, rehash is its own transaction. Raises DataValidationError, changing nothing, when the descriptor is
+    unusable or a declared file is missing, a folder, or a link (its target's hash would be recorded).
     """
+    if transaction is None:
+        with changing(data_dir) as own:
+            changed = rehash(data_dir, own)
+            own.commit()
+        return changed
     descriptor, problems = checked_descriptor(data_dir)
     root = curated_dir(data_dir)
     for res in descriptor["resources"] if descriptor else []:
@@ -62,11 +68,10 @@ def rehash(data_dir: Path) -> list[str]:
         raise DataValidationError(problems)
     changed = []
     for res in descriptor["resources"]:
-        path = curated_dir(data_dir) / res["path"]
-        new = HASH_PREFIX + sha256_file(path)
+        new = HASH_PREFIX + hashlib.sha256(transaction.read(root / res["path"])).hexdigest()
         if res.get("hash") != new:
             res["hash"] = new
             changed.append(res["name"])
     if changed:
-        write_descriptor(data_dir, descriptor)
+        transaction.write(descriptor_path(data_dir), descriptor_bytes(descriptor))
     return changed

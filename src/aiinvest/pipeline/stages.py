@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import exitcodes
 from ..config import DATA_DIR, ENV_GATED, display
 from ..data.problems import DataValidationError
+from ..data.transaction import reading
 from ..exitcodes import CommandError
 from ..report.changes import FIGURES_FILE, compare, read_figures, to_text
 from ..report.formatting import plural
@@ -47,7 +48,7 @@ def build(request: BuildRequest) -> BuildResult:
     """Build one report; never raises for expected failures, returns a result with a status."""
     try:
         return _build(request)
-    except BuildFailure as failure:
+    except CommandError as failure:  # a failed step, or the data locked by a data command past the timeout
         log.error("%s: %s", request.label, failure)
         return BuildResult(failure.exit_status, str(failure))
     except Exception as error:  # an unexpected failure is still a build error, never silent
@@ -56,6 +57,17 @@ def build(request: BuildRequest) -> BuildResult:
 
 
 def _build(request: BuildRequest) -> BuildResult:
+    """Hold the data folder's shared lock from hashing to publishing: the report is of the bytes it hashed."""
+    with reading(data_folder(request), request.lock_timeout):
+        return _build_locked(request)
+
+
+def data_folder(request: BuildRequest) -> Path:
+    """The data folder a request reads, absolute."""
+    return Path(request.params.get("data_dir") or DATA_DIR).resolve()
+
+
+def _build_locked(request: BuildRequest) -> BuildResult:
     started = time.perf_counter()
     run = start(request)
     if up_to_date := _up_to_date(run, "no input changed; --force rebuilds"):
@@ -140,7 +152,7 @@ def start(request: BuildRequest) -> Run:
     request = dataclasses.replace(
         request, output_dir=Path(request.output_dir).resolve(), notebook=Path(request.notebook).resolve()
     )
-    run = Run(request, Path(request.params.get("data_dir") or DATA_DIR).resolve())
+    run = Run(request, data_folder(request))
     log.info("%s: data from %s", request.label, display(run.data_dir))
     with run.timed("hash inputs"):
         run.inputs = hash_inputs(run.data_dir, request.notebook)

@@ -1,0 +1,275 @@
+"""Every change to the data folder is a transaction: a data command stopped at any of its writes leaves the complete
+old data or the complete new data, the next command recovers it, `validate` passes and a retry works; data
+commands and builds are serialised by the data folder's lock."""
+
+import csv
+import io
+import itertools
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from fixtures import SEED_DIR
+
+from aiinvest import exitcodes
+from aiinvest.cli import main
+from aiinvest.config import curated_dir
+from aiinvest.data import transaction as tx
+from aiinvest.data.schema import rehash
+from aiinvest.data.transaction import TRANSACTION_DIR, DataBusy, Transaction, changing, reading, recover
+
+MUTATIONS = ("replace", "link", "unlink", "fsync", "chmod", "rename", "mkdir", "rmdir")  # what a transaction changes
+ARTICLE = b"Anthropic raises $1 billion from Example Capital. More text follows.\n"
+
+
+class Killed(BaseException):
+    """The process died here (SIGKILL): no handler, no rollback, only the kernel releasing the lock."""
+
+
+def files(data_dir: Path) -> dict[str, bytes]:
+    """Every file of a data folder by relative name (the transaction folder included), with its bytes."""
+    return {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in sorted(data_dir.rglob("*")) if p.is_file()}
+
+
+class _Os:
+    """The os module as the transaction module sees it, with chosen functions replaced."""
+
+    def __init__(self, **replaced: Callable):
+        self.__dict__.update(replaced)
+
+    def __getattr__(self, name: str):
+        return getattr(os, name)
+
+
+@contextmanager
+def stopped_at(step: int, fault: type[BaseException]) -> Iterator[Iterator[int]]:
+    """Raise `fault` at the transaction's step-th change to the file system (a staged write stops half done).
+
+    With Killed, nothing is rolled back, as when the process is killed; KeyboardInterrupt is SIGINT or SIGTERM.
+    """
+    calls = itertools.count(1)
+
+    def dying(change: Callable) -> Callable:
+        def step_then(*args, **kwargs):
+            if next(calls) == step:
+                raise fault(f"stopped at step {step}")
+            return change(*args, **kwargs)
+
+        return step_then
+
+    def write_half(path: Path, data: bytes, mode: int | None = None) -> None:
+        if next(calls) == step:
+            Path(path).write_bytes(data[: len(data) // 2])
+            raise fault(f"stopped half way through writing {path.name}")
+        return real_write(path, data, mode)
+
+    real_write = tx._write_synced
+    patches = [
+        mock.patch.object(tx, "os", _Os(**{name: dying(getattr(os, name)) for name in MUTATIONS})),
+        mock.patch.object(tx, "shutil", mock.Mock(rmtree=dying(shutil.rmtree))),
+        mock.patch.object(tx, "_write_synced", write_half),
+    ]
+    if fault is Killed:
+        patches.append(mock.patch.object(Transaction, "rollback", lambda self: None))
+    for patch in patches:
+        patch.start()
+    try:
+        yield calls
+    finally:
+        for patch in patches:
+            patch.stop()
+
+
+# --- the three data commands, each on its own copy of the seed data --------------------------------------
+
+
+def seed_copy(folder: Path) -> Path:
+    shutil.copytree(SEED_DIR, folder, ignore=shutil.ignore_patterns("README.md"))
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return folder
+
+
+def register_setup(data_dir: Path) -> list[str]:
+    article = data_dir.parent / "article.txt"
+    article.write_bytes(ARTICLE)
+    return ["register-article", str(article), "--published", "2024-04-02", "--precision", "day"]
+
+
+def accept_setup(data_dir: Path) -> list[str]:
+    """art-001's investments removed (and rehashed); a review file accepting them back."""
+    path = curated_dir(data_dir) / "investments.csv"
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    rows, header = list(reader), list(reader.fieldnames or [])
+    kept, moved = [r for r in rows if r["source_id"] != "art-001"], [r for r in rows if r["source_id"] == "art-001"]
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=header, lineterminator="\n").writeheader()
+    csv.DictWriter(out, fieldnames=header, lineterminator="\n").writerows(kept)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    rehash(data_dir)
+    columns = ["decision", "table", *(c for c in header if c != "quote"), "quote", "why"]
+    review = io.StringIO()
+    writer = csv.DictWriter(review, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**r, "decision": "accept", "table": "investments", "why": ""} for r in moved)
+    (data_dir.parent / "review.csv").write_text(review.getvalue(), encoding="utf-8")
+    return ["draft", "--accept", str(data_dir.parent / "review.csv")]
+
+
+def rehash_setup(data_dir: Path) -> list[str]:
+    """A reviewed edit of two tables, not yet rehashed."""
+    for name in ("companies.csv", "sources.csv"):
+        path = curated_dir(data_dir) / name
+        path.write_text(path.read_text(encoding="utf-8").replace("Anthropic", "Anthropic PBC", 1), encoding="utf-8")
+    return ["rehash"]
+
+
+COMMANDS = {"register-article": register_setup, "draft --accept": accept_setup, "rehash": rehash_setup}
+
+
+def command(data_dir: Path, args: list[str]) -> int:
+    return main(["--data-dir", str(data_dir), *args])
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory) -> dict[str, tuple[dict, dict, int]]:
+    """Per command: the data before and after a run that nobody stops, and how many changes that run makes."""
+    result = {}
+    for name, setup in COMMANDS.items():
+        data_dir = seed_copy(tmp_path_factory.mktemp("clean") / "data")
+        args = setup(data_dir)
+        before = files(data_dir)
+        with stopped_at(0, Killed) as calls:  # counts the steps, stopping none
+            assert command(data_dir, args) == exitcodes.OK
+        result[name] = (before, files(data_dir), next(calls) - 1)
+    return result
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+# Every step, both ways: 2 x (22 + 17 + 13) cases; the interrupted sweep (a second pass over the same steps) is slow.
+@pytest.mark.parametrize(
+    "fault", [Killed, pytest.param(KeyboardInterrupt, marks=pytest.mark.slow)], ids=["SIGKILL", "SIGTERM"]
+)
+def test_a_data_command_stopped_at_any_write_leaves_the_old_or_the_new_data(name, fault, outcomes, tmp_path):
+    before, after, steps = outcomes[name]
+    assert steps >= 8  # stage, journal, swap, commit: each a step
+    for step in range(1, steps + 1):
+        data_dir = seed_copy(tmp_path / f"{step}" / "data")
+        args = COMMANDS[name](data_dir)
+        with stopped_at(step, fault), pytest.raises(fault):
+            command(data_dir, args)
+        if fault is KeyboardInterrupt:  # a clean rollback, before any other command runs
+            assert files(data_dir) == before, f"step {step}: not rolled back"
+        status = command(data_dir, ["validate"])  # recovers first
+        state = files(data_dir)
+        assert state in (before, after), f"step {step}: a mix of old and new"
+        # valid, but for rehash's own starting point: an edit not yet rehashed
+        assert status == (exitcodes.DATA if name == "rehash" and state == before else exitcodes.OK), f"step {step}"
+        assert not (data_dir / TRANSACTION_DIR).exists()
+        if state == before:
+            assert command(data_dir, args) == exitcodes.OK, f"step {step}: the retry failed"
+        assert files(data_dir) == after
+        shutil.rmtree(data_dir.parent)
+
+
+# --- the lock: data commands one at a time, never during a build -----------------------------------------
+
+
+def test_a_data_command_gives_up_with_75_while_a_build_reads(tmp_path, monkeypatch, capsys):
+    data_dir = seed_copy(tmp_path / "data")
+    args = register_setup(data_dir)
+    before = files(data_dir)
+    monkeypatch.setattr(tx, "DATA_LOCK_TIMEOUT", 0.2)
+    with reading(data_dir, timeout=1):
+        assert command(data_dir, args) == exitcodes.LOCKED
+    assert "another command is changing the data" in capsys.readouterr().err
+    assert files(data_dir) == before
+    assert command(data_dir, args) == exitcodes.OK
+
+
+def test_a_build_waits_for_a_data_command_then_gives_up_with_75(tmp_path):
+    data_dir = seed_copy(tmp_path / "data")
+    with changing(data_dir), pytest.raises(DataBusy, match="try again"), reading(data_dir, timeout=0.2):
+        pass
+
+
+def test_two_data_commands_at_once_are_serialised(tmp_path):
+    data_dir = seed_copy(tmp_path / "data")
+    articles = [tmp_path / f"{n}.txt" for n in range(2)]
+    for n, path in enumerate(articles):
+        path.write_text(f"Article {n} says Anthropic raised money.\n")
+    statuses: list[int] = []
+
+    def register(path: Path) -> None:
+        args = ["register-article", str(path), "--published", "2024-04-02", "--precision", "day"]
+        statuses.append(command(data_dir, args))
+
+    threads = [threading.Thread(target=register, args=(path,)) for path in articles]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [exitcodes.OK, exitcodes.OK]
+    sources = (curated_dir(data_dir) / "sources.csv").read_text(encoding="utf-8")
+    assert "art-002" in sources and "art-003" in sources
+    assert command(data_dir, ["validate"]) == exitcodes.OK
+
+
+def test_a_build_holds_the_data_from_hashing_to_publishing(tmp_path, monkeypatch):
+    """A data command started while a build hashes the data waits until the build ends (then goes ahead)."""
+    from aiinvest.pipeline import stages
+    from aiinvest.pipeline.run import BuildFailure, BuildRequest
+
+    data_dir = seed_copy(tmp_path / "data")
+    args = register_setup(data_dir)
+    waiting: list[bool] = []
+    statuses: list[int] = []
+    other = threading.Thread(target=lambda: statuses.append(command(data_dir, args)))
+
+    def hashing(request):
+        other.start()
+        other.join(0.5)
+        waiting.append(other.is_alive())
+        raise BuildFailure(exitcodes.BUILD, "stopped after hashing")
+
+    monkeypatch.setattr(stages, "start", hashing)
+    result = stages.build(BuildRequest(params={"data_dir": str(data_dir)}, output_dir=tmp_path / "reports"))
+    other.join()
+    assert result.status == exitcodes.BUILD and waiting == [True] and statuses == [exitcodes.OK]
+
+
+# --- the journal -----------------------------------------------------------------------------------------
+
+
+def test_a_transaction_swaps_in_every_file_or_none(tmp_path):
+    data_dir = seed_copy(tmp_path / "data")
+    before = files(data_dir)
+    sources, created = curated_dir(data_dir) / "sources.csv", data_dir / "raw" / "articles" / "new.txt"
+    with changing(data_dir) as transaction:
+        transaction.write(sources, b"new")
+        transaction.write(created, b"text", mode=0o444)
+        assert files(data_dir) == {**before, f"{TRANSACTION_DIR}/0.new": b"new", f"{TRANSACTION_DIR}/1.new": b"text"}
+        transaction.apply()
+        assert sources.read_bytes() == b"new" and created.read_bytes() == b"text"
+    assert files(data_dir) == before  # left without commit: rolled back
+    with changing(data_dir) as transaction:
+        transaction.write(sources, b"new")
+        transaction.write(created, b"text", mode=0o444)
+        transaction.commit()
+    assert files(data_dir) == {**before, "curated/sources.csv": b"new", "raw/articles/new.txt": b"text"}
+    assert created.stat().st_mode & 0o777 == 0o444
+
+
+def test_recover_rolls_back_what_the_journal_names_and_nothing_else(tmp_path):
+    data_dir = seed_copy(tmp_path / "data")
+    before = files(data_dir)
+    transaction = Transaction(data_dir)
+    transaction.write(curated_dir(data_dir) / "sources.csv", b"new")
+    transaction.apply()  # then the process dies
+    assert recover(data_dir) and files(data_dir) == before
+    assert not recover(data_dir)  # nothing left to do

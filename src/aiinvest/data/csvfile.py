@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem, utf8_problem
+from .problems import Problem, text_problem
 
 BOM = b"\xef\xbb\xbf"
 
@@ -48,7 +48,7 @@ def read_csv(path: Path, file: str) -> tuple[CsvTable | None, list[Problem]]:
                 char=1,
             )
         ]
-    if problem := utf8_problem(data, file):
+    if problem := text_problem(data, file):
         return None, [problem]
     text = data.decode("utf-8")
     if not text.strip():

@@ -1,8 +1,13 @@
 """Problems found in the data: where (file, line, column) and what was expected."""
 
+import re
 from dataclasses import dataclass
 
 from ..exitcodes import CommandError, ExitStatus
+
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. HTML forbids them in a document, so
+# text holding one would reach the report as an invalid page (and an escape sequence could drive a terminal).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -61,3 +66,20 @@ def utf8_problem(data: bytes, file: str) -> Problem | None:
         byte = data[error.start : error.start + 1].hex()
         return Problem(file, f"UTF-8 text (byte 0x{byte} cannot start or continue a UTF-8 character)", line, char=char)
     return None
+
+
+def control_problem(text: str, file: str) -> Problem | None:
+    """A problem for the first control character in the text (tab, line feed and carriage return are text)."""
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    char = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    code = f"U+{ord(found.group()):04X}"
+    expected = f"text without control characters (character {code} here; tab and line ends are the only ones allowed)"
+    return Problem(file, expected, line, char=char)
+
+
+def text_problem(data: bytes, file: str) -> Problem | None:
+    """A problem when the bytes are not UTF-8 text free of control characters, located where it is."""
+    return utf8_problem(data, file) or control_problem(data.decode("utf-8"), file)

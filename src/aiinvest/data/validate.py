@@ -21,7 +21,7 @@ from ..config import ENV_GATED, curated_dir, display, raw_dir, settings
 from .csvfile import CsvTable, read_csv
 from .descriptor import checked_descriptor
 from .files import file_problem
-from .problems import DataValidationError, Problem, utf8_problem
+from .problems import DataValidationError, Problem, text_problem
 from .provenance import Article, sha256_file
 from .registry import SOURCE_DATE, SOURCES, claim_tables, date_groups
 from .schema import descriptor_path, resources
@@ -341,7 +341,7 @@ def _article_problems(data_dir: Path, file: str, table: CsvTable) -> Iterator[Pr
         if problem := file_problem(article, raw_dir(data_dir), f"named on line {line} of {file}"):
             yield problem
             continue
-        if problem := utf8_problem(article.read_bytes(), display(article)):
+        if problem := text_problem(article.read_bytes(), display(article)):
             yield problem
         actual = sha256_file(article)
         if actual != row.get("sha256"):

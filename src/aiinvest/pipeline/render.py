@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from ..report.changes import FIGURES_FILE
-from .manifest import MANIFEST_NAME, manifest_record
+from .manifest import MANIFEST_NAME, manifest_record, relative_name
 from .run import Run
 
 log = logging.getLogger("aiinvest.build")  # named after the command it logs
@@ -31,12 +31,25 @@ def render(run: Run, nb) -> None:
             continue
         with run.timed(name):
             log.info("%s: rendering %s", run.request.label, name.upper())
-            body, _ = exporter().from_notebook_node(nb, {"attachments": [_record(run)]} if name == "pdf" else None)
+            body, _ = exporter().from_notebook_node(nb, _attachments(run) if name == "pdf" else None)
             target = run.work / filename
             if isinstance(body, str):
                 target.write_text(body, encoding="utf-8")
             else:
                 target.write_bytes(body)
+
+
+def _attachments(run: Run) -> dict:
+    """What the PDF carries: the declared data files, as the build hashed them, and the build's record."""
+    return {"evidence": evidence(run), "attachments": [_record(run)]}
+
+
+def evidence(run: Run) -> list[tuple[str, bytes, str]]:
+    """datapackage.json and the files it declares, from the run's data folder, each with the SHA-256 the build
+    hashed (EvidenceError if one changed since): the PDF carries exactly what the report was made from."""
+    from ..report.evidence import collect  # as exporters()
+
+    return collect(run.data_dir, lambda path, _: run.inputs.get(relative_name(path), ""), "the build's record")
 
 
 def _record(run: Run) -> tuple[str, bytes, str]:

@@ -23,6 +23,8 @@ from markupsafe import Markup, escape
 from ..analysis.reconcile import Reconciliation, reconcile
 from ..config import DATA_DIR, TEMPLATES_DIR
 from ..data.load import load_tables
+from ..data.provenance import sha256_file
+from ..data.schema import descriptor_path
 from . import text
 from .changes import compare, read_figures
 from .charts.describe import alt_text, marks
@@ -115,6 +117,7 @@ class Report:
     view: text.View
     charts: dict[str, Chart]
     figure_numbers: dict[str, int] = field(default_factory=dict)
+    descriptor_sha256: str = ""  # of the datapackage.json it read: an exporter attaches that package's files only
 
     @property
     def rec(self) -> Reconciliation:
@@ -141,7 +144,11 @@ class Report:
                 summary=text.summary(self.view),
                 key_figures=[f.row() for f in self.key_figures],
             ),
-            {"document": self.document_metadata(), "figures": figures_document(self.view, self.key_figures)},
+            {
+                "document": self.document_metadata(),
+                "figures": figures_document(self.view, self.key_figures),
+                "evidence": {"descriptor_sha256": self.descriptor_sha256},
+            },
         )
 
     @cached_property
@@ -325,13 +332,14 @@ def _opened(view: text.View, row) -> str:
 
 def prepare(**raw_params) -> Report:
     """Load and validate the data, validate the parameters, reconcile once as of the date, draw the charts."""
-    data_dir = raw_params.get("data_dir")
-    tables = load_tables(Path(data_dir) if data_dir else DATA_DIR)
+    data_dir = Path(raw_params.get("data_dir") or DATA_DIR)
+    tables = load_tables(data_dir)  # validated: each table has the SHA-256 its descriptor records
+    descriptor_sha256 = sha256_file(descriptor_path(data_dir))
     params = resolve(raw_params, tables)
     rec = reconcile(tables, params.as_of)
     names = dict(zip(rec.companies["company_id"], rec.companies["name"], strict=True))
     view = text.View(rec, params.company_id, params.unit, names)
-    return Report(params, view, {c.id: c for c in report_charts(view)})
+    return Report(params, view, {c.id: c for c in report_charts(view)}, descriptor_sha256=descriptor_sha256)
 
 
 def linked(text_: str, source_ids: list[str]) -> Markup:

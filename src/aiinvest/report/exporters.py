@@ -8,7 +8,6 @@ import base64
 import io
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
@@ -18,7 +17,8 @@ from traitlets import default
 from traitlets.config import Config
 
 from .. import __version__
-from ..config import DATA_DIR, DESCRIPTOR_NAME, TEMPLATES_DIR, curated_dir
+from ..config import TEMPLATES_DIR
+from .evidence import Attachment, standalone
 from .params import ReportParams
 
 PLOTLY_PLACEHOLDER = "/*aiinvest:plotly.js*/"
@@ -51,9 +51,14 @@ def report_parameters(nb) -> dict:
 
 def document_metadata(nb) -> dict:
     """What the report says about itself (title, subject, keywords, date), from its header's output."""
+    return output_metadata(nb, "document")
+
+
+def output_metadata(nb, key: str) -> dict:
+    """The first non-empty record of that name among the report's outputs' metadata (its header's)."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            found = output.get("metadata", {}).get("aiinvest", {}).get("document")
+            found = output.get("metadata", {}).get("aiinvest", {}).get(key)
             if found:
                 return dict(found)
     return {}
@@ -210,18 +215,19 @@ class ReportPDFExporter(ReportPrintExporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)
-        data_dir = Path(report_parameters(nb)["data_dir"] or DATA_DIR)
-        attachments = evidence(data_dir) + list(resources.get("attachments", []))
+        attachments = [*self.evidence(nb, resources), *resources.get("attachments", [])]
         return html_to_pdf(html, attachments), resources
 
-
-def evidence(data_dir: Path) -> list[tuple[str, bytes, str]]:
-    """The curated tables and their descriptor, to travel inside the PDF: (name, bytes, description)."""
-    folder = curated_dir(data_dir)
-    if not folder.is_dir():
-        return []
-    files = sorted(p for p in folder.iterdir() if p.is_file() and (p.suffix == ".csv" or p.name == DESCRIPTOR_NAME))
-    return [(p.name, p.read_bytes(), f"curated data behind the report: {p.name}") for p in files]
+    @staticmethod
+    def evidence(nb, resources) -> list[Attachment]:
+        """The data the report was made from: as a build hands it over (the bytes it hashed), else, exported on
+        its own, the declared files of the data folder the notebook names, checked against datapackage.json."""
+        given = resources.get("evidence")
+        if given is not None:
+            return list(given)
+        return standalone(
+            report_parameters(nb)["data_dir"], output_metadata(nb, "evidence").get("descriptor_sha256", "")
+        )
 
 
 def html_to_pdf(html: str, attachments: Sequence[tuple[str, bytes, str]] = ()) -> bytes:

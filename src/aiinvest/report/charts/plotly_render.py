@@ -1,4 +1,10 @@
-"""Render a Chart with plotly, for the HTML report and JupyterLab."""
+"""Render a Chart with plotly, for the HTML report and JupyterLab.
+
+plotly reads a subset of HTML (links, styles, line breaks) in every text it draws: trace names, titles,
+axis titles, tick labels, annotations, text on marks and hover text. Every string from the chart
+specification passes through `_text` (and only through it, once) on its way into a figure, so that a
+company called `<a href=...>` is shown as those characters; the markup this module adds is its own.
+"""
 
 import html
 import textwrap
@@ -38,7 +44,7 @@ MODEBAR = {"bgcolor": "rgba(0,0,0,0)", "color": MUTED_TEXT, "activecolor": TEXT_
 
 
 def _text(value: str) -> str:
-    """Text from the data, escaped (plotly reads a subset of HTML), with line breaks."""
+    """Text from the data, escaped (plotly reads a subset of HTML), with line breaks: the one place data is escaped."""
     return html.escape(str(value), quote=False).replace("\n", "<br>")
 
 
@@ -123,12 +129,12 @@ def to_plotly(chart: Chart) -> go.Figure:
         margin={"l": 8, "r": 16, "t": 8, "b": 8},
         legend=LEGEND,
         xaxis=_axis(
-            title={"text": chart.x_title, "font": {"color": TEXT_COLOUR}},
+            title={"text": _text(chart.x_title), "font": {"color": TEXT_COLOUR}},
             **(category_axis if chart.x_kind == "category" and not chart.horizontal else {}),
             **(value_axis if chart.horizontal else {}),
         ),
         yaxis=_axis(
-            title={"text": chart.y_title, "font": {"color": TEXT_COLOUR}},
+            title={"text": _text(chart.y_title), "font": {"color": TEXT_COLOUR}},
             **(category_axis if chart.horizontal or chart.x_kind == "date" else {}),
             **(value_axis if not chart.horizontal else {}),
         ),
@@ -156,7 +162,7 @@ def _trace(trace: Trace, chart: Chart):
         values, cats = (trace.x, trace.y) if chart.horizontal else (trace.y, trace.x)
         stacked = trace.base is not None and chart.horizontal
         return go.Bar(
-            name=trace.name,
+            name=_text(trace.name),
             x=list(values) if chart.horizontal else [_category(c) for c in cats],
             y=[_category(c) for c in cats] if chart.horizontal else list(values),
             base=list(trace.base) if trace.base else None,
@@ -181,7 +187,7 @@ def _trace(trace: Trace, chart: Chart):
         )
     if trace.kind == "line":
         return go.Scatter(
-            name=trace.name,
+            name=_text(trace.name),
             x=[_category(c) for c in trace.x],
             y=list(trace.y),
             mode="lines+markers+text",
@@ -195,7 +201,7 @@ def _trace(trace: Trace, chart: Chart):
         )
     symbols = [s + ("-open" if hollow else "") for s, hollow in zip(trace.symbols, trace.hollow, strict=True)]
     return go.Scatter(
-        name=trace.name,
+        name=_text(trace.name),
         x=list(trace.x),
         y=[_category(c) for c in trace.y],
         mode="markers+text",
@@ -224,7 +230,7 @@ def _laid_out(chart: Chart) -> go.Figure:
         hollow = trace.hollow or (False,) * len(trace.x)
         fig.add_trace(
             go.Scatter(
-                name=trace.name,
+                name=_text(trace.name),
                 x=list(trace.x),
                 y=list(trace.y),
                 mode="markers+text" if trace.labels else "markers",
@@ -240,7 +246,7 @@ def _laid_out(chart: Chart) -> go.Figure:
                 cliponaxis=False,  # a number above a marker in the top sub-row is drawn whole
                 hovertext=[_text(h) for h in trace.hover] or None,
                 hoverinfo="text",
-                legendgroup=trace.name,
+                legendgroup=_text(trace.name),
                 showlegend=False,  # the legend would show the first marker, hollow or not: a filled one follows
             )
         )
@@ -273,9 +279,9 @@ def _laid_out(chart: Chart) -> go.Figure:
         height=round(TOP_PX + plot_px + TICKS_PX + LEGEND_PX + key_px),
         margin={"l": 8, "r": 16, "t": TOP_PX, "b": round(TICKS_PX + LEGEND_PX + key_px)},
         legend={**LEGEND, "xref": "paper", "yref": "paper", "y": -TICKS_PX / plot_px, "yanchor": "top"},
-        xaxis=_axis(title={"text": chart.x_title}, range=x_range, showgrid=True, tickangle=0),
+        xaxis=_axis(title={"text": _text(chart.x_title)}, range=x_range, showgrid=True, tickangle=0),
         yaxis=_axis(
-            title={"text": chart.y_title},
+            title={"text": _text(chart.y_title)},
             range=[bottom, top],  # the first value at the top
             tickvals=list(chart.category_positions or range(len(chart.categories))),
             ticktext=[_text(c) for c in chart.categories],
@@ -289,12 +295,12 @@ def _laid_out(chart: Chart) -> go.Figure:
 def _legend_entry(name: str, symbol: str, color: str) -> go.Scatter:
     """A legend entry with no data (toggling it toggles the traces of its group)."""
     return go.Scatter(
-        name=name,
+        name=_text(name),
         x=[None],
         y=[None],
         mode="markers",
         marker={"color": color, "size": 11, "symbol": symbol, "line": {"width": 2, "color": color}},
-        legendgroup=name,
+        legendgroup=_text(name),
         hoverinfo="skip",
     )
 

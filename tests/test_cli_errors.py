@@ -82,6 +82,19 @@ def test_a_missing_parameter_file_is_a_usage_error(tmp_path, capsys, monkeypatch
     )
 
 
+def test_an_alias_bomb_or_a_folder_as_parameter_file_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(aiinvest.pipeline, "configure_logging", lambda progress: None)
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [lol, lol]\nb: &b [*a, *a]\nc: [*b, *b]\n", encoding="utf-8")
+    assert main(["build", str(bomb)]) == exitcodes.PARAMETERS
+    assert capsys.readouterr().err.endswith(
+        f"error: invalid parameters:\n  {bomb}:1:4: expected no anchors or aliases (&name, *name): "
+        "give each value in full\n"
+    )
+    assert main(["build", str(tmp_path)]) == exitcodes.PARAMETERS
+    assert capsys.readouterr().err.endswith(f"  {tmp_path}: expected a parameter file (it is a folder)\n")
+
+
 def test_registering_invalid_data_says_nothing_was_changed(data_dir, tmp_path, capsys):
     article = tmp_path / "004.txt"
     article.write_text("Some news.")

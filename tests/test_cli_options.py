@@ -84,3 +84,25 @@ def test_docs_writes_the_readme_of_the_given_data_folder(data_dir, tmp_path, mon
     assert (data_dir / "README.md").read_bytes() == project_readme
     assert main(["--data-dir", str(data_dir), "docs", "--check"]) == exitcodes.OK
     assert (default / "README.md").read_bytes() == project_readme
+
+
+@pytest.mark.parametrize(
+    ("value", "unknown"), [("", ""), (",", ""), (" , ", ""), ("htm", "htm"), ("html,svg", "svg"), ("HTML", "HTML")]
+)
+def test_an_empty_or_unknown_format_list_is_refused_by_the_parser(requests, capsys, value, unknown):
+    with pytest.raises(SystemExit) as refused:
+        main(["build", "--formats", value])
+    assert refused.value.code == exitcodes.USAGE
+    err = capsys.readouterr().err
+    assert f"--formats: expected one or more of html, pdf, comma-separated, not {value!r}" in err
+    assert (f"(unknown: {unknown})" in err) == bool(unknown)
+    assert requests == []
+
+
+@pytest.mark.parametrize(
+    ("value", "formats"), [(None, ("html", "pdf")), ("html", ("html",)), (" pdf , html,pdf", ("pdf", "html"))]
+)
+def test_known_formats_reach_the_build(requests, value, formats):
+    assert main(["build", *(["--formats", value] if value is not None else [])]) == exitcodes.OK
+    [(request, _)] = requests
+    assert request.formats == formats

@@ -129,7 +129,10 @@ def _build_options(build: argparse.ArgumentParser) -> None:
         "-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="override one parameter (repeatable)"
     )
     build.add_argument(
-        "--formats", default="html,pdf", help="comma-separated formats: html, pdf (default: %(default)s)"
+        "--formats",
+        type=_formats,
+        default="html,pdf",
+        help="comma-separated formats: html, pdf (default: %(default)s)",
     )
     build.add_argument(
         "-o", "--output-dir", type=Path, default=REPORTS_DIR, help="output folder (default: the project's reports/)"
@@ -218,6 +221,20 @@ def _seconds(text: str) -> float:
     return _positive(text, float, "a number of seconds greater than 0")
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    """--formats: one or more known formats, comma-separated; else a usage error (exit status 64)."""
+    from .pipeline.run import FORMATS  # light: the pipeline's run object, without its stages' libraries
+
+    given = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    unknown = [f for f in given if f not in FORMATS]
+    if not given or unknown:
+        raise argparse.ArgumentTypeError(
+            f"expected one or more of {', '.join(FORMATS)}, comma-separated, not {text!r}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
+    return given
+
+
 def _positive(text: str, kind: type[int] | type[float], expected: str) -> float:
     """An option's value as `kind`, finite and greater than 0; else a usage error (exit status 64)."""
     try:
@@ -301,12 +318,11 @@ def _build_requests(args: argparse.Namespace, progress: bool) -> list["BuildRequ
 
     files = args.params_files or [PARAMS_DIR / "anthropic.yaml"]
     overrides = _overrides(args)
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     return [
         BuildRequest(
             params={**read_params_file(path), **overrides},
             label=path.stem,
-            formats=formats,
+            formats=args.formats,
             output_dir=args.output_dir,
             force=args.force,
             cell_timeout=args.cell_timeout,

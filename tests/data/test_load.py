@@ -62,7 +62,7 @@ def test_a_build_gates_only_the_exact_bytes_it_validates(data_dir, edit_csv, mon
     from aiinvest.data import validate
 
     monkeypatch.setenv("AIINVEST_CACHE_DIR", str(tmp_path / "cache"))
-    edit_csv("valuations", lambda t: t.replace("18400000000", "-5"))
+    edit_csv("valuations", lambda t: t.replace("18400000000", "0"))  # readable, and invalid (not above 0)
     monkeypatch.setenv(validate.GATED_BY_BUILD, validate.package_digest(data_dir))
     load_tables(data_dir)  # the build validating these bytes will refuse to publish; the kernel need not wait
     monkeypatch.setenv(validate.GATED_BY_BUILD, "0" * 64)

@@ -7,6 +7,7 @@ import pytest
 from fixtures import SEED_DIR
 
 from aiinvest.config import PROJECT_ROOT
+from aiinvest.data.numbers import EXPECTED
 from aiinvest.data.schema import rehash
 from aiinvest.data.validate import DataValidationError, check_package, validate_package
 
@@ -66,8 +67,7 @@ def test_unknown_column(data_dir, edit_csv):
 def test_wrong_type(data_dir, edit_csv):
     edit_csv("investments", lambda t: t.replace("1250000000", "1.25 billion", 1))
     assert messages(data_dir) == [
-        "data/curated/investments.csv:2: column 'amount_usd': value '1.25 billion': "
-        "expected a number (digits, no currency sign or thousands separator)"
+        f"data/curated/investments.csv:2: column 'amount_usd': value '1.25 billion': expected {EXPECTED['number']}"
     ]
 
 

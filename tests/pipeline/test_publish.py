@@ -195,3 +195,17 @@ def test_without_an_atomic_exchange_a_report_folder_of_an_older_version_is_still
     assert (reports / COMPANY / DATE).is_symlink()
     assert (version(reports / COMPANY / DATE), version(reports / COMPANY / "latest")) == ("new", "new")
     assert leftovers(reports) == []
+
+
+def test_only_folders_named_as_dates_are_reports(tmp_path):
+    reports = tmp_path / "reports"
+    fake_build(reports, EARLIER, "old")
+    company = reports / COMPANY
+    for name in ("notes", "2099-02-30", "20990101", "2099-1-01", "٢٠٩٩-٠١-٠١", "2099-01-01.bak", "2099-01-01 copy"):
+        (company / name).mkdir()  # beside the reports, each sorting after them
+    (company / "2099-01-02").write_text("a file, not a report")
+    (company / "zzz").symlink_to(EARLIER)
+    fake_build(reports, DATE, "new")
+    assert publishing.dated_reports(company) == [EARLIER, DATE]
+    assert os.readlink(company / "latest") == DATE and version(company / "latest") == "new"
+    assert (company / "notes").is_dir() and (company / "zzz").is_symlink()  # neither touched

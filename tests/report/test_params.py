@@ -1,8 +1,10 @@
 """Parameters are validated before any work, each error with a clear message."""
 
 import dataclasses
+import os
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -134,3 +136,100 @@ def test_an_as_of_after_the_newest_source_is_refused(tables, as_of):
     assert f"'as_of': value '{as_of}': expected a date on or before {newest}, the newest source's" in message
     assert "'company'" not in message
     assert resolve({"as_of": newest}, tables).as_of == pd.Timestamp(newest)
+
+
+BOMB = "".join(  # the "billion laughs": 9**9 strings once expanded, from 342 bytes
+    f"{name}: &{name} [{','.join([f'*{prev}'] * 9 if prev else ['lol'] * 9)}]\n"
+    for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+
+def refused(path) -> str:
+    with pytest.raises(ParameterError) as caught:
+        read_params_file(path)
+    assert caught.value.exit_status == exitcodes.PARAMETERS
+    [problem] = caught.value.problems
+    assert "\n" not in problem
+    return problem
+
+
+def test_an_alias_bomb_is_refused_at_its_first_anchor_at_once(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB, encoding="utf-8")
+    assert len(BOMB) < 400
+    started = time.perf_counter()
+    assert refused(path) == f"{path}:1:4: expected no anchors or aliases (&name, *name): give each value in full"
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("company: &c Anthropic\ntitle: *c\n", "1:10"), ("base: &b {unit: millions}\n<<: *b\n", "1:7")],
+)
+def test_anchors_aliases_and_merge_keys_are_refused(tmp_path, text, where):
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert refused(path).startswith(f"{path}:{where}: expected no anchors or aliases")
+
+
+def test_a_parameter_given_twice_is_refused_naming_both_lines(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("as_of: 2024-03-27\ncompany: Amazon\nas_of: 2024-03-01\n", encoding="utf-8")
+    assert refused(path) == f"{path}:3:1: expected each name once ('as_of' is given again, first on line 1)"
+    path.write_text("unit: millions\n'1': a\n1: b\n", encoding="utf-8")  # a number and a text: two names
+    assert read_params_file(path) == {"unit": "millions", "1": "a", 1: "b"}
+
+
+@pytest.mark.parametrize("as_of", [20240327, "20240327", "2024-W13-3", "2024-03-27T00:00", "2024-3-27", "٢٠٢٤-٠٣-٢٧"])
+def test_an_as_of_not_written_yyyy_mm_dd_is_refused(tables, as_of):
+    assert f"'as_of': value {as_of!r}" in error_of({"as_of": as_of}, tables)
+    assert error_of({"as_of": as_of}, tables).endswith(": expected a date written YYYY-MM-DD")
+
+
+def test_an_unquoted_yaml_number_as_of_is_refused(tmp_path, tables):
+    path = tmp_path / "p.yaml"
+    path.write_text("as_of: 20240327\n", encoding="utf-8")
+    assert "'as_of': value 20240327 (int): expected a date written YYYY-MM-DD" in error_of(
+        read_params_file(path), tables
+    )
+
+
+def test_a_long_value_is_shown_cut_short(tables):
+    message = error_of({"unit": "x" * 1_000_000, "title": ["a"] * 1_000_000, "company": "y" * 1_000_000}, tables)
+    assert len(message) < 1000
+    assert "'title': value ['a', 'a', 'a', 'a', ...] (list): expected text" in message
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"company: Soci\xe9t\xe9\n", ":1:14: expected UTF-8 text (byte 0xe9 cannot start or continue a UTF-8"),
+        ("company: Anthropic\n".encode("utf-16"), ":1:1: expected UTF-8 text (byte 0xff cannot start"),
+    ],
+)
+def test_a_parameter_file_not_in_utf8_is_refused_with_where(tmp_path, content, expected):
+    path = tmp_path / "p.yaml"
+    path.write_bytes(content)
+    problem = refused(path)
+    assert problem.startswith(f"{path}{expected}") and problem.endswith("; save the parameter file as UTF-8")
+
+
+def test_a_folder_or_an_unreadable_file_as_parameter_file_is_refused(tmp_path):
+    assert refused(tmp_path) == f"{tmp_path}: expected a parameter file (it is a folder)"
+    path = tmp_path / "p.yaml"
+    path.write_text("unit: millions\n", encoding="utf-8")
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as a user who reads any file")
+        assert refused(path) == f"{path}: expected a readable parameter file (Permission denied)"
+    finally:
+        path.chmod(0o644)
+
+
+def test_a_yaml_syntax_error_is_one_line_with_its_place(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("company: [Anthropic\n", encoding="utf-8")
+    assert refused(path) == (
+        f"{path}:2:1: expected YAML (while parsing a flow sequence: expected ',' or ']', but got '<stream end>')"
+    )

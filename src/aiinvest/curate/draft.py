@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..config import curated_dir, display, raw_dir
 from ..data.files import file_problem
-from ..data.problems import DataValidationError, Problem
+from ..data.problems import DataValidationError, Problem, utf8_problem
 from ..data.schema import read_descriptor, rehash, resources
 from ..data.transaction import Transaction, changing
 from ..data.validate import validate_package
@@ -238,9 +238,8 @@ def accept_review(data_dir: Path, review: Path) -> dict[str, list[str]]:
 
 def accepted_rows(review: Path, curated: Curated) -> list[Accepted]:
     """The rows marked accept; DraftError listing every problem of the review file."""
-    text = review.read_text(encoding="utf-8").removeprefix(_BOM)  # a spreadsheet may add a byte-order mark
-    reader = csv.DictReader(io.StringIO(text))
     file, problems, accepted = display(review), [], []
+    reader = csv.DictReader(io.StringIO(review_text(review, file)))
     missing = [c for c in ("decision", "table") if c not in (reader.fieldnames or [])]
     if missing:
         raise DraftError(f"{file}: expected the columns decision and table (missing: {', '.join(missing)})")
@@ -254,6 +253,17 @@ def accepted_rows(review: Path, curated: Curated) -> list[Accepted]:
     if problems:
         raise DraftError(f"{len(problems)} problem(s) in {file}; nothing was changed:\n" + _listed(problems))
     return accepted
+
+
+def review_text(review: Path, file: str) -> str:
+    """A review file's text: UTF-8, with or without the byte-order mark a spreadsheet adds; else DraftError."""
+    data = review.read_bytes()
+    if problem := utf8_problem(data, file):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2]:
+            expected = "UTF-8 text (the file is UTF-16, as a spreadsheet's 'Unicode text' saves it)"
+            problem = Problem(file, expected, 1, char=1)
+        raise DraftError(f"{problem}; save it as UTF-8 (a spreadsheet's 'CSV UTF-8'); nothing was changed")
+    return data.decode("utf-8").removeprefix(_BOM)
 
 
 def _listed(problems: list[Problem]) -> str:

@@ -109,7 +109,8 @@ def _mention(kind: str, match: re.Match) -> DateMention | None:
         int(day) if day else None,
         (groups.get("mod") or "").lower().rstrip("-"),
     )
-    if mention.day and mention.month and not _real(mention.year or 2000, mention.month, mention.day):
+    known = 2000 if mention.year is None else mention.year  # a leap year: '29 February' may be real in its year
+    if mention.month is not None and not _real(known, mention.month, 1 if mention.day is None else mention.day):
         return None
     return mention
 
@@ -123,7 +124,21 @@ def _real(year: int, month: int, day: int) -> bool:
 
 
 def read_date(mention: DateMention, publication: Publication) -> DateReading:
-    """The date a mention gives, resolved against the publication where it has no year."""
+    """The date a mention gives, resolved against the publication where it has no year.
+
+    A date that does not exist where it lands (29 February in a year that is not a leap year, the day before
+    0001-01-01) leaves the reading empty, with a note saying why.
+    """
+    try:
+        return _read_date(mention, publication)
+    except (ValueError, OverflowError):
+        return DateReading(
+            note=f"The text says '{mention.text}', which gives no real date when read against the article's "
+            f"publication ({publication.shown}); left empty."
+        )
+
+
+def _read_date(mention: DateMention, publication: Publication) -> DateReading:
     said = f"The text says '{mention.text}'"
     if mention.kind in ("day", "month", "year") and mention.year:  # these kinds always have their year
         first = datetime.date(mention.year, mention.month or 1, mention.day or 1)

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import DATA_DIR, curated_dir
+from ..config import DATA_DIR, curated_dir, display
+from .numbers import EXPECTED, GRAMMAR
+from .problems import DataValidationError, Problem
 from .registry import Tables, claim_tables
 from .schema import PANDAS_DTYPES, field_types, read_descriptor, resources
 from .validate import check_package
@@ -33,7 +35,9 @@ def load_tables(
 
 def read_table(path: Path, types: dict[str, str]) -> pd.DataFrame:
     """Read one CSV with the pandas dtypes its Table Schema declares."""
-    dtypes = {name: PANDAS_DTYPES[kind] for name, kind in types.items() if kind != "boolean"}
+    # Numbers are read as text, then converted after the one grammar the validator applies (numbers.py).
+    dtypes = {name: "string" if kind in GRAMMAR else PANDAS_DTYPES[kind] for name, kind in types.items()}
+    dtypes = {name: dtype for name, dtype in dtypes.items() if types[name] != "boolean"}
     frame = pd.read_csv(
         path,
         usecols=list(types),
@@ -49,4 +53,16 @@ def read_table(path: Path, types: dict[str, str]) -> pd.DataFrame:
             frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
         elif kind == "boolean":
             frame[name] = frame[name].astype("boolean")
+        elif kind in GRAMMAR:
+            frame[name] = _numbers(frame[name], kind, path)
     return frame
+
+
+def _numbers(column: pd.Series, kind: str, path: Path) -> pd.Series:
+    """A column of numbers written as text, typed; DataValidationError naming a cell the grammar refuses."""
+    written = column.dropna()
+    wrong = written[~written.str.fullmatch(GRAMMAR[kind].pattern)]
+    if len(wrong):
+        problem = Problem(display(path), EXPECTED[kind], column=str(column.name), value=str(wrong.iloc[0]))
+        raise DataValidationError([problem])
+    return column.astype(pd.api.types.pandas_dtype(PANDAS_DTYPES[kind]))

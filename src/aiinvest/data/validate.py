@@ -21,6 +21,7 @@ from ..config import ENV_GATED, curated_dir, display, raw_dir, settings
 from .csvfile import CsvTable, read_csv
 from .descriptor import checked_descriptor
 from .files import file_problem
+from .numbers import EXPECTED, GRAMMAR, is_number
 from .problems import DataValidationError, Problem, text_problem
 from .provenance import Article, sha256_file
 from .registry import SOURCE_DATE, SOURCES, claim_tables, date_groups
@@ -33,8 +34,8 @@ GATED_BY_BUILD = ENV_GATED  # set by `aiinvest build` for its kernel
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _TYPE_HINT = {
     "date": "a real calendar date written YYYY-MM-DD",
-    "number": "a number (digits, no currency sign or thousands separator)",
-    "integer": "a whole number",
+    "number": EXPECTED["number"],  # one grammar, one message: numbers.py
+    "integer": EXPECTED["integer"],
     "boolean": "true or false",
     "string": "text",
 }
@@ -62,7 +63,7 @@ def validate_package(data_dir: Path) -> list[Problem]:
         problems += found + header
         if table is not None and not header:
             tables[name] = table
-    problems += _frictionless_problems(data_dir, descriptor, tables)
+    problems += _schema_problems(data_dir, descriptor, tables, files)
     problems += _foreign_key_problems(descriptor, tables, files)
     groups = date_groups(descriptor)
     for name, table in tables.items():
@@ -145,6 +146,25 @@ def package_digest(data_dir: Path) -> str:
 
 def _cache_dir() -> Path:
     return settings().cache_dir / "validated"
+
+
+def _schema_problems(data_dir: Path, descriptor: dict, tables: dict[str, CsvTable], files: dict) -> list[Problem]:
+    """Frictionless's problems, then every number written other than as the loader reads it (one per cell)."""
+    found = list(_frictionless_problems(data_dir, descriptor, tables))
+    reported = {(p.file, p.line, p.column) for p in found}
+    found += [p for p in _number_problems(descriptor, tables, files) if (p.file, p.line, p.column) not in reported]
+    return found
+
+
+def _number_problems(descriptor: dict, tables: dict[str, CsvTable], files: dict) -> Iterator[Problem]:
+    """Each non-empty cell of an integer or number column follows the one number grammar (`numbers`)."""
+    for name, resource in resources(descriptor).items():
+        kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"] if f["type"] in GRAMMAR}
+        for line, row in tables[name].numbered() if kinds and name in tables else []:
+            for column, kind in kinds.items():
+                value = row.get(column) or ""
+                if value and not is_number(value, kind):
+                    yield Problem(files[name], EXPECTED[kind], line, column, value)
 
 
 def _frictionless_problems(data_dir: Path, descriptor: dict, tables: dict[str, CsvTable]) -> Iterator[Problem]:

@@ -12,6 +12,7 @@ leaves behind carries its report's name (and its PID where no lock guards it): a
 (named so by pipeline.stage_and_publish). The next build of the same report removes it, holding the lock.
 """
 
+import datetime
 import errno
 import logging
 import os
@@ -35,6 +36,7 @@ BUILDS_DIR = ".builds"
 LOCKS_DIR = ".locks"
 TMP_DIR = ".tmp"
 OWNED = re.compile(r"(?P<kind>.+)-(?P<pid>\d+)-[a-z0-9_]+")  # <kind>-<pid>-<random>: a temporary name
+DATE_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a report's folder: its as-of date
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # Linux renameat2
 
 
@@ -74,10 +76,25 @@ def refuse_foreign_latest(company: Path) -> None:
 
 
 def dated_reports(company: Path) -> list[str]:
-    """The as-of dates with a report, oldest first (each a symlink to a build, or a folder of an older version)."""
+    """The as-of dates with a report, oldest first (each a symlink to a build, or a folder of an older version).
+
+    Only a folder named as a real date, YYYY-MM-DD, counts: the build names its links so, and any other folder
+    beside them (notes, a copy, `latest`) is not a report.
+    """
     if not company.is_dir():
         return []
-    return sorted(p.name for p in company.iterdir() if p.name[0] != "." and p.name != LATEST and p.is_dir())
+    return sorted(p.name for p in company.iterdir() if _is_date(p.name) and p.is_dir())
+
+
+def _is_date(name: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD (ASCII digits)."""
+    if not DATE_NAME.fullmatch(name):
+        return False
+    try:
+        datetime.date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _swap(link: Path, target: Path) -> Path | None:

@@ -180,7 +180,7 @@ def resolve_parameters(run: Run) -> None:
         try:
             tables = load_tables(run.data_dir, validate=False, columns=COLUMNS_NEEDED)
             run.params = resolve(run.request.params, tables)
-        except (ParameterError, ValueError, KeyError, OSError) as error:
+        except (ParameterError, DataValidationError, ValueError, KeyError, OSError) as error:
             raise_if_invalid(run)  # invalid data explains more than the symptom it caused
             if isinstance(error, ParameterError):
                 raise BuildFailure(exitcodes.PARAMETERS, str(error)) from None

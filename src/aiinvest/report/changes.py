@@ -105,19 +105,36 @@ def schema() -> "jsonschema.protocols.Validator":
 
 
 def read_figures(path: Path) -> dict:
-    """A figures.json (or the one in a report folder), checked against its schema."""
+    """A figures.json (or the one in a report folder), checked against its schema; each figure's id once."""
     path = Path(path)
     if path.is_dir():
         path = path / FIGURES_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        problems = sorted(schema().iter_errors(data), key=lambda e: list(e.absolute_path))
+        message = problems[0].message if problems else ""  # jsonschema shows the value: it may be deep or large
+    except RecursionError:
+        raise FiguresError(f"{path}: expected a readable figures.json (nested too deeply to read)") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FiguresError(f"{path}: expected a readable figures.json ({error})") from None
-    problems = sorted(schema().iter_errors(data), key=lambda e: list(e.absolute_path))
     if problems:
         where = "/".join(map(str, problems[0].absolute_path)) or "the top level"
-        raise FiguresError(f"{path}: at {where}: expected {problems[0].message} (see figures.schema.json)")
+        shown = message if len(message) <= 200 else message[:197] + "..."
+        raise FiguresError(f"{path}: at {where}: expected {shown} (see figures.schema.json)")
+    if repeated := _repeated_id(data):
+        raise FiguresError(f"{path}: at {repeated}")
     return data
+
+
+def _repeated_id(data: dict) -> str:
+    """Where a figure's or disagreement's id is given a second time, and what was expected; "" when none is."""
+    for kind in ("figures", "disagreements"):
+        first: dict[str, int] = {}
+        for index, item in enumerate(data[kind]):
+            if item["id"] in first:
+                return f"{kind}/{index}/id: expected a unique id ({item['id']!r} is also {kind}/{first[item['id']]})"
+            first[item["id"]] = index
+    return ""
 
 
 def compare(old: dict, new: dict) -> Changes:

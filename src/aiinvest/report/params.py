@@ -7,6 +7,8 @@ other bad value, with a message that names the parameter and what was expected.
 from __future__ import annotations
 
 import difflib
+import re
+import reprlib
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from ..data.problems import utf8_problem
 from ..exitcodes import CommandError, ExitStatus
 from .formatting import UNITS
 
@@ -24,6 +27,9 @@ if TYPE_CHECKING:  # pandas is imported only where data is handled: checking nam
 
 
 PAGE_SIZES = ("A4", "Letter")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # as_of: only this form (Python also reads 20240327)
+_SHOWN = reprlib.Repr()  # a value in a message, cut short: a value may be megabytes
+_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlist, _SHOWN.maxdict = 2, 60, 60, 4, 4
 
 
 @dataclass(frozen=True)
@@ -63,19 +69,66 @@ class ParameterError(CommandError, ValueError):
 
 
 def read_params_file(path: Path) -> dict:
-    """Parameters from a YAML file: a mapping of name to value."""
+    """Parameters from a YAML file: a mapping of name to value, each name once, without anchors or aliases."""
     path = Path(path)
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ParameterError([f"{path}: no such parameter file"]) from None
+    except IsADirectoryError:
+        raise ParameterError([f"{path}: expected a parameter file (it is a folder)"]) from None
+    except OSError as error:
+        raise ParameterError([f"{path}: expected a readable parameter file ({error.strerror})"]) from None
+    if problem := utf8_problem(data, str(path)):
+        raise ParameterError([f"{problem}; save the parameter file as UTF-8"])
+    try:
+        loaded = yaml.load(data.decode("utf-8"), Loader=_ParamsLoader)  # a SafeLoader, stricter
     except yaml.YAMLError as error:
-        raise ParameterError([f"{path}: expected YAML ({error})"]) from None
+        raise ParameterError([_yaml_problem(path, error)]) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
         raise ParameterError([f"{path}: expected a mapping of parameter names to values"])
     return loaded
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """YAML that parses, in a form a parameter file may not take; `problem` says what was expected."""
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing anchors and aliases (a few bytes can expand to gigabytes) and repeated keys."""
+
+    def compose_node(self, parent, index):
+        """Every node, unless it carries an anchor (&name) or is an alias (*name)."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            expected = "no anchors or aliases (&name, *name): give each value in full"
+            raise _Refused(problem=expected, problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        """A mapping whose keys are each given once (PyYAML would keep the last silently)."""
+        seen: dict[tuple[str, str], yaml.Node] = {}
+        for key, _ in node.value if isinstance(node, yaml.MappingNode) else []:
+            if isinstance(key, yaml.ScalarNode) and (key.tag, key.value) in seen:
+                first = seen[(key.tag, key.value)].start_mark.line + 1
+                expected = f"each name once ({_SHOWN.repr(key.value)} is given again, first on line {first})"
+                raise _Refused(problem=expected, problem_mark=key.start_mark)
+            seen.setdefault((key.tag, key.value), key)
+        return super().construct_mapping(node, deep)
+
+
+def _yaml_problem(path: Path, error: yaml.YAMLError) -> str:
+    """One line: the file, line and column where the YAML went wrong, and what was expected."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+    problem = getattr(error, "problem", None) or str(error)
+    if isinstance(error, _Refused):
+        return f"{where}: expected {problem}"
+    context = getattr(error, "context", None)
+    said = " ".join((f"{context}: {problem}" if context else problem).split())
+    return f"{where}: expected YAML ({said if len(said) <= 200 else said[:197] + '...'})"
 
 
 def check_names_and_types(raw: dict) -> list[str]:
@@ -90,8 +143,9 @@ def check_names_and_types(raw: dict) -> list[str]:
         elif not isinstance(value, str) and not (name in {"as_of", "data_dir"} and value is None):
             if name == "as_of" and isinstance(value, date):
                 continue  # YAML reads an unquoted 2024-03-27 as a date
-            shown = f"{value!r} ({type(value).__name__})"
-            problems.append(f"'{name}': value {shown}: expected text")
+            shown = f"{_SHOWN.repr(value)} ({type(value).__name__})"
+            expected = "a date written YYYY-MM-DD" if name == "as_of" else "text"
+            problems.append(f"'{name}': value {shown}: expected {expected}")
     return problems
 
 
@@ -107,9 +161,9 @@ def resolve(raw: dict, tables: Tables) -> ResolvedParams:
     given = {k: (v.isoformat() if isinstance(v, date) else ("" if v is None else v)) for k, v in raw.items()}
     params = ReportParams(**given)
     if params.unit not in UNITS:
-        problems.append(f"'unit': value '{params.unit}': expected one of {', '.join(UNITS)}")
+        problems.append(f"'unit': value {_SHOWN.repr(params.unit)}: expected one of {', '.join(UNITS)}")
     if params.page_size not in PAGE_SIZES:
-        problems.append(f"'page_size': value '{params.page_size}': expected one of {', '.join(PAGE_SIZES)}")
+        problems.append(f"'page_size': value {_SHOWN.repr(params.page_size)}: expected one of {', '.join(PAGE_SIZES)}")
     if not params.title.strip():
         problems.append("'title': value '': expected a non-empty title")
     as_of = _resolve_as_of(params.as_of, tables["sources"]["published_date"], problems)
@@ -128,21 +182,23 @@ def _resolve_as_of(given: str, published: pd.Series, problems: list[str]) -> pd.
     if not given:
         return published.max()
     try:
-        as_of = pd.Timestamp(date.fromisoformat(given))
+        as_of = pd.Timestamp(date.fromisoformat(given)) if ISO_DATE.fullmatch(given) else None
     except ValueError:
-        problems.append(f"'as_of': value '{given}': expected a date written YYYY-MM-DD")
+        as_of = None
+    if as_of is None:
+        problems.append(f"'as_of': value {_SHOWN.repr(given)}: expected a date written YYYY-MM-DD")
         return None
     if as_of < published.min():
         first = published.min().date().isoformat()
         problems.append(
-            f"'as_of': value '{given}': expected a date on or after {first}, "
+            f"'as_of': value {_SHOWN.repr(given)}: expected a date on or after {first}, "
             "the earliest source date (there is no data before it)"
         )
         return None
     if as_of > min(published.max(), pd.Timestamp(date.today())):
         newest = published.max().date().isoformat()
         problems.append(
-            f"'as_of': value '{given}': expected a date on or before {newest}, the newest source's "
+            f"'as_of': value {_SHOWN.repr(given)}: expected a date on or before {newest}, the newest source's "
             "publication (a later date would claim a knowledge of events the data does not have; leave "
             "as_of empty for a report as of the newest source)"
         )
@@ -158,12 +214,12 @@ def _resolve_company(wanted: str, tables: Tables, problems: list[str]) -> tuple[
     match = companies[(companies["company_id"] == wanted) | (companies["name"].str.casefold() == wanted.casefold())]
     options = ", ".join(with_data["name"])
     if match.empty:
-        problems.append(f"'company': value '{wanted}': expected a company in the data ({options})")
+        problems.append(f"'company': value {_SHOWN.repr(wanted)}: expected a company in the data ({options})")
         return None
     company_id, name = match.iloc[0]["company_id"], match.iloc[0]["name"]
     if company_id not in quantified:
         problems.append(
-            f"'company': value '{wanted}': expected a company with quantified data "
+            f"'company': value {_SHOWN.repr(wanted)}: expected a company with quantified data "
             f"(investments made or received, a valuation or a funding total): {options}"
         )
         return None

@@ -22,6 +22,7 @@ from ..data.problems import DataValidationError, Problem
 from ..data.schema import descriptor_path, read_descriptor, rehash, resources
 from ..data.validate import validate_package
 from ..exitcodes import CommandError, ExitStatus
+from .article_file import ArticleFileError, read_article
 from .draft_claims import Candidate, Reader, read_candidates
 from .draft_dates import Publication
 from .draft_facts import ID_COLUMNS, id_prefix, next_ids, number, suggest_facts
@@ -99,7 +100,11 @@ def draft_article(
     article = raw_dir(data_dir) / source["file"]
     if problem := file_problem(article, raw_dir(data_dir), f"named by {source_id} in sources.csv"):
         raise DraftError(str(problem))
-    candidates = draft_candidates(curated, source, article.read_text(encoding="utf-8"))
+    try:
+        text = read_article(article).decode("utf-8", errors="replace")  # validation refuses an article not UTF-8
+    except ArticleFileError as error:
+        raise DraftError(str(error)) from None
+    candidates = draft_candidates(curated, source, text)
     write_review(output, candidates, curated.headers)
     return output, candidates
 

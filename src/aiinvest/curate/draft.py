@@ -19,19 +19,25 @@ from pathlib import Path
 from ..config import curated_dir, display, raw_dir
 from ..data.files import file_problem
 from ..data.problems import DataValidationError, Problem, utf8_problem
+from ..data.provenance import normalise_whitespace
 from ..data.schema import read_descriptor, rehash, resources
 from ..data.transaction import Transaction, changing
 from ..data.validate import validate_package
 from ..exitcodes import CommandError, ExitStatus
+from .article_file import ArticleFileError, read_article
 from .draft_claims import Candidate, Reader, read_candidates
 from .draft_dates import Publication
-from .draft_facts import ID_COLUMNS, id_prefix, next_ids, number, suggest_facts
+from .draft_facts import AMOUNT_COLUMNS, ID_COLUMNS, id_prefix, next_ids, number, suggest_facts
 from .draft_text import company_names
 
 TABLES = ("investments", "valuations", "funding_totals", "statements")
 FIRST_COLUMNS = ("decision", "table", "quote", "why")
 DECISIONS = ("accept", "edit", "drop")
 _BOM = "\ufeff"
+# A cell starting with one of these opens as a formula in a spreadsheet: the review file writes it after a "'",
+# and a cell starting with "'" gets one more, so that reading takes exactly one away (docs/curation.md 9.1).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_GUARD = "'"
 
 
 class DraftError(CommandError):
@@ -99,7 +105,11 @@ def draft_article(
     article = raw_dir(data_dir) / source["file"]
     if problem := file_problem(article, raw_dir(data_dir), f"named by {source_id} in sources.csv"):
         raise DraftError(str(problem))
-    candidates = draft_candidates(curated, source, article.read_text(encoding="utf-8"))
+    try:
+        text = read_article(article).decode("utf-8", errors="replace")  # validation refuses an article not UTF-8
+    except ArticleFileError as error:
+        raise DraftError(str(error)) from None
+    candidates = draft_candidates(curated, source, text)
     write_review(output, candidates, curated.headers)
     return output, candidates
 
@@ -155,9 +165,20 @@ def review_columns(headers: dict[str, list[str]]) -> list[str]:
 
 
 def review_record(candidate: Candidate, columns: list[str]) -> dict[str, str]:
-    """One row of the review file: an empty decision, the table, the cells and the reasons."""
+    """One row of the review file: an empty decision, the table, the cells and the reasons (formulas neutralised)."""
     record = {"decision": "", "table": candidate.table, "why": " | ".join(candidate.why), **candidate.row}
-    return {column: record.get(column, "") for column in columns}
+    return {column: neutralised(record.get(column, "")) for column in columns}
+
+
+def neutralised(cell: str) -> str:
+    """The cell as the review file writes it: a "'" before a formula's first character (or before a "'")."""
+    return _GUARD + cell if cell.startswith((*FORMULA_STARTS, _GUARD)) else cell
+
+
+def restored(cell: str) -> str:
+    """The cell as it was before `neutralised`: exactly the "'" it added taken away."""
+    rest = cell[len(_GUARD) :]
+    return rest if cell.startswith(_GUARD) and rest.startswith((*FORMULA_STARTS, _GUARD)) else cell
 
 
 def write_review(path: Path, candidates: list[Candidate], headers: dict[str, list[str]]) -> None:
@@ -243,13 +264,17 @@ def accepted_rows(review: Path, curated: Curated) -> list[Accepted]:
     missing = [c for c in ("decision", "table") if c not in (reader.fieldnames or [])]
     if missing:
         raise DraftError(f"{file}: expected the columns decision and table (missing: {', '.join(missing)})")
-    for row in reader:
+    seen: dict[tuple[str, str, str], int] = {}  # the line of each accepted claim, by source, quote and amount
+    for read in reader:
         line = reader.line_num
+        row = {column: restored(value) if isinstance(value, str) else value for column, value in read.items()}
         found = _row_problems(file, line, row, curated)
-        problems += found
         if not found and row["decision"].strip().lower() == "accept":
             table = row["table"].strip()
-            accepted.append(Accepted(line, table, {c: (row.get(c) or "").strip() for c in curated.headers[table]}))
+            cells = {c: (row.get(c) or "").strip() for c in curated.headers[table]}
+            found = _repeated(file, Accepted(line, table, cells), seen)
+            accepted.append(Accepted(line, table, cells))
+        problems += found
     if problems:
         raise DraftError(f"{len(problems)} problem(s) in {file}; nothing was changed:\n" + _listed(problems))
     return accepted
@@ -292,15 +317,38 @@ def _row_problems(file: str, line: int, row: dict, curated: Curated) -> list[Pro
     return problems + _duplicate_problems(file, line, table, row, curated)
 
 
+def claim_key(table: str, row: dict) -> tuple[str, str, str]:
+    """What identifies a claim: source, quote (whitespace normalised), amount (none for a statement)."""
+    amount = (row.get(AMOUNT_COLUMNS[table]) or "").strip() if table in AMOUNT_COLUMNS else ""
+    return (row.get("source_id") or "").strip(), normalise_whitespace(row.get("quote") or ""), amount
+
+
+def same_claim(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """The same source and amount, and one quote holding the other (a draft's quote may be a longer clause)."""
+    return a[0] == b[0] and a[2] == b[2] and bool(a[1] and b[1]) and (a[1] in b[1] or b[1] in a[1])
+
+
 def _duplicate_problems(file: str, line: int, table: str, row: dict, curated: Curated) -> list[Problem]:
-    """An accepted row that the table already holds (same source, quote and cells but the id): accepted twice?"""
-    column = ID_COLUMNS[table]
-    cells = {c: (row.get(c) or "").strip() for c in curated.headers[table] if c not in (column, "fact_id", "note")}
-    for existing in curated.rows[table]:
-        if all(existing.get(c, "") == value for c, value in cells.items()):
-            expected = f"a row not already in {table}.csv (it holds this claim as {existing[column]}: accepted twice?)"
+    """An accepted row whose source, quote and amount a curated claim already has, whatever its other cells say."""
+    key = claim_key(table, row)
+    for other in TABLES:
+        existing = next((r for r in curated.rows[other] if same_claim(claim_key(other, r), key)), None)
+        if existing is not None:
+            held = f"{other}.csv holds this claim as {existing[ID_COLUMNS[other]]}"
+            expected = f"a claim not already curated ({held}: same source, quote and amount; accepted twice?)"
             return [Problem(file, expected, line, "quote", row.get("quote") or "")]
     return []
+
+
+def _repeated(file: str, accepted: Accepted, seen: dict[tuple[str, str, str], int]) -> list[Problem]:
+    """An accepted row whose source, quote and amount an earlier accepted row of the review file has."""
+    key = claim_key(accepted.table, accepted.row)
+    earlier = next((line for other, line in seen.items() if same_claim(other, key)), None)
+    seen.setdefault(key, accepted.line)
+    if earlier is None:
+        return []
+    expected = f"each claim accepted once (line {earlier} has the same source, quote and amount)"
+    return [Problem(file, expected, accepted.line, "quote", accepted.row.get("quote") or "")]
 
 
 def _number_accepted(accepted: list[Accepted], curated: Curated) -> None:

@@ -218,14 +218,19 @@ def _named_investor(scope: Scope, reader: Reader) -> bool:
 
 
 def _amount(figure: Money, column: str) -> tuple[dict, list[str]]:
-    """The amount and qualifier cells, with their reasons."""
+    """The amount and qualifier cells, with their reasons (and what to check: a range, a decimal comma)."""
     qualifier = (
         f"amount_qualifier: '{figure.qualifier_cue}' with the figure -> {figure.qualifier}"
         if figure.qualifier_cue
         else "amount_qualifier: no bounding word ('exceeding', 'more than', 'about', 'up to') -> exact"
     )
+    if not figure.qualifier:
+        qualifier = "amount_qualifier: left empty for you: at_least with the low end, up_to with the high end, or about"
+    amount = f"{column}: '{figure.text}' = {figure.usd} dollars"
+    if figure.caution:
+        amount = f"{column}: check it: '{figure.text}' is {figure.caution} = {figure.usd} dollars"
     cells = {column: figure.usd, "amount_qualifier": figure.qualifier}
-    return cells, [f"{column}: '{figure.text}' = {figure.usd} dollars", qualifier]
+    return cells, [amount, qualifier]
 
 
 def _investment(scope: Scope, figure: Money, reader: Reader) -> tuple[dict, list[str]]:

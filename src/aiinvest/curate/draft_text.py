@@ -5,7 +5,7 @@ quote cut from a sentence always passes the validator's verbatim check.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
@@ -103,11 +103,13 @@ def _clauses(sentence: str) -> tuple[tuple[int, int], ...]:
 
 _SCALES = {"thousand": 3, "k": 3, "million": 6, "m": 6, "mn": 6, "mln": 6, "billion": 9, "bn": 9, "b": 9}
 _SCALES |= {"bln": 9, "trillion": 12, "tn": 12, "t": 12}
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A number: 4,000,000 or 1.25; '1,5' (a comma and one or two digits) is a European decimal comma, flagged.
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?"
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _SCALE_WORD = r"(?i:thousand|million|billion|trillion)"
 _SCALE_ABBREVIATION = r"(?i:bn|mln|bln|mn|tn|[kmbt])"
 _DOLLAR_FIGURE = re.compile(
-    rf"(?:\bUS\s?\$|\bU\.S\.\s?\$|\$|\bUSD\s?)(?P<n>{_NUMBER})"
+    rf"(?:\bUS\s?\$|\bU\.S\.\s?\$|\$|\bUSD)\s?(?P<n>{_NUMBER})(?:[-–]\$?(?P<high>{_NUMBER}))?"
     rf"(?:(?:\s|-)(?P<w>{_SCALE_WORD})\b|(?P<a>{_SCALE_ABBREVIATION})\b|\s(?P<s>(?i:bn|mn|tn))\b)?"
 )
 _FIGURE_DOLLARS = re.compile(
@@ -117,10 +119,13 @@ _UNITS = "zero one two three four five six seven eight nine ten eleven twelve th
 _UNITS += " seventeen eighteen nineteen"
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
 _WORD_VALUES = {w: i for i, w in enumerate(_UNITS.split())} | {w: 20 + 10 * i for i, w in enumerate(_TENS.split())}
-_NUMBER_WORD = rf"(?:{'|'.join(_WORD_VALUES)}|hundred|thousand|million|billion|trillion|a|an|half|and)"
-_WORDS_DOLLARS = re.compile(
-    rf"(?i)\b(?P<words>{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*)\s+(?:(?:US|U\.S\.)\s+)?dollars\b"
-)
+_NUMBER_WORDS = {*_WORD_VALUES, "hundred", "thousand", "million", "billion", "trillion", "a", "an", "half", "and"}
+# Amounts in words are read in linear time, without a repeated group: each word once (_WORD), the gaps
+# between words checked (_WORD_GAP), and each 'dollars' found once from the start of its whitespace.
+_WORD = re.compile(r"\w+")
+_WORD_GAP = re.compile(r"[\s-]+")
+_DOLLARS_AFTER = re.compile(r"(?i)(?<!\s)\s+(?:(?:US|U\.S\.)\s+)?dollars\b")
+_MAX_AMOUNT_WORDS = 32  # 'nine hundred ninety-nine trillion ... nine hundred ninety-nine' takes 24
 _AT_LEAST = r"exceeding|exceeds|exceeded|more than|over|at least|upwards of|north of|above|in excess of|surpassing"
 _QUALIFIERS = (
     ("at_least", re.compile(rf"(?i)\b({_AT_LEAST}|topping|tops|topped)\s+$")),
@@ -138,14 +143,14 @@ class Money:
     end: int
     text: str
     value: Decimal
-    qualifier: str = "exact"
+    qualifier: str = "exact"  # empty for a range: the reviewer chooses
     qualifier_cue: str = ""
+    caution: str = ""  # why the reading needs checking: a range, a decimal comma
 
     @property
     def usd(self) -> str:
         """The amount as the curated tables write it: plain digits."""
-        value = self.value.normalize()
-        return str(int(value)) if value == value.to_integral_value() else format(value, "f")
+        return _plain(self.value)
 
 
 def money(sentence: str) -> list[Money]:
@@ -154,31 +159,86 @@ def money(sentence: str) -> list[Money]:
     Amounts in other currencies, and figures without a dollar sign or the word 'dollars', are not money here.
     """
     found: list[Money] = []
-    for pattern, reader in ((_DOLLAR_FIGURE, _figure_value), (_FIGURE_DOLLARS, _figure_value), (_WORDS_DOLLARS, None)):
+    for pattern in (_DOLLAR_FIGURE, _FIGURE_DOLLARS):
         for match in pattern.finditer(sentence):
-            if any(m.start < match.end() and match.start() < m.end for m in found):
-                continue
-            start, value = (match.start(), reader(match)) if reader else _words_value(match)
-            if value is not None and value > 0:
-                found.append(_qualified(sentence, Money(start, match.end(), sentence[start : match.end()], value)))
+            _add(sentence, found, match.span(), _figure_value(match), _caution(match))
+    for span, words in _words_dollars(sentence):
+        start, value = _words_value(words, span[0])
+        _add(sentence, found, (start, span[1]), value)
     return sorted(found, key=lambda m: m.start)
 
 
-def _figure_value(match: re.Match) -> Decimal:
-    """'4', '1.25' or '4,000,000' times its scale word or abbreviation."""
+def _add(sentence: str, found: list[Money], span: tuple[int, int], value: Decimal | None, caution: str = "") -> None:
+    """Add an amount found at a span unless it overlaps one found before (or is not a positive value)."""
+    start, end = span
+    if value is None or value <= 0 or any(m.start < end and start < m.end for m in found):
+        return
+    if caution.startswith("a range"):  # the text bounds it both ways: no qualifier word applies
+        found.append(Money(start, end, sentence[start:end], value, "", "", caution))
+        return
+    found.append(_qualified(sentence, Money(start, end, sentence[start:end], value, caution=caution)))
+
+
+def _words_dollars(sentence: str) -> list[tuple[tuple[int, int], list[re.Match]]]:
+    """(span, words) of each run of number words followed by 'dollars' ('two billion dollars').
+
+    A run is number words separated only by spaces or hyphens; one pass finds the runs, one the
+    'dollars', so the time is linear in the sentence (a run is cut to its last words).
+    """
+    runs: dict[int, list[re.Match]] = {}  # by the end of the run's last word
+    run: list[re.Match] = []
+    for word in _WORD.finditer(sentence):
+        if word.group(0).lower() not in _NUMBER_WORDS:
+            run = []
+            continue
+        if run and not _WORD_GAP.fullmatch(sentence, run[-1].end(), word.start()):
+            run = []
+        run.append(word)
+        runs.pop(run[0].start() if len(run) == 1 else run[-2].end(), None)
+        runs[word.end()] = run
+    found = []
+    for dollars in _DOLLARS_AFTER.finditer(sentence):
+        if words := runs.get(dollars.start()):
+            words = words[-_MAX_AMOUNT_WORDS:]
+            found.append(((words[0].start(), dollars.end()), words))
+    return found
+
+
+def _figure_value(match: re.Match, group: str = "n") -> Decimal:
+    """'4', '1.25', '4,000,000' or '1,5' (decimal comma) times its scale word or abbreviation."""
     scale = (match.group("w") or match.group("a") or match.group("s") or "").lower()
-    return Decimal(match.group("n").replace(",", "")).scaleb(_SCALES.get(scale, 0))
+    return _decimal(match.group(group)).scaleb(_SCALES.get(scale, 0))
 
 
-def _words_value(match: re.Match) -> tuple[int, Decimal | None]:
-    """The value of an amount in words, dropping leading words that are not part of the number."""
-    words = re.findall(r"[A-Za-z]+", match.group("words"))
+def _decimal(number: str) -> Decimal:
+    """A number as written: commas group thousands, except in '1,5' where the comma is a decimal point."""
+    return Decimal(number.replace(",", "." if _DECIMAL_COMMA.fullmatch(number) else ""))
+
+
+def _caution(match: re.Match) -> str:
+    """What to check about a figure read from digits: a range ('$2-4 billion'), a decimal comma ('$1,5 billion')."""
+    high = match.groupdict().get("high")
+    if high:
+        low, top = _figure_value(match), _figure_value(match, "high")
+        return f"a range, {_plain(low)} to {_plain(top)} dollars: the low end is drafted"
+    if _DECIMAL_COMMA.fullmatch(match.group("n")):
+        return f"written with a decimal comma ('{match.group('n')}' read as {match.group('n').replace(',', '.')})"
+    return ""
+
+
+def _plain(value: Decimal) -> str:
+    """A value as plain digits."""
+    value = value.normalize()
+    return str(int(value)) if value == value.to_integral_value() else format(value, "f")
+
+
+def _words_value(words: list[re.Match], start: int) -> tuple[int, Decimal | None]:
+    """The value of an amount in words and where it starts, dropping leading words not part of the number."""
     for skip in range(len(words)):
-        value = number_words(words[skip:])
+        value = number_words([w.group(0) for w in words[skip:]])
         if value is not None:
-            word = re.search(rf"\b{words[skip]}\b", match.group(0), re.I)
-            return match.start() + (word.start() if word else 0), value  # the word is in the match it came from
-    return match.start(), None
+            return words[skip].start(), value
+    return start, None
 
 
 def number_words(words: list[str]) -> Decimal | None:
@@ -232,9 +292,9 @@ def _qualified(sentence: str, found: Money) -> Money:
     before = sentence[max(0, found.start - 40) : found.start]
     for qualifier, pattern in _QUALIFIERS:
         if match := pattern.search(before):
-            return Money(found.start, found.end, found.text, found.value, qualifier, match.group(1))
+            return replace(found, qualifier=qualifier, qualifier_cue=match.group(1))
     if match := _AT_LEAST_AFTER.match(sentence[found.end :]):
-        return Money(found.start, found.end, found.text, found.value, "at_least", match.group(0).strip())
+        return replace(found, qualifier="at_least", qualifier_cue=match.group(0).strip())
     return found
 
 

@@ -75,3 +75,13 @@ def test_registration_refuses_an_article_with_a_control_character_and_leaves_not
     assert ":2:5: expected text without control characters" in err and control not in err
     assert sorted(p.name for p in (data_dir / "raw" / "articles").iterdir()) == SEED_ARTICLES
     assert {p.name: p.read_bytes() for p in curated.iterdir()} == before
+
+
+@pytest.mark.slow  # builds a report
+def test_a_build_refuses_data_with_a_control_character_and_publishes_nothing(data_dir, edit_csv, tmp_path):
+    from aiinvest.pipeline import BuildRequest, build
+
+    edit_csv("investments", lambda text: text.replace("Anthropic", "Anth\x1bropic", 1))
+    result = build(BuildRequest(params={"data_dir": str(data_dir)}, output_dir=tmp_path / "out", formats=("html",)))
+    assert result.status == exitcodes.DATA and "expected text without control characters" in result.message
+    assert not (tmp_path / "out" / "anthropic").exists() or not list((tmp_path / "out" / "anthropic").glob("2*"))

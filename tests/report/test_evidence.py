@@ -98,7 +98,7 @@ def test_exported_on_its_own_a_project_label_is_read_in_the_project_not_the_work
     (other / "curated" / "events.csv").write_text("not the seed data\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     nb = report_notebook(SEED_DIR, SEED_LABEL)
-    attached = as_files(ReportPDFExporter.evidence(nb, {}))
+    attached = as_files(ReportPDFExporter().evidence(nb, {}))
     assert attached == on_disk(SEED_DIR)
 
 
@@ -106,17 +106,18 @@ def test_exported_on_its_own_only_the_data_folder_the_notebook_read_is_attached(
     copy = data_dir.rename(data_dir.parent / "copied")  # below the working directory: labelled "copied"
     nb = report_notebook(copy, data_label(copy))
     assert data_label(copy) == "copied"
-    assert as_files(ReportPDFExporter.evidence(nb, {})) == on_disk(copy)
+    assert as_files(ReportPDFExporter().evidence(nb, {})) == on_disk(copy)
     stray_csv(copy)
-    assert "private-notes.csv" not in as_files(ReportPDFExporter.evidence(nb, {}))
+    assert "private-notes.csv" not in as_files(ReportPDFExporter().evidence(nb, {}))
     descriptor = copy / "curated" / "datapackage.json"
     descriptor.write_bytes(descriptor.read_bytes() + b"\n")  # another package than the notebook read
-    assert ReportPDFExporter.evidence(nb, {}) == []
+    assert ReportPDFExporter().evidence(nb, {}) == []
 
 
-def test_exported_on_its_own_a_folder_outside_the_project_it_cannot_name_gives_no_evidence(data_dir):
+def test_exported_on_its_own_a_folder_outside_the_project_it_cannot_name_gives_no_evidence(data_dir, caplog):
     nb = report_notebook(data_dir, "<external>/data")
-    assert ReportPDFExporter.evidence(nb, {}) == []
+    assert ReportPDFExporter().evidence(nb, {}) == []
+    assert "the PDF carries no data files: the data folder this notebook read (<external>/data)" in caplog.text
     assert standalone("<external>/data", "0" * 64) == []
 
 
@@ -126,7 +127,7 @@ def test_exported_on_its_own_a_declared_file_that_changed_is_refused(data_dir):
     events = copy / "curated" / "events.csv"
     events.write_bytes(events.read_bytes() + b"\n")  # its recorded hash no longer holds
     with pytest.raises(EvidenceError, match=r"events.csv: expected the bytes whose SHA-256 datapackage.json records"):
-        ReportPDFExporter.evidence(nb, {})
+        ReportPDFExporter().evidence(nb, {})
 
 
 def test_a_declared_path_leaving_the_curated_folder_is_never_read(data_dir):

@@ -72,10 +72,14 @@ def standalone(label: str, descriptor_sha256: str) -> list[Attachment]:
     That folder is the one the notebook's label names (inside the project, or below the working directory)
     whose datapackage.json has the SHA-256 the notebook recorded; without one, there is no evidence to attach.
     """
+
+    def expected(path: Path, resource: dict | None) -> str | None:  # the descriptor read is the one recorded
+        return descriptor_sha256 if resource is None else descriptor_hash(path, resource)
+
     for folder in candidates(label):
         descriptor = curated_dir(folder) / DESCRIPTOR_NAME
         if descriptor_sha256 and descriptor.is_file() and sha256_file(descriptor) == descriptor_sha256:
-            return collect(folder, descriptor_hash, "datapackage.json")
+            return collect(folder, expected, "datapackage.json")
     return []
 
 

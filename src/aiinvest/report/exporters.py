@@ -26,6 +26,10 @@ CONTENTS_PLACEHOLDER = "<!--aiinvest:contents-->"
 HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<inner>.*?)</h2>', re.S)
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 REMOVE_INPUT_TAGS = {"remove-input"}
+NO_EVIDENCE = (
+    "the PDF carries no data files: the data folder this notebook read (%s) is not found here with the "
+    "datapackage.json it read; build the report with 'aiinvest build' to attach them"
+)
 
 
 def inline_plotlyjs() -> str:
@@ -218,16 +222,17 @@ class ReportPDFExporter(ReportPrintExporter):
         attachments = [*self.evidence(nb, resources), *resources.get("attachments", [])]
         return html_to_pdf(html, attachments), resources
 
-    @staticmethod
-    def evidence(nb, resources) -> list[Attachment]:
+    def evidence(self, nb, resources) -> list[Attachment]:
         """The data the report was made from: as a build hands it over (the bytes it hashed), else, exported on
         its own, the declared files of the data folder the notebook names, checked against datapackage.json."""
         given = resources.get("evidence")
         if given is not None:
             return list(given)
-        return standalone(
-            report_parameters(nb)["data_dir"], output_metadata(nb, "evidence").get("descriptor_sha256", "")
-        )
+        label = report_parameters(nb)["data_dir"]
+        found = standalone(label, output_metadata(nb, "evidence").get("descriptor_sha256", ""))
+        if not found:
+            self.log.warning(NO_EVIDENCE, label or "data")
+        return found
 
 
 def html_to_pdf(html: str, attachments: Sequence[tuple[str, bytes, str]] = ()) -> bytes:

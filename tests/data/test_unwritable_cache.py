@@ -60,3 +60,10 @@ def test_validate_and_register_article_succeed(unwritable_cache, data_dir, tmp_p
     assert row["source_id"] == "art-002"
     assert main(["--data-dir", str(data_dir), "validate"]) == exitcodes.OK
     assert WARNING in capsys.readouterr().err
+
+
+def test_a_dry_run_build_succeeds(unwritable_cache, tmp_path):
+    from aiinvest.pipeline import BuildRequest, preview
+
+    result = preview(BuildRequest(params={"data_dir": str(SEED_DIR)}, output_dir=tmp_path / "reports"))
+    assert result.status == exitcodes.OK and "the first report of its kind here" in result.message

@@ -2,13 +2,18 @@
 
 import csv
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
-from hypothesis import example, given
+from fixtures import SEED_DIR
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aiinvest.data.load import load_tables, read_table
 from aiinvest.data.numbers import EXPECTED, is_number
+from aiinvest.data.schema import rehash
 from aiinvest.data.validate import DataValidationError, validate_package
 
 WRITTEN_OTHERWISE = [
@@ -76,3 +81,30 @@ def test_the_validator_and_the_loader_agree_on_every_string(tmp_path_factory, te
     assert read == is_number(text, "number")
     if read:
         assert loaded == float(text)
+
+
+EXAMPLES = max(3, settings.default.max_examples // 4)  # each example validates a whole package (~0.3 s)
+NUMBERISH = st.text(st.sampled_from("0123456789.,_+-eE xX٣１\u00a0\u2009"), min_size=1, max_size=14)
+
+
+@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow])
+@given(NUMBERISH | st.sampled_from(["1_250_000_000", "١٢٥٠", "1.25e9", "+1250000000", " 1250000000", "1250000000.5"]))
+def test_what_the_validator_passes_the_loader_reads_and_what_the_loader_refuses_the_validator_reports(written):
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        shutil.copytree(SEED_DIR, data_dir, ignore=shutil.ignore_patterns("README.md"))
+        path = data_dir / "curated" / "investments.csv"
+        with path.open(encoding="utf-8", newline="") as file:
+            rows = list(csv.reader(file))
+        rows[1][rows[0].index("amount_usd")] = written
+        with path.open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file, lineterminator="\n").writerows(rows)
+        rehash(data_dir)
+        problems = validate_package(data_dir)
+        try:
+            read = load_tables(data_dir, validate=False)["investments"]["amount_usd"][0]
+        except DataValidationError:
+            assert any((p.line, p.column, p.value) == (2, "amount_usd", written) for p in problems), problems
+        else:
+            assert read == float(written)
+            assert is_number(written, "number")

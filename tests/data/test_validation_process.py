@@ -61,3 +61,11 @@ def test_a_script_without_a_main_guard_is_not_run_again(tmp_path):
     )
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["script ran", "('valid', None)"]
+
+
+def test_an_unwritable_cache_still_gives_an_outcome(tmp_path, monkeypatch, capfd):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("AIINVEST_CACHE_DIR", str(tmp_path / "file" / "cache"))  # every build used to exit 70
+    with BackgroundValidation(SEED_DIR) as validation:
+        assert validation.outcome() == (VALID, None)
+    assert "warning: cannot write the validation cache" in capfd.readouterr().err

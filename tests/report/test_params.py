@@ -233,3 +233,18 @@ def test_a_yaml_syntax_error_is_one_line_with_its_place(tmp_path):
     assert refused(path) == (
         f"{path}:2:1: expected YAML (while parsing a flow sequence: expected ',' or ']', but got '<stream end>')"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"), [("1: b\n", "1 (int)"), ("null: x\n", "None (NoneType)"), ("yes: 1\n", "True (bool)")]
+)
+def test_a_name_that_is_not_text_is_an_unknown_parameter(tmp_path, tables, text, shown):
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert f"  {shown}: unknown parameter (known: company, as_of," in error_of(read_params_file(path), tables)
+
+
+def test_a_key_that_cannot_be_a_name_is_one_line(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("? [a, b]\n: c\n", encoding="utf-8")
+    assert refused(path).startswith(f"{path}:1:3: expected YAML (while constructing a mapping: found unhashable key")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from ..config import ENV_GATED, curated_dir, display, raw_dir, settings
+from ..config import ENV_CACHE_DIR, ENV_GATED, curated_dir, display, raw_dir, settings
 from .csvfile import CsvTable, read_csv
 from .descriptor import checked_descriptor
 from .files import file_problem
@@ -89,16 +89,47 @@ def check_package(data_dir: Path, on_started=None) -> None:
     if settings().gated_digest == digest:
         return  # a build is validating exactly these bytes and publishes nothing unless they pass
     marker = _cache_dir() / f"{digest}.valid"
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(marker.with_suffix(".lock")):
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(marker.with_suffix(".lock"))
+        lock.acquire()
+    except OSError as error:  # an unwritable cache: validate all the same, remembering nothing
+        _cache_unusable(error)
+        lock = None
+    try:
         if on_started:
             on_started()
-        if marker.exists():
+        if lock is not None and marker.exists():
             return
         problems = validate_package(data_dir)
         if problems:
             raise DataValidationError(problems)
+        _remember(marker)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _remember(marker: Path) -> None:
+    """Record a pass in the cache; where the cache cannot be written, warn once and go on without it."""
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
+    except OSError as error:
+        _cache_unusable(error)
+
+
+def _cache_unusable(error: OSError) -> None:
+    """Warn, on standard error, that validation results cannot be cached (every validation runs in full)."""
+    _warn_once(
+        f"warning: cannot write the validation cache {display(settings().cache_dir)} ({error.strerror}); "
+        f"validating without it (set {ENV_CACHE_DIR} to a writable folder)"
+    )
+
+
+@functools.cache  # each warning once per process
+def _warn_once(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 VALIDATOR_LIBRARIES = ("frictionless",)  # with their own requirements, as installed
@@ -204,8 +235,7 @@ def _frictionless_problems(data_dir: Path, descriptor: dict, tables: dict[str, C
         if task.valid and not table.rows:
             yield Problem(display(path), "at least one data row (the table is empty)")
         elif task.valid and not report.errors:
-            passed[task.name].parent.mkdir(parents=True, exist_ok=True)
-            passed[task.name].touch()
+            _remember(passed[task.name])
 
 
 def _passed_marker(package, resource: dict, root: Path) -> Path:

@@ -109,14 +109,22 @@ class _ParamsLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node, deep=False):
         """A mapping whose keys are each given once (PyYAML would keep the last silently)."""
-        seen: dict[tuple[str, str], yaml.Node] = {}
-        for key, _ in node.value if isinstance(node, yaml.MappingNode) else []:
-            if isinstance(key, yaml.ScalarNode) and (key.tag, key.value) in seen:
-                first = seen[(key.tag, key.value)].start_mark.line + 1
-                expected = f"each name once ({_SHOWN.repr(key.value)} is given again, first on line {first})"
-                raise _Refused(problem=expected, problem_mark=key.start_mark)
-            seen.setdefault((key.tag, key.value), key)
+        if isinstance(node, yaml.MappingNode):
+            _check_unique(node)
         return super().construct_mapping(node, deep)
+
+
+def _check_unique(node: yaml.MappingNode) -> None:
+    """Refuse a mapping that gives a key twice (keys other than plain values: PyYAML refuses them)."""
+    seen: dict[tuple[str, str], yaml.Node] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        if (key.tag, key.value) in seen:
+            first = seen[(key.tag, key.value)].start_mark.line + 1
+            expected = f"each name once ({_SHOWN.repr(key.value)} is given again, first on line {first})"
+            raise _Refused(problem=expected, problem_mark=key.start_mark)
+        seen[(key.tag, key.value)] = key
 
 
 def _yaml_problem(path: Path, error: yaml.YAMLError) -> str:
@@ -137,9 +145,10 @@ def check_names_and_types(raw: dict) -> list[str]:
     problems = []
     for name, value in raw.items():
         if name not in declared:
-            close = difflib.get_close_matches(name, declared, n=1)
+            close = difflib.get_close_matches(name, declared, n=1) if isinstance(name, str) else []
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(f"'{name}': unknown parameter (known: {', '.join(declared)}){hint}")
+            shown = _SHOWN.repr(name) if isinstance(name, str) else f"{_SHOWN.repr(name)} ({type(name).__name__})"
+            problems.append(f"{shown}: unknown parameter (known: {', '.join(declared)}){hint}")
         elif not isinstance(value, str) and not (name in {"as_of", "data_dir"} and value is None):
             if name == "as_of" and isinstance(value, date):
                 continue  # YAML reads an unquoted 2024-03-27 as a date

@@ -27,7 +27,8 @@ class ExitStatus(IntEnum):
     USAGE = (
         64,
         "bad command line or invalid report parameters",
-        "an unknown option; `--cell-timeout` or `--jobs` not a whole number of at least 1; `--lock-timeout` or "
+        "an unknown option; an empty or unknown `--formats`; `--cell-timeout` or `--jobs` not a whole number "
+        "of at least 1; `--lock-timeout` or "
         "`--validation-timeout` not a number of seconds greater than 0; `--data-dir` and `-p data_dir=` naming "
         "different folders; a parameter of the wrong name, type or value, such as an `as_of` before the first "
         "or after the newest source",

@@ -132,3 +132,27 @@ def test_digits_with_a_decimal_comma_or_point_read_the_same(whole, fraction, sca
     point, comma = (money(f"{sign}{whole}{mark}{fraction:02d}{separator}{word}") for mark in (".", ","))
     assert point[0].value == comma[0].value == Decimal(f"{whole}.{fraction:02d}").scaleb(power)
     assert point[0].caution == "" and "decimal comma" in comma[0].caution
+
+
+def test_a_sentence_of_many_figures_is_searched_once_not_once_per_figure(data_dir, monkeypatch):
+    """Steps counted: the dates and companies of a sentence are found once for all its 300 figures."""
+    from aiinvest.curate import draft_claims
+    from aiinvest.curate.draft import draft_candidates, read_curated
+
+    calls = {"dates": 0, "companies": 0}
+
+    def counted(name, function):
+        def wrapper(*args):
+            calls[name] += 1
+            return function(*args)
+
+        return wrapper
+
+    monkeypatch.setattr(draft_claims, "date_mentions", counted("dates", draft_claims.date_mentions))
+    monkeypatch.setattr(draft_claims, "mentions", counted("companies", draft_claims.mentions))
+    curated = read_curated(data_dir)
+    source = next(r for r in curated.rows["sources"] if r["source_id"] == "art-001")
+    text = "In 2023 Amazon invested " + ", ".join(f"${n} million in Anthropic" for n in range(1, 301)) + "."
+    candidates = draft_candidates(curated, source, text)
+    assert len([c for c in candidates if c.money]) == 300
+    assert calls == {"dates": 1, "companies": 1}

@@ -5,7 +5,9 @@ Each candidate fills its table's columns as far as the text allows and gives a r
 hold no other figure; a clause a decision rests on joins the quote, so the quote shows the evidence.
 """
 
+import functools
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -72,6 +74,13 @@ class Reader:
     names: list[tuple[str, str]]  # (name, company_id), longest first
     roles: dict[str, str]  # company_id -> role
     known_pairs: set[tuple[str, str]]  # (investor, investee) of the curated investments
+    found: dict[int, list[Mention]] = field(default_factory=dict, repr=False)  # by sentence offset
+
+    def mentions(self, sentence: Sentence) -> list[Mention]:
+        """The companies a sentence names, found once per sentence (a sentence may hold many figures)."""
+        if sentence.offset not in self.found:
+            self.found[sentence.offset] = mentions(sentence.text, self.names)
+        return self.found[sentence.offset]
 
 
 @dataclass
@@ -96,18 +105,20 @@ class Scope:
     others: list[Span]  # the other figures of the sentence
     evidence: set[Span] = field(default_factory=set)
 
-    @property
+    @functools.cached_property
     def own(self) -> Span:
         """The clause holding the anchor."""
         return self.sentence.clause_at(self.anchor[0])
 
     def clauses(self) -> list[tuple[Span, str]]:
         """The own clause, then the sentence's clauses holding no other figure (nearest first), with a label."""
-        free = [
-            c
-            for c in self.sentence.clauses
-            if c != self.own and not any(c[0] <= start < c[1] for start, _ in self.others)
-        ]
+        return self._ranked
+
+    @functools.cached_property
+    def _ranked(self) -> list[tuple[Span, str]]:
+        """clauses(), worked out once: linear in the clauses and figures of the sentence."""
+        starts = sorted(start for start, _ in self.others)
+        free = [c for c in self.sentence.clauses if c != self.own and not _holds(c, starts)]
         return [(self.own, "beside the figure")] + [
             (c, "in the same sentence") for c in sorted(free, key=lambda c: _gap(c, self.anchor))
         ]
@@ -143,6 +154,31 @@ class Scope:
         if any(start <= other < end for other, _ in self.others):
             start, end = self.own
         return self.sentence.quote(start, end)
+
+
+def _holds(clause: Span, starts: list[int]) -> bool:
+    """A clause holds one of the sorted positions."""
+    i = bisect_left(starts, clause[0])
+    return i < len(starts) and starts[i] < clause[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _before(pattern: re.Pattern, text: str, end: int) -> str | None:
+    """The word the pattern finds ending at `end` of the text ('in', 'from'), searched once per company named."""
+    match = pattern.search(text[:end])
+    return match.group(1) if match else None
+
+
+@functools.lru_cache(maxsize=8)  # sentences are read in order: a few suffice, and each holds its text
+def _every(pattern: re.Pattern, text: str) -> tuple[re.Match, ...]:
+    """Every match of a pattern in a sentence, found once for all the sentence's figures."""
+    return tuple(pattern.finditer(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _sentence_dates(text: str) -> tuple[DateMention, ...]:
+    """The dates a sentence mentions, found once for all its figures."""
+    return tuple(date_mentions(text))
 
 
 def _gap(span: Span, anchor: Span) -> int:
@@ -196,7 +232,7 @@ def _table(scope: Scope, reader: Reader) -> tuple[str, str]:
     found = scope.find(_TABLE_CUES)
     if not found and (money_put := scope.find(_PUT_IN_WORDS)):
         return "investments", f"table: '{money_put[0].group(0)}' {money_put[1]} describes money put in -> investments"
-    if not found and (anywhere := list(_TABLE_CUES.finditer(scope.sentence.text))):
+    if not found and (anywhere := _every(_TABLE_CUES, scope.sentence.text)):
         nearest = min(anywhere, key=lambda m: _gap(m.span(), scope.anchor))
         found = nearest, "with the sentence's other figure ('up from', 'and')"
     if not found:
@@ -308,7 +344,7 @@ def _claim_dates(scope: Scope) -> list[DateMention]:
     """The sentence's dates that can date a claim: not the start of a period ('since 2021', 'founded in 2021')."""
     text = scope.sentence.text
     found = []
-    for mention in date_mentions(text):
+    for mention in _sentence_dates(text):
         between = text[min(scope.anchor[1], mention.start) : mention.start]
         if not mention.starts_period and not _SINCE.search(between):
             found.append(mention)
@@ -356,7 +392,7 @@ def _status(scope: Scope) -> tuple[str, str]:
 
 
 def _named(scope: Scope, reader: Reader) -> list[Mention]:
-    return mentions(scope.sentence.text, reader.names)
+    return reader.mentions(scope.sentence)
 
 
 def pair(scope: Scope, reader: Reader) -> tuple[str, str, list[str]]:
@@ -380,11 +416,11 @@ def _investee(scope: Scope, named: list[Mention], reader: Reader) -> tuple[str, 
     """The company the money goes to: after 'in', 'into', 'to', else the AI developer named."""
     text = scope.sentence.text
     for group, where in _groups(scope, named):
-        after = [(m, p) for m in group if (p := _INVESTEE_BEFORE.search(text[: m.start]))]
-        after = [(m, p) for m, p in after if not _INVESTOR_BEFORE.search(text[: m.start])]
+        after = [(m, p) for m in group if (p := _before(_INVESTEE_BEFORE, text, m.start))]
+        after = [(m, p) for m, p in after if not _before(_INVESTOR_BEFORE, text, m.start)]
         if after:
             m, p = min(after, key=lambda item: (item[0].start < scope.anchor[0], abs(item[0].start - scope.anchor[0])))
-            return m.company_id, f"investee: {m.company_id} ('{p.group(1)} ... {m.name}' {where})"
+            return m.company_id, f"investee: {m.company_id} ('{p} ... {m.name}' {where})"
     for group, where in _groups(scope, named):
         developers = [m for m in group if reader.roles.get(m.company_id) == _DEVELOPER]
         if developers:
@@ -398,10 +434,10 @@ def _investor(scope: Scope, named: list[Mention], investee: str, reader: Reader)
     text = scope.sentence.text
     for group, where in _groups(scope, named):
         others = [m for m in group if m.company_id != investee]
-        after = [(m, p) for m in others if (p := _INVESTOR_BEFORE.search(text[: m.start]))]
+        after = [(m, p) for m in others if (p := _before(_INVESTOR_BEFORE, text, m.start))]
         if after:
             m, p = after[0]
-            return m.company_id, f"investor: {m.company_id} ('{p.group(1)} {m.name}' {where})"
+            return m.company_id, f"investor: {m.company_id} ('{p} {m.name}' {where})"
         possessive = [m for m in others if m.possessive and m.start < scope.anchor[0] and where == "in its clause"]
         if possessive:
             m = possessive[-1]

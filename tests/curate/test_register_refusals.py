@@ -51,6 +51,7 @@ def article(tmp_path):
         (lambda p: os.mkfifo(p), "expected an article as a regular text file, not a FIFO (named pipe)"),
         (lambda p: p.write_bytes(b""), "the article is empty: nothing to read"),
         (lambda p: p.write_bytes(b" \n\t\n"), "the article is empty (only whitespace): nothing to read"),
+        (lambda p: p.write_bytes(b"date 2024-03-01\n\n"), "the article holds only its date line: nothing to read"),
         (lambda p: None, "thing.txt: no such file"),
     ],
 )

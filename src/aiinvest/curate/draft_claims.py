@@ -186,21 +186,38 @@ def _gap(span: Span, anchor: Span) -> int:
     return max(span[0] - anchor[1], anchor[0] - span[1], 0)
 
 
+MAX_CANDIDATES = 500  # a news article gives a few dozen at most; thousands are a table or a feed
+
+
+class TooManyCandidates(ValueError):
+    """The article gives more candidates than a review file can sensibly hold (and than is quick to read)."""
+
+
 def read_candidates(text: str, reader: Reader) -> list[Candidate]:
-    """Every candidate of an article, in the order of the text."""
+    """Every candidate of an article, in the order of the text; TooManyCandidates over MAX_CANDIDATES."""
     found: list[Candidate] = []
     every = sentences(text)
-    in_body = {m.value for s in every if not s.headline for m in money(s.text)}
-    for sentence in every:
-        figures = money(sentence.text)
+    amounts = [money(s.text) for s in every]
+    _at_most(sum(map(len, amounts)), "dollar amounts")  # before the reading of each, which compares them
+    in_body = {m.value for s, figures in zip(every, amounts, strict=True) if not s.headline for m in figures}
+    for sentence, figures in zip(every, amounts, strict=True):
         for figure in figures:
             if sentence.headline and figure.value in in_body:
                 continue  # a headline figure the body repeats: the body's sentence is the claim
             others = [(o.start, o.end) for o in figures if o is not figure]
             found.append(figure_candidate(Scope(sentence, (figure.start, figure.end), others), figure, reader))
         found += statement_candidates(sentence, figures, reader)
+        _at_most(len(found), "candidates")
     fill_from_context(found)
     return sorted(found, key=lambda c: c.offset)
+
+
+def _at_most(count: int, what: str) -> None:
+    if count > MAX_CANDIDATES:
+        raise TooManyCandidates(
+            f"the article gives more than {MAX_CANDIDATES} {what} (at least {count}): it reads as a table or a list, "
+            "not news; curate its rows by hand (docs/curation.md 1.2)"
+        )
 
 
 def figure_candidate(scope: Scope, figure: Money, reader: Reader) -> Candidate:
@@ -480,6 +497,7 @@ def statement_candidates(sentence: Sentence, figures: list[Money], reader: Reade
         noun = _MONEY_NOUN.search(sentence.text, *clause)
         if cue and noun:
             found.append(_statement(Scope(sentence, cue.span(), spans), cue, noun, reader))
+            _at_most(len(found), "statements in one sentence")
     return found
 
 

@@ -156,3 +156,17 @@ def test_a_sentence_of_many_figures_is_searched_once_not_once_per_figure(data_di
     candidates = draft_candidates(curated, source, text)
     assert len([c for c in candidates if c.money]) == 300
     assert calls == {"dates": 1, "companies": 1}
+
+
+def test_a_figure_looks_at_a_bounded_number_of_clauses_found_by_bisection():
+    from aiinvest.curate.draft_claims import Scope
+    from aiinvest.curate.draft_text import sentences
+
+    (sentence,) = sentences("Amazon invested " + ", ".join(["and so on"] * 5_000 + ["$1 billion in Anthropic"]) + ".")
+    figure = money(sentence.text)[0]
+    scope = Scope(sentence, (figure.start, figure.end), [])
+    ranked = scope.clauses()
+    assert ranked[0] == (sentence.clauses[-1], "beside the figure")
+    assert [c for c, _ in ranked[1:4]] == [sentence.clauses[-2], sentence.clauses[-3], sentence.clauses[-4]]
+    assert len(ranked) == 1 + 64
+    assert all(sentence.clause_at(a) == (a, b) for a, b in sentence.clauses[::97])

@@ -49,6 +49,7 @@ _MONEY_NOUN = re.compile(
     r"(?i)\b(investment|venture|commitment|cheque|check|stake|infusion|bet|deal|funding|round|valuation|backing)s?\b"
 )
 _DEVELOPER = "ai_developer"
+_NEAREST_CLAUSES = 64  # clauses of its sentence a figure looks at (a sentence of news has a few)
 _TOPICS = {"valuation": "valuation", "funding": "funding", "round": "funding"}  # else investment
 
 
@@ -116,12 +117,22 @@ class Scope:
 
     @functools.cached_property
     def _ranked(self) -> list[tuple[Span, str]]:
-        """clauses(), worked out once: linear in the clauses and figures of the sentence."""
+        """clauses(), worked out once: the nearest clauses on either side, at most _NEAREST_CLAUSES away."""
         starts = sorted(start for start, _ in self.others)
-        free = [c for c in self.sentence.clauses if c != self.own and not _holds(c, starts)]
-        return [(self.own, "beside the figure")] + [
-            (c, "in the same sentence") for c in sorted(free, key=lambda c: _gap(c, self.anchor))
-        ]
+        clauses = self.sentence.clauses
+        own = self.sentence.clause_index(self.anchor[0])
+        left, right, free = own - 1, own + 1, []
+        for _ in range(_NEAREST_CLAUSES):  # merge the two sides by gap (ties: the earlier clause first)
+            take_left = left >= 0 and (
+                right >= len(clauses) or _gap(clauses[left], self.anchor) <= _gap(clauses[right], self.anchor)
+            )
+            if not take_left and right >= len(clauses):
+                break
+            index = left if take_left else right
+            left, right = (left - 1, right) if take_left else (left, right + 1)
+            if clauses[index] != self.own and not _holds(clauses[index], starts):
+                free.append(clauses[index])
+        return [(self.own, "beside the figure")] + [(c, "in the same sentence") for c in free]
 
     def find(self, pattern: re.Pattern, evidence: bool = True) -> tuple[re.Match, str] | None:
         """The match nearest the anchor in the first clause that has one, and where it was found."""

@@ -5,6 +5,8 @@ quote cut from a sentence always passes the validator's verbatim check.
 """
 
 import re
+import sys
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
@@ -30,8 +32,13 @@ class Sentence:
     clauses: tuple[tuple[int, int], ...]
 
     def clause_at(self, position: int) -> tuple[int, int]:
-        """The clause holding a position of the sentence."""
-        return next((c for c in self.clauses if c[0] <= position < c[1]), self.clauses[-1])
+        """The clause holding a position of the sentence (the last clause when none does)."""
+        return self.clauses[self.clause_index(position)]
+
+    def clause_index(self, position: int) -> int:
+        """The index of clause_at(position), by bisection: the clauses are in order and do not overlap."""
+        i = bisect_right(self.clauses, (position, sys.maxsize)) - 1
+        return i if i >= 0 and self.clauses[i][0] <= position < self.clauses[i][1] else len(self.clauses) - 1
 
     def quote(self, start: int, end: int) -> str:
         """The verbatim text of a span, without edge punctuation or a leading conjunction."""

@@ -1,5 +1,6 @@
 """Reading amounts (issue 21): linear time for amounts in words, ranges, decimal commas, '$ 4 billion'."""
 
+import itertools
 import re
 from decimal import Decimal
 from re import _constants as sre_constants  # the parser of `re` itself (Python 3.11+)
@@ -170,3 +171,14 @@ def test_a_figure_looks_at_a_bounded_number_of_clauses_found_by_bisection():
     assert [c for c, _ in ranked[1:4]] == [sentence.clauses[-2], sentence.clauses[-3], sentence.clauses[-4]]
     assert len(ranked) == 1 + 64
     assert all(sentence.clause_at(a) == (a, b) for a, b in sentence.clauses[::97])
+
+
+def test_names_found_once_each_and_a_longer_name_wins_by_bisection():
+    from aiinvest.curate.draft_text import mentions
+
+    names = [("Google Cloud", "google-cloud"), ("Amazon", "amazon"), ("Google", "google")]
+    text = " ".join(["Google Cloud's deal with Google and Amazon"] * 2_000)
+    found = mentions(text, names)
+    assert [m.company_id for m in found[:3]] == ["google-cloud", "google", "amazon"]
+    assert len(found) == 6_000 and found[0].possessive and not found[1].possessive
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))

@@ -173,10 +173,14 @@ def _holds(clause: Span, starts: list[int]) -> bool:
     return i < len(starts) and starts[i] < clause[1]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 16)  # two entries per company named: small strings
 def _before(pattern: re.Pattern, text: str, end: int) -> str | None:
-    """The word the pattern finds ending at `end` of the text ('in', 'from'), searched once per company named."""
-    match = pattern.search(text[:end])
+    """The word the pattern finds ending at `end` of the text ('in', 'from'), searched once per company named.
+
+    The patterns span a word and at most three more, so the 200 characters before `end` hold any match
+    (words of over 40 letters aside): the search does not grow with the sentence.
+    """
+    match = pattern.search(text, max(0, end - 200), end)
     return match.group(1) if match else None
 
 

@@ -342,10 +342,16 @@ def company_names(companies: list[dict]) -> list[tuple[str, str]]:
 def mentions(sentence: str, names: list[tuple[str, str]]) -> list[Mention]:
     """The companies a sentence names, in order; a longer name wins ('Google Cloud' is not 'Google')."""
     found: list[Mention] = []
+    taken: list[tuple[int, int]] = []  # the spans found, in order and not overlapping: a new one checks its neighbours
     for name, company_id in names:
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence):
-            if any(m.start < match.end() and match.start() < m.end for m in found):
+            i = bisect_right(taken, match.span())
+            if (i and taken[i - 1][1] > match.start()) or (i < len(taken) and taken[i][0] < match.end()):
                 continue
-            possessive = bool(re.match(r"['’]s\b", sentence[match.end() :]))
+            taken.insert(i, match.span())
+            possessive = bool(_POSSESSIVE.match(sentence, match.end()))
             found.append(Mention(match.start(), match.end(), company_id, name, possessive))
     return sorted(found, key=lambda m: m.start)
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")

@@ -1,5 +1,6 @@
 """Reading amounts (issue 21): linear time for amounts in words, ranges, decimal commas, '$ 4 billion'."""
 
+import itertools
 import re
 from decimal import Decimal
 from re import _constants as sre_constants  # the parser of `re` itself (Python 3.11+)
@@ -132,3 +133,52 @@ def test_digits_with_a_decimal_comma_or_point_read_the_same(whole, fraction, sca
     point, comma = (money(f"{sign}{whole}{mark}{fraction:02d}{separator}{word}") for mark in (".", ","))
     assert point[0].value == comma[0].value == Decimal(f"{whole}.{fraction:02d}").scaleb(power)
     assert point[0].caution == "" and "decimal comma" in comma[0].caution
+
+
+def test_a_sentence_of_many_figures_is_searched_once_not_once_per_figure(data_dir, monkeypatch):
+    """Steps counted: the dates and companies of a sentence are found once for all its 300 figures."""
+    from aiinvest.curate import draft_claims
+    from aiinvest.curate.draft import draft_candidates, read_curated
+
+    calls = {"dates": 0, "companies": 0}
+
+    def counted(name, function):
+        def wrapper(*args):
+            calls[name] += 1
+            return function(*args)
+
+        return wrapper
+
+    monkeypatch.setattr(draft_claims, "date_mentions", counted("dates", draft_claims.date_mentions))
+    monkeypatch.setattr(draft_claims, "mentions", counted("companies", draft_claims.mentions))
+    curated = read_curated(data_dir)
+    source = next(r for r in curated.rows["sources"] if r["source_id"] == "art-001")
+    text = "In 2023 Amazon invested " + ", ".join(f"${n} million in Anthropic" for n in range(1, 301)) + "."
+    candidates = draft_candidates(curated, source, text)
+    assert len([c for c in candidates if c.money]) == 300
+    assert calls == {"dates": 1, "companies": 1}
+
+
+def test_a_figure_looks_at_a_bounded_number_of_clauses_found_by_bisection():
+    from aiinvest.curate.draft_claims import Scope
+    from aiinvest.curate.draft_text import sentences
+
+    (sentence,) = sentences("Amazon invested " + ", ".join(["and so on"] * 5_000 + ["$1 billion in Anthropic"]) + ".")
+    figure = money(sentence.text)[0]
+    scope = Scope(sentence, (figure.start, figure.end), [])
+    ranked = scope.clauses()
+    assert ranked[0] == (sentence.clauses[-1], "beside the figure")
+    assert [c for c, _ in ranked[1:4]] == [sentence.clauses[-2], sentence.clauses[-3], sentence.clauses[-4]]
+    assert len(ranked) == 1 + 64
+    assert all(sentence.clause_at(a) == (a, b) for a, b in sentence.clauses[::97])
+
+
+def test_names_found_once_each_and_a_longer_name_wins_by_bisection():
+    from aiinvest.curate.draft_text import mentions
+
+    names = [("Google Cloud", "google-cloud"), ("Amazon", "amazon"), ("Google", "google")]
+    text = " ".join(["Google Cloud's deal with Google and Amazon"] * 2_000)
+    found = mentions(text, names)
+    assert [m.company_id for m in found[:3]] == ["google-cloud", "google", "amazon"]
+    assert len(found) == 6_000 and found[0].possessive and not found[1].possessive
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))

@@ -51,6 +51,7 @@ def article(tmp_path):
         (lambda p: os.mkfifo(p), "expected an article as a regular text file, not a FIFO (named pipe)"),
         (lambda p: p.write_bytes(b""), "the article is empty: nothing to read"),
         (lambda p: p.write_bytes(b" \n\t\n"), "the article is empty (only whitespace): nothing to read"),
+        (lambda p: p.write_bytes(b"date 2024-03-01\n\n"), "the article holds only its date line: nothing to read"),
         (lambda p: None, "thing.txt: no such file"),
     ],
 )
@@ -146,3 +147,21 @@ def test_after_art_999_the_next_id_is_refused_clearly(data_dir, article, tmp_pat
     assert register(data_dir, article, "--id", "art-002") == exitcodes.OK
     ids = [r["source_id"] for r in csv.DictReader(io.StringIO((curated_dir(data_dir) / "sources.csv").read_text()))]
     assert ids == ["art-000", "art-001", "art-999", "art-002"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "what"),
+    [
+        ("Amazon invested ${n} million in Anthropic. ", "dollar amounts"),
+        ("It was the largest investment, ", "statements in one sentence"),
+    ],
+)
+def test_draft_refuses_an_article_of_more_candidates_than_news_gives(data_dir, tmp_path, capsys, sentence, what):
+    article = tmp_path / "list.txt"
+    article.write_text("".join(sentence.format(n=n) for n in range(1, 700)) + "\n", encoding="utf-8")
+    register_article(article, data_dir, Registration(datetime.date(2024, 4, 2), "day"))
+    assert main(["--data-dir", str(data_dir), "draft", "art-002"]) == exitcodes.DATA
+    err = one_error(capsys)
+    assert f"error: art-002: the article gives more than 500 {what} (at least " in err
+    assert "curate its rows by hand" in err
+    assert not (data_dir.parent / "drafts").exists()

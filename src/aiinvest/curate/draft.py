@@ -25,7 +25,7 @@ from ..data.transaction import Transaction, changing
 from ..data.validate import validate_package
 from ..exitcodes import CommandError, ExitStatus
 from .article_file import ArticleFileError, read_article
-from .draft_claims import Candidate, Reader, read_candidates
+from .draft_claims import Candidate, Reader, TooManyCandidates, read_candidates
 from .draft_dates import Publication
 from .draft_facts import AMOUNT_COLUMNS, ID_COLUMNS, id_prefix, next_ids, number, suggest_facts
 from .draft_text import company_names
@@ -109,7 +109,10 @@ def draft_article(
         text = read_article(article).decode("utf-8", errors="replace")  # validation refuses an article not UTF-8
     except ArticleFileError as error:
         raise DraftError(str(error)) from None
-    candidates = draft_candidates(curated, source, text)
+    try:
+        candidates = draft_candidates(curated, source, text)
+    except TooManyCandidates as error:
+        raise DraftError(f"{source_id}: {error}") from None
     write_review(output, candidates, curated.headers)
     return output, candidates
 

@@ -5,7 +5,9 @@ Each candidate fills its table's columns as far as the text allows and gives a r
 hold no other figure; a clause a decision rests on joins the quote, so the quote shows the evidence.
 """
 
+import functools
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -47,6 +49,7 @@ _MONEY_NOUN = re.compile(
     r"(?i)\b(investment|venture|commitment|cheque|check|stake|infusion|bet|deal|funding|round|valuation|backing)s?\b"
 )
 _DEVELOPER = "ai_developer"
+_NEAREST_CLAUSES = 64  # clauses of its sentence a figure looks at (a sentence of news has a few)
 _TOPICS = {"valuation": "valuation", "funding": "funding", "round": "funding"}  # else investment
 
 
@@ -72,6 +75,13 @@ class Reader:
     names: list[tuple[str, str]]  # (name, company_id), longest first
     roles: dict[str, str]  # company_id -> role
     known_pairs: set[tuple[str, str]]  # (investor, investee) of the curated investments
+    found: dict[int, list[Mention]] = field(default_factory=dict, repr=False)  # by sentence offset
+
+    def mentions(self, sentence: Sentence) -> list[Mention]:
+        """The companies a sentence names, found once per sentence (a sentence may hold many figures)."""
+        if sentence.offset not in self.found:
+            self.found[sentence.offset] = mentions(sentence.text, self.names)
+        return self.found[sentence.offset]
 
 
 @dataclass
@@ -96,21 +106,33 @@ class Scope:
     others: list[Span]  # the other figures of the sentence
     evidence: set[Span] = field(default_factory=set)
 
-    @property
+    @functools.cached_property
     def own(self) -> Span:
         """The clause holding the anchor."""
         return self.sentence.clause_at(self.anchor[0])
 
     def clauses(self) -> list[tuple[Span, str]]:
         """The own clause, then the sentence's clauses holding no other figure (nearest first), with a label."""
-        free = [
-            c
-            for c in self.sentence.clauses
-            if c != self.own and not any(c[0] <= start < c[1] for start, _ in self.others)
-        ]
-        return [(self.own, "beside the figure")] + [
-            (c, "in the same sentence") for c in sorted(free, key=lambda c: _gap(c, self.anchor))
-        ]
+        return self._ranked
+
+    @functools.cached_property
+    def _ranked(self) -> list[tuple[Span, str]]:
+        """clauses(), worked out once: the nearest clauses on either side, at most _NEAREST_CLAUSES away."""
+        starts = sorted(start for start, _ in self.others)
+        clauses = self.sentence.clauses
+        own = self.sentence.clause_index(self.anchor[0])
+        left, right, free = own - 1, own + 1, []
+        for _ in range(_NEAREST_CLAUSES):  # merge the two sides by gap (ties: the earlier clause first)
+            take_left = left >= 0 and (
+                right >= len(clauses) or _gap(clauses[left], self.anchor) <= _gap(clauses[right], self.anchor)
+            )
+            if not take_left and right >= len(clauses):
+                break
+            index = left if take_left else right
+            left, right = (left - 1, right) if take_left else (left, right + 1)
+            if clauses[index] != self.own and not _holds(clauses[index], starts):
+                free.append(clauses[index])
+        return [(self.own, "beside the figure")] + [(c, "in the same sentence") for c in free]
 
     def find(self, pattern: re.Pattern, evidence: bool = True) -> tuple[re.Match, str] | None:
         """The match nearest the anchor in the first clause that has one, and where it was found."""
@@ -145,26 +167,72 @@ class Scope:
         return self.sentence.quote(start, end)
 
 
+def _holds(clause: Span, starts: list[int]) -> bool:
+    """A clause holds one of the sorted positions."""
+    i = bisect_left(starts, clause[0])
+    return i < len(starts) and starts[i] < clause[1]
+
+
+@functools.lru_cache(maxsize=1 << 16)  # two entries per company named: small strings
+def _before(pattern: re.Pattern, text: str, end: int) -> str | None:
+    """The word the pattern finds ending at `end` of the text ('in', 'from'), searched once per company named.
+
+    The patterns span a word and at most three more, so the 200 characters before `end` hold any match
+    (words of over 40 letters aside): the search does not grow with the sentence.
+    """
+    match = pattern.search(text, max(0, end - 200), end)
+    return match.group(1) if match else None
+
+
+@functools.lru_cache(maxsize=8)  # sentences are read in order: a few suffice, and each holds its text
+def _every(pattern: re.Pattern, text: str) -> tuple[re.Match, ...]:
+    """Every match of a pattern in a sentence, found once for all the sentence's figures."""
+    return tuple(pattern.finditer(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _sentence_dates(text: str) -> tuple[DateMention, ...]:
+    """The dates a sentence mentions, found once for all its figures."""
+    return tuple(date_mentions(text))
+
+
 def _gap(span: Span, anchor: Span) -> int:
     """Characters between two spans (0 when they touch or overlap)."""
     return max(span[0] - anchor[1], anchor[0] - span[1], 0)
 
 
+MAX_CANDIDATES = 500  # a news article gives a few dozen at most; thousands are a table or a feed
+
+
+class TooManyCandidates(ValueError):
+    """The article gives more candidates than a review file can sensibly hold (and than is quick to read)."""
+
+
 def read_candidates(text: str, reader: Reader) -> list[Candidate]:
-    """Every candidate of an article, in the order of the text."""
+    """Every candidate of an article, in the order of the text; TooManyCandidates over MAX_CANDIDATES."""
     found: list[Candidate] = []
     every = sentences(text)
-    in_body = {m.value for s in every if not s.headline for m in money(s.text)}
-    for sentence in every:
-        figures = money(sentence.text)
+    amounts = [money(s.text) for s in every]
+    _at_most(sum(map(len, amounts)), "dollar amounts")  # before the reading of each, which compares them
+    in_body = {m.value for s, figures in zip(every, amounts, strict=True) if not s.headline for m in figures}
+    for sentence, figures in zip(every, amounts, strict=True):
         for figure in figures:
             if sentence.headline and figure.value in in_body:
                 continue  # a headline figure the body repeats: the body's sentence is the claim
             others = [(o.start, o.end) for o in figures if o is not figure]
             found.append(figure_candidate(Scope(sentence, (figure.start, figure.end), others), figure, reader))
         found += statement_candidates(sentence, figures, reader)
+        _at_most(len(found), "candidates")
     fill_from_context(found)
     return sorted(found, key=lambda c: c.offset)
+
+
+def _at_most(count: int, what: str) -> None:
+    if count > MAX_CANDIDATES:
+        raise TooManyCandidates(
+            f"the article gives more than {MAX_CANDIDATES} {what} (at least {count}): it reads as a table or a list, "
+            "not news; curate its rows by hand (docs/curation.md 1.2)"
+        )
 
 
 def figure_candidate(scope: Scope, figure: Money, reader: Reader) -> Candidate:
@@ -196,7 +264,7 @@ def _table(scope: Scope, reader: Reader) -> tuple[str, str]:
     found = scope.find(_TABLE_CUES)
     if not found and (money_put := scope.find(_PUT_IN_WORDS)):
         return "investments", f"table: '{money_put[0].group(0)}' {money_put[1]} describes money put in -> investments"
-    if not found and (anywhere := list(_TABLE_CUES.finditer(scope.sentence.text))):
+    if not found and (anywhere := _every(_TABLE_CUES, scope.sentence.text)):
         nearest = min(anywhere, key=lambda m: _gap(m.span(), scope.anchor))
         found = nearest, "with the sentence's other figure ('up from', 'and')"
     if not found:
@@ -308,7 +376,7 @@ def _claim_dates(scope: Scope) -> list[DateMention]:
     """The sentence's dates that can date a claim: not the start of a period ('since 2021', 'founded in 2021')."""
     text = scope.sentence.text
     found = []
-    for mention in date_mentions(text):
+    for mention in _sentence_dates(text):
         between = text[min(scope.anchor[1], mention.start) : mention.start]
         if not mention.starts_period and not _SINCE.search(between):
             found.append(mention)
@@ -356,7 +424,7 @@ def _status(scope: Scope) -> tuple[str, str]:
 
 
 def _named(scope: Scope, reader: Reader) -> list[Mention]:
-    return mentions(scope.sentence.text, reader.names)
+    return reader.mentions(scope.sentence)
 
 
 def pair(scope: Scope, reader: Reader) -> tuple[str, str, list[str]]:
@@ -380,11 +448,11 @@ def _investee(scope: Scope, named: list[Mention], reader: Reader) -> tuple[str, 
     """The company the money goes to: after 'in', 'into', 'to', else the AI developer named."""
     text = scope.sentence.text
     for group, where in _groups(scope, named):
-        after = [(m, p) for m in group if (p := _INVESTEE_BEFORE.search(text[: m.start]))]
-        after = [(m, p) for m, p in after if not _INVESTOR_BEFORE.search(text[: m.start])]
+        after = [(m, p) for m in group if (p := _before(_INVESTEE_BEFORE, text, m.start))]
+        after = [(m, p) for m, p in after if not _before(_INVESTOR_BEFORE, text, m.start)]
         if after:
             m, p = min(after, key=lambda item: (item[0].start < scope.anchor[0], abs(item[0].start - scope.anchor[0])))
-            return m.company_id, f"investee: {m.company_id} ('{p.group(1)} ... {m.name}' {where})"
+            return m.company_id, f"investee: {m.company_id} ('{p} ... {m.name}' {where})"
     for group, where in _groups(scope, named):
         developers = [m for m in group if reader.roles.get(m.company_id) == _DEVELOPER]
         if developers:
@@ -398,10 +466,10 @@ def _investor(scope: Scope, named: list[Mention], investee: str, reader: Reader)
     text = scope.sentence.text
     for group, where in _groups(scope, named):
         others = [m for m in group if m.company_id != investee]
-        after = [(m, p) for m in others if (p := _INVESTOR_BEFORE.search(text[: m.start]))]
+        after = [(m, p) for m in others if (p := _before(_INVESTOR_BEFORE, text, m.start))]
         if after:
             m, p = after[0]
-            return m.company_id, f"investor: {m.company_id} ('{p.group(1)} {m.name}' {where})"
+            return m.company_id, f"investor: {m.company_id} ('{p} {m.name}' {where})"
         possessive = [m for m in others if m.possessive and m.start < scope.anchor[0] and where == "in its clause"]
         if possessive:
             m = possessive[-1]
@@ -444,6 +512,7 @@ def statement_candidates(sentence: Sentence, figures: list[Money], reader: Reade
         noun = _MONEY_NOUN.search(sentence.text, *clause)
         if cue and noun:
             found.append(_statement(Scope(sentence, cue.span(), spans), cue, noun, reader))
+            _at_most(len(found), "statements in one sentence")
     return found
 
 

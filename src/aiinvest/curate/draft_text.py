@@ -5,6 +5,8 @@ quote cut from a sentence always passes the validator's verbatim check.
 """
 
 import re
+import sys
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
@@ -30,8 +32,13 @@ class Sentence:
     clauses: tuple[tuple[int, int], ...]
 
     def clause_at(self, position: int) -> tuple[int, int]:
-        """The clause holding a position of the sentence."""
-        return next((c for c in self.clauses if c[0] <= position < c[1]), self.clauses[-1])
+        """The clause holding a position of the sentence (the last clause when none does)."""
+        return self.clauses[self.clause_index(position)]
+
+    def clause_index(self, position: int) -> int:
+        """The index of clause_at(position), by bisection: the clauses are in order and do not overlap."""
+        i = bisect_right(self.clauses, (position, sys.maxsize)) - 1
+        return i if i >= 0 and self.clauses[i][0] <= position < self.clauses[i][1] else len(self.clauses) - 1
 
     def quote(self, start: int, end: int) -> str:
         """The verbatim text of a span, without edge punctuation or a leading conjunction."""
@@ -335,10 +342,16 @@ def company_names(companies: list[dict]) -> list[tuple[str, str]]:
 def mentions(sentence: str, names: list[tuple[str, str]]) -> list[Mention]:
     """The companies a sentence names, in order; a longer name wins ('Google Cloud' is not 'Google')."""
     found: list[Mention] = []
+    taken: list[tuple[int, int]] = []  # the spans found, in order and not overlapping: a new one checks its neighbours
     for name, company_id in names:
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence):
-            if any(m.start < match.end() and match.start() < m.end for m in found):
+            i = bisect_right(taken, match.span())
+            if (i and taken[i - 1][1] > match.start()) or (i < len(taken) and taken[i][0] < match.end()):
                 continue
-            possessive = bool(re.match(r"['’]s\b", sentence[match.end() :]))
+            taken.insert(i, match.span())
+            possessive = bool(_POSSESSIVE.match(sentence, match.end()))
             found.append(Mention(match.start(), match.end(), company_id, name, possessive))
     return sorted(found, key=lambda m: m.start)
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")

@@ -126,6 +126,8 @@ def _article_bytes(article: Path) -> bytes:
         raise RegistrationError(str(error)) from None
     if problem := utf8_problem(data, display(article)):
         raise RegistrationError(str(problem))
+    if not first_sentence(data.decode("utf-8")):
+        raise RegistrationError(f"{article}: the article holds only its date line: nothing to read")
     return data
 
 

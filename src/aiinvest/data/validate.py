@@ -74,6 +74,9 @@ def validate_package(data_dir: Path) -> list[Problem]:
     problems += _known_date_problems(descriptor, tables, files)
     if "investments" in tables:
         problems += _framing_problems(files["investments"], tables["investments"])
+    if "companies" in tables:
+        problems += _company_name_problems(files["companies"], tables["companies"])
+    problems += _fact_kind_problems(descriptor, tables, files)
     return problems
 
 
@@ -486,3 +489,30 @@ def _framing_problems(file: str, table: CsvTable) -> Iterator[Problem]:
                 "framing",
                 row.get("framing"),
             )
+
+
+def _company_name_problems(file: str, table: CsvTable) -> Iterator[Problem]:
+    """Company names are unique ignoring case and spacing: 'Amazon' and 'AMAZON' would be one name in the text."""
+    first: dict[str, tuple[int, str]] = {}
+    for line, row in table.numbered():
+        name = row.get("name") or ""
+        key = " ".join(name.split()).casefold()
+        if key and key in first:
+            line0, name0 = first[key]
+            expected = f"a name no other company has, ignoring case (line {line0} is {name0!r})"
+            yield Problem(file, expected, line, "name", name)
+        first.setdefault(key, (line, name))
+
+
+def _fact_kind_problems(descriptor: dict, tables: dict[str, CsvTable], files: dict[str, str]) -> Iterator[Problem]:
+    """A fact id names one kind of claim: a valuation reusing an investment's fact id is a false disagreement."""
+    first: dict[str, tuple[str, int]] = {}
+    for name, resource in resources(descriptor).items():
+        if name not in tables or "fact_id" not in {f["name"] for f in resource["schema"]["fields"]}:
+            continue
+        for line, row in tables[name].numbered():
+            fact = row.get("fact_id") or ""
+            table0, line0 = first.setdefault(fact, (name, line))
+            if fact and table0 != name:
+                expected = f"a fact id of {name} only (line {line0} of {files[table0]} uses it for {table0})"
+                yield Problem(files[name], expected, line, "fact_id", fact)

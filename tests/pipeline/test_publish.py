@@ -209,3 +209,16 @@ def test_only_folders_named_as_dates_are_reports(tmp_path):
     assert publishing.dated_reports(company) == [EARLIER, DATE]
     assert os.readlink(company / "latest") == DATE and version(company / "latest") == "new"
     assert (company / "notes").is_dir() and (company / "zzz").is_symlink()  # neither touched
+
+
+@pytest.mark.parametrize("inside", ["curated", "raw", "raw/articles/reports"])
+def test_an_output_folder_among_the_data_inputs_is_refused_before_any_work(data_dir, inside):
+    """Reports written into curated/ or raw/ would be the next build's inputs: it would never be up to date."""
+    request = BuildRequest(params={"data_dir": str(data_dir)}, output_dir=data_dir / inside / "out")
+    with pytest.raises(pipeline.BuildFailure) as refused:
+        pipeline.start(request)
+    assert refused.value.exit_status == 64
+    assert "expected a folder outside the data's curated/ and raw/" in str(refused.value)
+    assert not (data_dir / inside / "out").exists()
+    beside = pipeline.start(BuildRequest(params={"data_dir": str(data_dir)}, output_dir=data_dir / "reports"))
+    assert beside.key  # a folder beside them is fine: it is not hashed

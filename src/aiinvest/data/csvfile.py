@@ -79,6 +79,9 @@ def _records(text: str, file: str) -> tuple[CsvTable | None, list[Problem]]:
         if opened:
             expected = "a closing double quote for the field that opens here (it runs on past the end of the line)"
             problems.append(Problem(file, expected, opened[0], char=opened[1]))
+        elif "field larger than field limit" in str(error):  # csv's own limit, not a quoting fault
+            expected = f"fields of at most {csv.field_size_limit():,} characters (a field here is longer)"
+            problems.append(Problem(file, expected, reader.line_num))
         else:
             expected = f"well-formed CSV ({error}): a field holding a double quote is quoted, the quote doubled"
             problems.append(Problem(file, expected, reader.line_num))

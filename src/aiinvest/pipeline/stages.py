@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import exitcodes
-from ..config import DATA_DIR, ENV_GATED, display
+from ..config import DATA_DIR, ENV_GATED, curated_dir, display, raw_dir
 from ..data.problems import DataValidationError
 from ..data.transaction import reading
 from ..exitcodes import CommandError
@@ -153,11 +153,23 @@ def start(request: BuildRequest) -> Run:
         request, output_dir=Path(request.output_dir).resolve(), notebook=Path(request.notebook).resolve()
     )
     run = Run(request, data_folder(request))
+    _refuse_output_among_inputs(request.output_dir, run.data_dir)
     log.info("%s: data from %s", request.label, display(run.data_dir))
     with run.timed("hash inputs"):
         run.inputs = hash_inputs(run.data_dir, request.notebook)
     run.key = fingerprint({"params": request.params, "formats": sorted(request.formats)}, run.inputs)
     return run
+
+
+def _refuse_output_among_inputs(output_dir: Path, data_dir: Path) -> None:
+    """Reports written into the data's curated/ or raw/ would be inputs of the next build (and unnamed files there)."""
+    for inputs in (curated_dir(data_dir), raw_dir(data_dir)):
+        if output_dir.is_relative_to(inputs.resolve()):
+            raise BuildFailure(
+                exitcodes.PARAMETERS,
+                f"--output-dir {display(output_dir)}: expected a folder outside the data's curated/ and raw/ "
+                f"(reports there would be inputs of the next build, which would never be up to date)",
+            )
 
 
 def _up_to_date(run: Run, why: str) -> BuildResult | None:

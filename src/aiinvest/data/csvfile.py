@@ -80,13 +80,25 @@ def _records(text: str, file: str) -> tuple[CsvTable | None, list[Problem]]:
             expected = "a closing double quote for the field that opens here (it runs on past the end of the line)"
             problems.append(Problem(file, expected, opened[0], char=opened[1]))
         elif "field larger than field limit" in str(error):  # csv's own limit, not a quoting fault
-            expected = f"fields of at most {csv.field_size_limit():,} characters (a field here is longer)"
-            problems.append(Problem(file, expected, reader.line_num))
+            problems.append(Problem(file, LONG_FIELD, reader.line_num))
         else:
             expected = f"well-formed CSV ({error}): a field holding a double quote is quoted, the quote doubled"
             problems.append(Problem(file, expected, reader.line_num))
         return None, problems
+    problems += _long_fields(table, file)
     return (None if problems else table), problems
+
+
+# Python's csv reader takes fields of at most 131,072 characters by default, a limit other libraries (Frictionless)
+# raise for the whole process: the same limit is applied here whatever they did, so a table reads the same anywhere.
+FIELD_LIMIT = 131_072
+LONG_FIELD = f"fields of at most {FIELD_LIMIT:,} characters (a field here is longer)"
+
+
+def _long_fields(table: CsvTable | None, file: str) -> list[Problem]:
+    """A problem for each row holding a field longer than FIELD_LIMIT."""
+    rows = zip(table.lines, table.rows, strict=True) if table else ()
+    return [Problem(file, LONG_FIELD, line) for line, row in rows if any(len(v) > FIELD_LIMIT for v in row.values())]
 
 
 def _spanning_quote(text: str, line: int) -> tuple[int, int] | None:

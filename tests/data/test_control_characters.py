@@ -72,7 +72,7 @@ def test_registration_refuses_an_article_with_a_control_character_and_leaves_not
     args = ["--data-dir", str(data_dir), "register-article", str(article), "--published", "2024-04-02"]
     assert main([*args, "--precision", "day"]) == exitcodes.DATA
     err = capsys.readouterr().err
-    assert ":2:5: expected text without control characters" in err and control not in err
+    assert "new.txt:2:5: expected text without control characters" in err and control not in err  # the given file
     assert sorted(p.name for p in (data_dir / "raw" / "articles").iterdir()) == SEED_ARTICLES
     assert {p.name: p.read_bytes() for p in curated.iterdir()} == before
 

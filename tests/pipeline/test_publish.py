@@ -184,6 +184,11 @@ def test_a_report_is_found_by_its_dated_name_never_by_latest_a_build_or_a_stagin
     folder = reports / COMPANY / DATE
     assert find_up_to_date(reports, "old") == folder
     assert find_up_to_date(reports, "staged") is None
+    shutil.copytree(folder, reports / COMPANY / "notes")  # a copy beside the reports, manifest and all
+    (reports / COMPANY / DATE).unlink()
+    assert find_up_to_date(reports, "old") is None  # the copy is no report: a build would publish one
+    (reports / COMPANY / DATE).symlink_to(os.path.relpath(reports / COMPANY / "notes", reports / COMPANY))
+    assert find_up_to_date(reports, "old") == folder
     assert output_paths(folder) == {"html": folder / "report.html", "manifest": folder / MANIFEST_NAME}
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..config import curated_dir, display, raw_dir
-from ..data.problems import DataValidationError, utf8_problem
+from ..data.problems import DataValidationError, text_problem
 from ..data.provenance import first_sentence
 from ..data.schema import read_descriptor, rehash, resources
 from ..data.transaction import changing
@@ -124,7 +124,7 @@ def _article_bytes(article: Path) -> bytes:
         data = read_article(article)
     except ArticleFileError as error:
         raise RegistrationError(str(error)) from None
-    if problem := utf8_problem(data, display(article)):
+    if problem := text_problem(data, display(article)):  # UTF-8, no control characters: named in the given file
         raise RegistrationError(str(problem))
     if not first_sentence(data.decode("utf-8")):
         raise RegistrationError(f"{article}: the article holds only its date line: nothing to read")

@@ -171,7 +171,7 @@ def find_up_to_date(output_dir: Path, key: str) -> Path | None:
     """The published report folder (<company>/<date>) built from exactly these inputs, if intact."""
     for manifest_path in Path(output_dir).glob(f"*/*/{MANIFEST_NAME}"):
         folder = manifest_path.parent
-        if folder.name == LATEST or folder.name.startswith(".") or folder.parent.name.startswith("."):
+        if not _is_date(folder.name) or folder.parent.name.startswith("."):  # a report is <company>/<date>
             continue
         manifest = read_manifest(folder)
         if manifest and manifest.get("fingerprint") == key and outputs_intact(folder, manifest):

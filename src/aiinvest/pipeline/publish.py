@@ -57,8 +57,20 @@ def update_latest(folder: Path) -> None:
     """Point <company>/latest at the newest as-of date, atomically; concurrent builds of other dates converge."""
     company = folder.parent
     link = company / LATEST
+    refuse_foreign_latest(company)
     while (dated := dated_reports(company)) and not (link.is_symlink() and os.readlink(link) == dated[-1]):
         _swap(link, Path(dated[-1]))
+
+
+def refuse_foreign_latest(company: Path) -> None:
+    """BuildFailure (70) when <company>/latest is not a symlink: a folder or file made by hand is never moved."""
+    link = company / LATEST
+    if link.exists() and not link.is_symlink():
+        raise BuildFailure(
+            exitcodes.BUILD,
+            f"{display(link)} is a real {'folder' if link.is_dir() else 'file'}, not the link a build makes; "
+            "the build never moves or removes it: rename it, then build again",
+        )
 
 
 def dated_reports(company: Path) -> list[str]:
@@ -102,13 +114,14 @@ def clear_leftovers(folder: Path) -> None:
     """Remove what killed builds of this report left; hold its lock. Another report's files, or a live build's, stay.
 
     Removed: builds of this date no symlink refers to, temporary symlinks (or a swapped-out folder) of this date
-    or of `latest` whose process is gone, staging folders of this report whose process is gone, and the
+    or of `latest` (a symlink only) whose process is gone, staging folders of this report whose process is gone, and the
     `.<date>.new-*`/`.<date>.old-*` folders of versions before .builds.
     """
     company, date = folder.parent, folder.name
     used = {p.resolve() for p in _entries(company) if p.is_symlink() and p.name[0] != "."}  # dates and latest
     doomed = [p for p in _entries(company / BUILDS_DIR) if p.name.startswith(f"{date}-") and p.resolve() not in used]
-    doomed += [p for p in _entries(company) if _abandoned(p.name, {f".{date}", f".{LATEST}"})]
+    doomed += [p for p in _entries(company) if _abandoned(p.name, {f".{date}"})]
+    doomed += [p for p in _entries(company) if _abandoned(p.name, {f".{LATEST}"}) and p.is_symlink()]
     doomed += [p for p in _entries(company.parent / TMP_DIR) if _abandoned(p.name, {f"{company.name}-{date}"})]
     doomed += [*company.glob(f".{date}.new-*"), *company.glob(f".{date}.old-*")]
     for path in doomed:
@@ -173,6 +186,7 @@ def lock(run: Run):
                 f"another build of {display(folder)} held the lock for {request.lock_timeout:g}s; try later",
             ) from None
     try:
+        refuse_foreign_latest(folder.parent)
         clear_leftovers(folder)
         yield
     finally:

@@ -22,6 +22,8 @@ from aiinvest.config import curated_dir
 from aiinvest.data import transaction as tx
 from aiinvest.data.schema import rehash
 from aiinvest.data.transaction import TRANSACTION_DIR, DataBusy, Transaction, changing, reading, recover
+from aiinvest.pipeline import stages
+from aiinvest.pipeline.run import BuildFailure, BuildRequest
 
 MUTATIONS = ("replace", "link", "unlink", "fsync", "chmod", "rename", "mkdir", "rmdir")  # what a transaction changes
 ARTICLE = b"Anthropic raises $1 billion from Example Capital. More text follows.\n"
@@ -222,9 +224,6 @@ def test_two_data_commands_at_once_are_serialised(tmp_path):
 
 def test_a_build_holds_the_data_from_hashing_to_publishing(tmp_path, monkeypatch):
     """A data command started while a build hashes the data waits until the build ends (then goes ahead)."""
-    from aiinvest.pipeline import stages
-    from aiinvest.pipeline.run import BuildFailure, BuildRequest
-
     data_dir = seed_copy(tmp_path / "data")
     args = register_setup(data_dir)
     waiting: list[bool] = []
@@ -273,3 +272,12 @@ def test_recover_rolls_back_what_the_journal_names_and_nothing_else(tmp_path):
     transaction.apply()  # then the process dies
     assert recover(data_dir) and files(data_dir) == before
     assert not recover(data_dir)  # nothing left to do
+
+
+def test_a_build_or_dry_run_gives_up_with_75_while_a_data_command_changes_the_data(tmp_path):
+    data_dir = seed_copy(tmp_path / "data")
+    request = BuildRequest(params={"data_dir": str(data_dir)}, output_dir=tmp_path / "reports", lock_timeout=0.2)
+    with changing(data_dir):
+        results = [stages.preview(request), stages.build(request)]
+    assert [r.status for r in results] == [exitcodes.LOCKED] * 2
+    assert all("another command is changing the data" in r.message for r in results)

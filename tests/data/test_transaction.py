@@ -2,8 +2,6 @@
 old data or the complete new data, the next command recovers it, `validate` passes and a retry works; data
 commands and builds are serialised by the data folder's lock."""
 
-import csv
-import io
 import itertools
 import os
 import shutil
@@ -14,28 +12,21 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from fixtures import SEED_DIR
+from fixtures.changes import COMMANDS, files, register_setup, seed_copy
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
 from aiinvest.config import curated_dir
 from aiinvest.data import transaction as tx
-from aiinvest.data.schema import rehash
 from aiinvest.data.transaction import TRANSACTION_DIR, DataBusy, Transaction, changing, reading, recover
 from aiinvest.pipeline import stages
 from aiinvest.pipeline.run import BuildFailure, BuildRequest
 
 MUTATIONS = ("replace", "link", "unlink", "fsync", "chmod", "rename", "mkdir", "rmdir")  # what a transaction changes
-ARTICLE = b"Anthropic raises $1 billion from Example Capital. More text follows.\n"
 
 
 class Killed(BaseException):
     """The process died here (SIGKILL): no handler, no rollback, only the kernel releasing the lock."""
-
-
-def files(data_dir: Path) -> dict[str, bytes]:
-    """Every file of a data folder by relative name (the transaction folder included), with its bytes."""
-    return {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in sorted(data_dir.rglob("*")) if p.is_file()}
 
 
 class _Os:
@@ -85,53 +76,6 @@ def stopped_at(step: int, fault: type[BaseException]) -> Iterator[Iterator[int]]
     finally:
         for patch in patches:
             patch.stop()
-
-
-# --- the three data commands, each on its own copy of the seed data --------------------------------------
-
-
-def seed_copy(folder: Path) -> Path:
-    shutil.copytree(SEED_DIR, folder, ignore=shutil.ignore_patterns("README.md"))
-    for path in folder.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return folder
-
-
-def register_setup(data_dir: Path) -> list[str]:
-    article = data_dir.parent / "article.txt"
-    article.write_bytes(ARTICLE)
-    return ["register-article", str(article), "--published", "2024-04-02", "--precision", "day"]
-
-
-def accept_setup(data_dir: Path) -> list[str]:
-    """art-001's investments removed (and rehashed); a review file accepting them back."""
-    path = curated_dir(data_dir) / "investments.csv"
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
-    rows, header = list(reader), list(reader.fieldnames or [])
-    kept, moved = [r for r in rows if r["source_id"] != "art-001"], [r for r in rows if r["source_id"] == "art-001"]
-    out = io.StringIO()
-    csv.DictWriter(out, fieldnames=header, lineterminator="\n").writeheader()
-    csv.DictWriter(out, fieldnames=header, lineterminator="\n").writerows(kept)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    rehash(data_dir)
-    columns = ["decision", "table", *(c for c in header if c != "quote"), "quote", "why"]
-    review = io.StringIO()
-    writer = csv.DictWriter(review, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({**r, "decision": "accept", "table": "investments", "why": ""} for r in moved)
-    (data_dir.parent / "review.csv").write_text(review.getvalue(), encoding="utf-8")
-    return ["draft", "--accept", str(data_dir.parent / "review.csv")]
-
-
-def rehash_setup(data_dir: Path) -> list[str]:
-    """A reviewed edit of two tables, not yet rehashed."""
-    for name in ("companies.csv", "sources.csv"):
-        path = curated_dir(data_dir) / name
-        path.write_text(path.read_text(encoding="utf-8").replace("Anthropic", "Anthropic PBC", 1), encoding="utf-8")
-    return ["rehash"]
-
-
-COMMANDS = {"register-article": register_setup, "draft --accept": accept_setup, "rehash": rehash_setup}
 
 
 def command(data_dir: Path, args: list[str]) -> int:

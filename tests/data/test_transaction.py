@@ -12,7 +12,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from fixtures.changes import COMMANDS, files, register_setup, seed_copy
+from fixtures.changes import COMMANDS, accept_setup, files, register_setup, seed_copy
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
@@ -225,3 +225,25 @@ def test_a_build_or_dry_run_gives_up_with_75_while_a_data_command_changes_the_da
         results = [stages.preview(request), stages.build(request)]
     assert [r.status for r in results] == [exitcodes.LOCKED] * 2
     assert all("another command is changing the data" in r.message for r in results)
+
+
+def test_the_same_review_accepted_twice_at_once_is_appended_once(tmp_path, capsys):
+    data_dir = seed_copy(tmp_path / "data")
+    args = accept_setup(data_dir)
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda: statuses.append(command(data_dir, args))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [exitcodes.OK, exitcodes.DATA]
+    assert "accepted twice?" in capsys.readouterr().err
+    assert command(data_dir, ["validate"]) == exitcodes.OK
+
+
+@pytest.mark.parametrize("args", [["validate"], ["draft", "art-001"], ["docs", "--check"], ["docs"]])
+def test_every_command_that_reads_the_data_waits_for_a_change_then_gives_up_with_75(tmp_path, monkeypatch, args):
+    data_dir = seed_copy(tmp_path / "data")
+    monkeypatch.setattr(tx, "DATA_LOCK_TIMEOUT", 0.2)
+    with changing(data_dir):
+        assert command(data_dir, args) == exitcodes.LOCKED

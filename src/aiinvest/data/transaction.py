@@ -217,11 +217,12 @@ def changing(data_dir: Path, timeout: float | None = None) -> Iterator[Transacti
 
 
 @contextmanager
-def reading(data_dir: Path, timeout: float) -> Iterator[None]:
+def reading(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the data folder's shared lock (recovering a killed transaction first): no change while reading.
 
     A data folder that cannot be opened (missing, unreadable) is read without a lock: nothing can change it.
     """
+    timeout = DATA_LOCK_TIMEOUT if timeout is None else timeout
     try:
         os.close(os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY))
     except OSError:

@@ -208,6 +208,14 @@ def test_a_transaction_swaps_in_every_file_or_none(tmp_path):
     assert created.stat().st_mode & 0o777 == 0o444
 
 
+def test_a_transaction_creates_a_missing_folder(tmp_path):
+    data_dir = seed_copy(tmp_path / "data")
+    with changing(data_dir) as transaction:
+        transaction.write(data_dir / "raw" / "new" / "article.txt", b"text")
+        transaction.commit()
+    assert (data_dir / "raw" / "new" / "article.txt").read_bytes() == b"text"
+
+
 def test_recover_rolls_back_what_the_journal_names_and_nothing_else(tmp_path):
     data_dir = seed_copy(tmp_path / "data")
     before = files(data_dir)

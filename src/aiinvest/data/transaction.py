@@ -80,6 +80,7 @@ class Transaction:
         if self.applied or path in self.staged:
             raise RuntimeError(f"{target}: staged twice, or after the transaction was applied")
         self.folder.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)  # an empty folder: harmless if the change is rolled back
         number = len(self.entries)
         _write_synced(self.folder / f"{number}.new", data, mode)
         old = f"{TRANSACTION_DIR}/{number}.old" if path.exists() else None

@@ -1,5 +1,6 @@
 """The data commands across real process boundaries: SIGKILL at every change, SIGTERM mid-change, two at once."""
 
+import hashlib
 import itertools
 import json
 import os
@@ -11,12 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from fixtures.changes import COMMANDS, files, seed_copy
+from fixtures.changes import COMMANDS, accept_setup, files, seed_copy
 
 from aiinvest import exitcodes
 from aiinvest.config import curated_dir
 from aiinvest.data import transaction as tx
-from aiinvest.data.transaction import TRANSACTION_DIR
+from aiinvest.data.transaction import TRANSACTION_DIR, DataBusy, data_lock
 
 pytestmark = pytest.mark.slow  # every test starts processes
 HERE = Path(__file__).parent
@@ -119,3 +120,32 @@ def test_two_register_article_processes_at_once_both_succeed(tmp_path):
     assert all(f"art-00{n}" in sources for n in (2, 3, 4))
     assert aiinvest(data_dir, ["validate"]) == exitcodes.OK
     assert tx.TRANSACTION_DIR not in os.listdir(data_dir)
+
+
+def test_draft_accept_during_a_build_waits_and_the_report_is_of_the_bytes_it_hashed(tmp_path):
+    """The build holds the data from hashing to publishing: the accept changes nothing before the build ends."""
+    data_dir = seed_copy(tmp_path / "data")
+    accept = accept_setup(data_dir)
+    before = (curated_dir(data_dir) / "investments.csv").read_bytes()
+    build_args = ["build", "-o", str(tmp_path / "reports"), "--formats", "html"]
+    build = subprocess.Popen([*AIINVEST, "--data-dir", str(data_dir), *build_args])
+    while not _locked(data_dir):  # the build has taken the lock
+        assert build.poll() is None, "the build ended before it took the lock"
+        time.sleep(0.05)
+    accepting = subprocess.Popen([*AIINVEST, "--data-dir", str(data_dir), *accept])
+    assert build.wait(timeout=300) == exitcodes.OK
+    assert accepting.wait(timeout=120) in (exitcodes.OK, exitcodes.LOCKED)  # waited 30 s at most
+    (manifest_path,) = (tmp_path / "reports").glob("*/latest/manifest.json")
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["inputs"]["data/curated/investments.csv"] == hashlib.sha256(before).hexdigest()
+    # the accepted rows (numbered inv-03 to inv-06 again) are not in the report: it is of the bytes it hashed
+    assert "inv-03" not in (manifest_path.parent / "report.html").read_text(encoding="utf-8")
+    assert aiinvest(data_dir, ["validate"]) == exitcodes.OK
+
+
+def _locked(data_dir: Path) -> bool:
+    try:
+        with data_lock(data_dir, exclusive=True, timeout=0):
+            return False
+    except DataBusy:
+        return True

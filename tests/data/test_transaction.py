@@ -255,3 +255,11 @@ def test_every_command_that_reads_the_data_waits_for_a_change_then_gives_up_with
     monkeypatch.setattr(tx, "DATA_LOCK_TIMEOUT", 0.2)
     with changing(data_dir):
         assert command(data_dir, args) == exitcodes.LOCKED
+
+
+@pytest.mark.parametrize("args", [["rehash"], ["docs"], ["register-article", "{article}", "--published", "2024-04-02"]])
+def test_a_data_command_without_a_data_folder_says_so_with_64(tmp_path, capsys, args):
+    (tmp_path / "x.txt").write_text("Anthropic raised money.\n")
+    args = [a.format(article=tmp_path / "x.txt") for a in args] + (["--precision", "day"] if len(args) > 1 else [])
+    assert command(tmp_path / "missing", args) == exitcodes.USAGE
+    assert "missing: no such data folder" in capsys.readouterr().err

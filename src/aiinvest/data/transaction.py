@@ -36,6 +36,12 @@ class DataBusy(CommandError):
     exit_status = ExitStatus.LOCKED
 
 
+class NoDataFolder(CommandError):
+    """The data folder to change does not exist, or is not a folder."""
+
+    exit_status = ExitStatus.USAGE
+
+
 @dataclass
 class Entry:
     """One intended rename: `new` (staged) over `target`; `old` keeps the target's bytes, None if it is created."""
@@ -176,9 +182,12 @@ def _signals_held() -> Iterator[None]:
 def data_lock(data_dir: Path, *, exclusive: bool, timeout: float) -> Iterator[None]:
     """Hold the data folder's lock (flock on the folder itself: no lock file), shared or exclusive.
 
-    Raises DataBusy when another command holds it longer than `timeout` seconds.
+    Raises DataBusy when another command holds it longer than `timeout` seconds, NoDataFolder without one.
     """
-    fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        raise NoDataFolder(f"{display(Path(data_dir))}: no such data folder (--data-dir names it)") from None
     try:
         _acquire(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, timeout, Path(data_dir))
         yield

@@ -208,6 +208,22 @@ def test_a_transaction_swaps_in_every_file_or_none(tmp_path):
     assert created.stat().st_mode & 0o777 == 0o444
 
 
+def test_a_transaction_keeps_old_files_by_copy_where_hard_links_are_refused(tmp_path, monkeypatch):
+    data_dir = seed_copy(tmp_path / "data")
+    before = files(data_dir)
+    sources = curated_dir(data_dir) / "sources.csv"
+    monkeypatch.setattr(tx, "os", _Os(link=mock.Mock(side_effect=PermissionError("no hard links here"))))
+    with changing(data_dir) as transaction:
+        transaction.write(sources, b"new")
+        transaction.apply()
+        assert sources.read_bytes() == b"new"
+    assert files(data_dir) == before
+    with changing(data_dir) as transaction:
+        transaction.write(sources, b"new")
+        transaction.commit()
+    assert sources.read_bytes() == b"new" and not (data_dir / TRANSACTION_DIR).exists()
+
+
 def test_a_transaction_creates_a_missing_folder(tmp_path):
     data_dir = seed_copy(tmp_path / "data")
     with changing(data_dir) as transaction:

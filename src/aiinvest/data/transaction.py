@@ -111,7 +111,7 @@ class Transaction:
         with _signals_held():
             for entry in self.entries:
                 if entry.old:
-                    os.link(self.root / entry.target, self.root / entry.old)
+                    _keep(self.root / entry.target, self.root / entry.old)
                 os.replace(self.root / entry.new, self.root / entry.target)
             _sync_folders(self.root, self.entries)
 
@@ -130,6 +130,16 @@ class Transaction:
         with _signals_held():
             _roll_back(self.root, self.entries)
         self.entries, self.staged, self.applied = [], {}, False
+
+
+def _keep(path: Path, old: Path) -> None:
+    """Keep the old file's bytes at `old`: a hard link, or a synced copy renamed in where links are not allowed."""
+    try:
+        os.link(path, old)
+    except OSError:  # a file system without hard links (some network and FUSE mounts)
+        copy = old.with_name(f"{old.name}.tmp")
+        _write_synced(copy, path.read_bytes(), path.stat().st_mode & 0o777)
+        os.replace(copy, old)
 
 
 def _sync_folders(root: Path, entries: list[Entry]) -> None:

@@ -279,3 +279,14 @@ def test_a_data_command_without_a_data_folder_says_so_with_64(tmp_path, capsys, 
     args = [a.format(article=tmp_path / "x.txt") for a in args] + (["--precision", "day"] if len(args) > 1 else [])
     assert command(tmp_path / "missing", args) == exitcodes.USAGE
     assert "missing: no such data folder" in capsys.readouterr().err
+
+
+def test_a_damaged_journal_stops_every_command_with_a_way_out(tmp_path, capsys):
+    data_dir = seed_copy(tmp_path / "data")
+    (data_dir / TRANSACTION_DIR).mkdir()
+    (data_dir / TRANSACTION_DIR / "journal.json").write_text('[{"target": ')
+    assert command(data_dir, ["validate"]) == exitcodes.DATA
+    assert "journal.json cannot be read (JSONDecodeError)" in capsys.readouterr().err
+    assert command(data_dir, ["rehash"]) == exitcodes.DATA
+    shutil.rmtree(data_dir / TRANSACTION_DIR)  # what the message says to do, once the data is restored
+    assert command(data_dir, ["validate"]) == exitcodes.OK

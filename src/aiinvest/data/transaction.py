@@ -36,6 +36,12 @@ class DataBusy(CommandError):
     exit_status = ExitStatus.LOCKED
 
 
+class DamagedJournal(CommandError):
+    """The journal of a killed command cannot be read: the data needs a person."""
+
+    exit_status = ExitStatus.DATA
+
+
 class NoDataFolder(CommandError):
     """The data folder to change does not exist, or is not a folder."""
 
@@ -167,7 +173,13 @@ def recover(data_dir: Path) -> bool:
     if not folder.exists():
         return False
     journal = folder / JOURNAL
-    entries = [Entry(**e) for e in json.loads(journal.read_text())] if journal.is_file() else []
+    try:
+        entries = [Entry(**e) for e in json.loads(journal.read_text())] if journal.is_file() else []
+    except (ValueError, TypeError, OSError) as error:  # damaged outside this module: it writes it in one rename
+        raise DamagedJournal(
+            f"{display(journal)} cannot be read ({type(error).__name__}), so the change a killed command left "
+            f"cannot be rolled back: restore the data folder (git status, git checkout), then remove {display(folder)}"
+        ) from None
     with _signals_held():
         _roll_back(root, entries)
     return True

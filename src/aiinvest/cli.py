@@ -264,7 +264,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .data.transaction import reading  # the data stage: `aiinvest --help` loads none of it
     from .data.validate import validate_package  # jsonschema and the validator: 0.3 s
 
-    with reading(_data_dir(args), timeout=60):  # rolls back a change a killed command left
+    with reading(_data_dir(args)):  # rolls back a change a killed command left
         problems = validate_package(_data_dir(args))
     if problems:
         print(f"{len(problems)} problem(s) in the curated data:", file=sys.stderr)
@@ -376,19 +376,19 @@ def _install_kernel(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
+    from .data.transaction import changing, reading  # as in _validate
     from .report.datadoc import render_data_readme  # pandas and the analysis, 0.6 s
 
     target = _data_dir(args) / "README.md"
-    text = render_data_readme(_data_dir(args))
     if args.check:
+        with reading(_data_dir(args)):
+            text = render_data_readme(_data_dir(args))
         if target.read_text(encoding="utf-8") != text:
             print(f"{target} is out of date: run 'make docs'", file=sys.stderr)
             return ExitStatus.DATA
         return ExitStatus.OK
-    from .data.transaction import changing  # as in _validate
-
-    with changing(_data_dir(args)) as transaction:
-        transaction.write(target, text.encode("utf-8"))
+    with changing(_data_dir(args)) as transaction:  # written as one transaction, from the data it reads
+        transaction.write(target, render_data_readme(_data_dir(args)).encode("utf-8"))
         transaction.commit()
     print(f"wrote {target}")
     return ExitStatus.OK
@@ -413,7 +413,11 @@ def _draft(args: argparse.Namespace) -> int:
         if args.accept:
             print(accept_summary(accept_review(_data_dir(args), args.accept)))
         else:
-            print(draft_summary(*draft_article(_data_dir(args), args.article_id, args.output, force=args.force)))
+            from .data.transaction import reading  # as in _validate
+
+            with reading(_data_dir(args)):  # the data as one state
+                drafted = draft_article(_data_dir(args), args.article_id, args.output, force=args.force)
+            print(draft_summary(*drafted))
     return ExitStatus.OK
 
 

@@ -50,12 +50,12 @@ BUSY = "another command is changing the data, or a build is reading it, past the
 
 # The statuses each command exits with, and what one means for that command where it says more than its meaning.
 COMMANDS: Mapping[str, Mapping[ExitStatus, str]] = {
-    "validate": {OK: "", USAGE: "", DATA: ""},
+    "validate": {OK: "", USAGE: "", DATA: "", LOCKED: BUSY},
     "rehash": {OK: "", USAGE: "", DATA: "", LOCKED: BUSY},
     "build": {OK: "built, or up to date", USAGE: "", DATA: "", BUILD: "", LOCKED: ""},
     "notebooks": {OK: "", USAGE: "", DATA: "a notebook out of step with its jupytext pair"},
     "install-kernel": {OK: "", USAGE: ""},
-    "docs": {OK: "", USAGE: "", DATA: "with --check, data/README.md is out of date"},
+    "docs": {OK: "", USAGE: "", DATA: "with --check, data/README.md is out of date", LOCKED: BUSY},
     "diff": {
         OK: "the two reports are the same",
         CHANGED: "",

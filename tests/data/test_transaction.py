@@ -2,8 +2,6 @@
 old data or the complete new data, the next command recovers it, `validate` passes and a retry works; data
 commands and builds are serialised by the data folder's lock."""
 
-import csv
-import io
 import itertools
 import os
 import shutil
@@ -14,26 +12,21 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from fixtures import SEED_DIR
+from fixtures.changes import COMMANDS, accept_setup, files, register_setup, seed_copy
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
 from aiinvest.config import curated_dir
 from aiinvest.data import transaction as tx
-from aiinvest.data.schema import rehash
 from aiinvest.data.transaction import TRANSACTION_DIR, DataBusy, Transaction, changing, reading, recover
+from aiinvest.pipeline import stages
+from aiinvest.pipeline.run import BuildFailure, BuildRequest
 
 MUTATIONS = ("replace", "link", "unlink", "fsync", "chmod", "rename", "mkdir", "rmdir")  # what a transaction changes
-ARTICLE = b"Anthropic raises $1 billion from Example Capital. More text follows.\n"
 
 
 class Killed(BaseException):
     """The process died here (SIGKILL): no handler, no rollback, only the kernel releasing the lock."""
-
-
-def files(data_dir: Path) -> dict[str, bytes]:
-    """Every file of a data folder by relative name (the transaction folder included), with its bytes."""
-    return {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in sorted(data_dir.rglob("*")) if p.is_file()}
 
 
 class _Os:
@@ -83,53 +76,6 @@ def stopped_at(step: int, fault: type[BaseException]) -> Iterator[Iterator[int]]
     finally:
         for patch in patches:
             patch.stop()
-
-
-# --- the three data commands, each on its own copy of the seed data --------------------------------------
-
-
-def seed_copy(folder: Path) -> Path:
-    shutil.copytree(SEED_DIR, folder, ignore=shutil.ignore_patterns("README.md"))
-    for path in folder.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return folder
-
-
-def register_setup(data_dir: Path) -> list[str]:
-    article = data_dir.parent / "article.txt"
-    article.write_bytes(ARTICLE)
-    return ["register-article", str(article), "--published", "2024-04-02", "--precision", "day"]
-
-
-def accept_setup(data_dir: Path) -> list[str]:
-    """art-001's investments removed (and rehashed); a review file accepting them back."""
-    path = curated_dir(data_dir) / "investments.csv"
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
-    rows, header = list(reader), list(reader.fieldnames or [])
-    kept, moved = [r for r in rows if r["source_id"] != "art-001"], [r for r in rows if r["source_id"] == "art-001"]
-    out = io.StringIO()
-    csv.DictWriter(out, fieldnames=header, lineterminator="\n").writeheader()
-    csv.DictWriter(out, fieldnames=header, lineterminator="\n").writerows(kept)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    rehash(data_dir)
-    columns = ["decision", "table", *(c for c in header if c != "quote"), "quote", "why"]
-    review = io.StringIO()
-    writer = csv.DictWriter(review, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({**r, "decision": "accept", "table": "investments", "why": ""} for r in moved)
-    (data_dir.parent / "review.csv").write_text(review.getvalue(), encoding="utf-8")
-    return ["draft", "--accept", str(data_dir.parent / "review.csv")]
-
-
-def rehash_setup(data_dir: Path) -> list[str]:
-    """A reviewed edit of two tables, not yet rehashed."""
-    for name in ("companies.csv", "sources.csv"):
-        path = curated_dir(data_dir) / name
-        path.write_text(path.read_text(encoding="utf-8").replace("Anthropic", "Anthropic PBC", 1), encoding="utf-8")
-    return ["rehash"]
-
-
-COMMANDS = {"register-article": register_setup, "draft --accept": accept_setup, "rehash": rehash_setup}
 
 
 def command(data_dir: Path, args: list[str]) -> int:
@@ -222,9 +168,6 @@ def test_two_data_commands_at_once_are_serialised(tmp_path):
 
 def test_a_build_holds_the_data_from_hashing_to_publishing(tmp_path, monkeypatch):
     """A data command started while a build hashes the data waits until the build ends (then goes ahead)."""
-    from aiinvest.pipeline import stages
-    from aiinvest.pipeline.run import BuildFailure, BuildRequest
-
     data_dir = seed_copy(tmp_path / "data")
     args = register_setup(data_dir)
     waiting: list[bool] = []
@@ -265,6 +208,30 @@ def test_a_transaction_swaps_in_every_file_or_none(tmp_path):
     assert created.stat().st_mode & 0o777 == 0o444
 
 
+def test_a_transaction_keeps_old_files_by_copy_where_hard_links_are_refused(tmp_path, monkeypatch):
+    data_dir = seed_copy(tmp_path / "data")
+    before = files(data_dir)
+    sources = curated_dir(data_dir) / "sources.csv"
+    monkeypatch.setattr(tx, "os", _Os(link=mock.Mock(side_effect=PermissionError("no hard links here"))))
+    with changing(data_dir) as transaction:
+        transaction.write(sources, b"new")
+        transaction.apply()
+        assert sources.read_bytes() == b"new"
+    assert files(data_dir) == before
+    with changing(data_dir) as transaction:
+        transaction.write(sources, b"new")
+        transaction.commit()
+    assert sources.read_bytes() == b"new" and not (data_dir / TRANSACTION_DIR).exists()
+
+
+def test_a_transaction_creates_a_missing_folder(tmp_path):
+    data_dir = seed_copy(tmp_path / "data")
+    with changing(data_dir) as transaction:
+        transaction.write(data_dir / "raw" / "new" / "article.txt", b"text")
+        transaction.commit()
+    assert (data_dir / "raw" / "new" / "article.txt").read_bytes() == b"text"
+
+
 def test_recover_rolls_back_what_the_journal_names_and_nothing_else(tmp_path):
     data_dir = seed_copy(tmp_path / "data")
     before = files(data_dir)
@@ -273,3 +240,53 @@ def test_recover_rolls_back_what_the_journal_names_and_nothing_else(tmp_path):
     transaction.apply()  # then the process dies
     assert recover(data_dir) and files(data_dir) == before
     assert not recover(data_dir)  # nothing left to do
+
+
+def test_a_build_or_dry_run_gives_up_with_75_while_a_data_command_changes_the_data(tmp_path):
+    data_dir = seed_copy(tmp_path / "data")
+    request = BuildRequest(params={"data_dir": str(data_dir)}, output_dir=tmp_path / "reports", lock_timeout=0.2)
+    with changing(data_dir):
+        results = [stages.preview(request), stages.build(request)]
+    assert [r.status for r in results] == [exitcodes.LOCKED] * 2
+    assert all("another command is changing the data" in r.message for r in results)
+
+
+def test_the_same_review_accepted_twice_at_once_is_appended_once(tmp_path, capsys):
+    data_dir = seed_copy(tmp_path / "data")
+    args = accept_setup(data_dir)
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda: statuses.append(command(data_dir, args))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [exitcodes.OK, exitcodes.DATA]
+    assert "accepted twice?" in capsys.readouterr().err
+    assert command(data_dir, ["validate"]) == exitcodes.OK
+
+
+@pytest.mark.parametrize("args", [["validate"], ["draft", "art-001"], ["docs", "--check"], ["docs"]])
+def test_every_command_that_reads_the_data_waits_for_a_change_then_gives_up_with_75(tmp_path, monkeypatch, args):
+    data_dir = seed_copy(tmp_path / "data")
+    monkeypatch.setattr(tx, "DATA_LOCK_TIMEOUT", 0.2)
+    with changing(data_dir):
+        assert command(data_dir, args) == exitcodes.LOCKED
+
+
+@pytest.mark.parametrize("args", [["rehash"], ["docs"], ["register-article", "{article}", "--published", "2024-04-02"]])
+def test_a_data_command_without_a_data_folder_says_so_with_64(tmp_path, capsys, args):
+    (tmp_path / "x.txt").write_text("Anthropic raised money.\n")
+    args = [a.format(article=tmp_path / "x.txt") for a in args] + (["--precision", "day"] if len(args) > 1 else [])
+    assert command(tmp_path / "missing", args) == exitcodes.USAGE
+    assert "missing: no such data folder" in capsys.readouterr().err
+
+
+def test_a_damaged_journal_stops_every_command_with_a_way_out(tmp_path, capsys):
+    data_dir = seed_copy(tmp_path / "data")
+    (data_dir / TRANSACTION_DIR).mkdir()
+    (data_dir / TRANSACTION_DIR / "journal.json").write_text('[{"target": ')
+    assert command(data_dir, ["validate"]) == exitcodes.DATA
+    assert "journal.json cannot be read (JSONDecodeError)" in capsys.readouterr().err
+    assert command(data_dir, ["rehash"]) == exitcodes.DATA
+    shutil.rmtree(data_dir / TRANSACTION_DIR)  # what the message says to do, once the data is restored
+    assert command(data_dir, ["validate"]) == exitcodes.OK

@@ -37,3 +37,17 @@ def _folders_between(path: Path, root: Path) -> list[Path]:
     except ValueError:
         return []
     return [root.joinpath(*parts[: i + 1]) for i in range(len(parts))]
+
+
+def unnamed_files(root: Path, named: set[str], file: str) -> list[Problem]:
+    """A problem for each file under `root` (data/raw/) that no row of `file` (sources.csv) names."""
+    found = sorted(p for p in Path(root).rglob("*") if p.is_file() or p.is_symlink())
+    return [
+        Problem(
+            display(path),
+            f"an article named by a row of {file} (is it a leftover of a command that was killed? "
+            "register it with register-article, or remove it)",
+        )
+        for path in found
+        if path.relative_to(root).as_posix() not in named
+    ]

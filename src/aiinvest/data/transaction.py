@@ -36,6 +36,18 @@ class DataBusy(CommandError):
     exit_status = ExitStatus.LOCKED
 
 
+class DamagedJournal(CommandError):
+    """The journal of a killed command cannot be read: the data needs a person."""
+
+    exit_status = ExitStatus.DATA
+
+
+class NoDataFolder(CommandError):
+    """The data folder to change does not exist, or is not a folder."""
+
+    exit_status = ExitStatus.USAGE
+
+
 @dataclass
 class Entry:
     """One intended rename: `new` (staged) over `target`; `old` keeps the target's bytes, None if it is created."""
@@ -80,6 +92,7 @@ class Transaction:
         if self.applied or path in self.staged:
             raise RuntimeError(f"{target}: staged twice, or after the transaction was applied")
         self.folder.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)  # an empty folder: harmless if the change is rolled back
         number = len(self.entries)
         _write_synced(self.folder / f"{number}.new", data, mode)
         old = f"{TRANSACTION_DIR}/{number}.old" if path.exists() else None
@@ -104,7 +117,7 @@ class Transaction:
         with _signals_held():
             for entry in self.entries:
                 if entry.old:
-                    os.link(self.root / entry.target, self.root / entry.old)
+                    _keep(self.root / entry.target, self.root / entry.old)
                 os.replace(self.root / entry.new, self.root / entry.target)
             _sync_folders(self.root, self.entries)
 
@@ -123,6 +136,16 @@ class Transaction:
         with _signals_held():
             _roll_back(self.root, self.entries)
         self.entries, self.staged, self.applied = [], {}, False
+
+
+def _keep(path: Path, old: Path) -> None:
+    """Keep the old file's bytes at `old`: a hard link, or a synced copy renamed in where links are not allowed."""
+    try:
+        os.link(path, old)
+    except OSError:  # a file system without hard links (some network and FUSE mounts)
+        copy = old.with_name(f"{old.name}.tmp")
+        _write_synced(copy, path.read_bytes(), path.stat().st_mode & 0o777)
+        os.replace(copy, old)
 
 
 def _sync_folders(root: Path, entries: list[Entry]) -> None:
@@ -150,7 +173,13 @@ def recover(data_dir: Path) -> bool:
     if not folder.exists():
         return False
     journal = folder / JOURNAL
-    entries = [Entry(**e) for e in json.loads(journal.read_text())] if journal.is_file() else []
+    try:
+        entries = [Entry(**e) for e in json.loads(journal.read_text())] if journal.is_file() else []
+    except (ValueError, TypeError, OSError) as error:  # damaged outside this module: it writes it in one rename
+        raise DamagedJournal(
+            f"{display(journal)} cannot be read ({type(error).__name__}), so the change a killed command left "
+            f"cannot be rolled back: restore the data folder (git status, git checkout), then remove {display(folder)}"
+        ) from None
     with _signals_held():
         _roll_back(root, entries)
     return True
@@ -175,9 +204,12 @@ def _signals_held() -> Iterator[None]:
 def data_lock(data_dir: Path, *, exclusive: bool, timeout: float) -> Iterator[None]:
     """Hold the data folder's lock (flock on the folder itself: no lock file), shared or exclusive.
 
-    Raises DataBusy when another command holds it longer than `timeout` seconds.
+    Raises DataBusy when another command holds it longer than `timeout` seconds, NoDataFolder without one.
     """
-    fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        raise NoDataFolder(f"{display(Path(data_dir))}: no such data folder (--data-dir names it)") from None
     try:
         _acquire(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, timeout, Path(data_dir))
         yield
@@ -217,11 +249,12 @@ def changing(data_dir: Path, timeout: float | None = None) -> Iterator[Transacti
 
 
 @contextmanager
-def reading(data_dir: Path, timeout: float) -> Iterator[None]:
+def reading(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the data folder's shared lock (recovering a killed transaction first): no change while reading.
 
     A data folder that cannot be opened (missing, unreadable) is read without a lock: nothing can change it.
     """
+    timeout = DATA_LOCK_TIMEOUT if timeout is None else timeout
     try:
         os.close(os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY))
     except OSError:

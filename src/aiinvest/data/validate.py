@@ -20,7 +20,7 @@ from filelock import FileLock
 from ..config import ENV_CACHE_DIR, ENV_GATED, curated_dir, display, raw_dir, settings
 from .csvfile import CsvTable, read_csv
 from .descriptor import checked_descriptor
-from .files import file_problem
+from .files import file_problem, unnamed_files
 from .numbers import EXPECTED, GRAMMAR, is_number
 from .problems import DataValidationError, Problem, text_problem
 from .provenance import Article, sha256_file
@@ -70,6 +70,8 @@ def validate_package(data_dir: Path) -> list[Problem]:
         problems += _rule_problems(groups.get(name), files[name], table)
         if name == SOURCES:
             problems += _article_problems(data_dir, files[name], table)
+            named = {row.get("file") or "" for _, row in table.numbered()}
+            problems += unnamed_files(raw_dir(data_dir), named, files[name])
     problems += _quote_problems(data_dir, descriptor, tables)
     problems += _known_date_problems(descriptor, tables, files)
     if "investments" in tables:

@@ -91,6 +91,14 @@ def _build_locked(request: BuildRequest) -> BuildResult:
 
 def preview(request: BuildRequest) -> BuildResult:
     """Validate, reconcile and compare with the published report, rendering and publishing nothing."""
+    try:
+        with reading(data_folder(request), request.lock_timeout):  # the data as one state, as a build reads it
+            return _preview(request)
+    except CommandError as error:  # the data locked by a data command past the timeout
+        return BuildResult(error.exit_status, str(error))
+
+
+def _preview(request: BuildRequest) -> BuildResult:
     from ..data.load import load_tables  # imported here: pandas, 0.5 s, which a build found up to date skips
     from ..report.key_figures import figures_as_of  # imported here: pandas and the analysis, as above
 

@@ -147,3 +147,20 @@ def test_an_out_of_date_readme_fails_the_check(tmp_path):
     shutil.copy(README, stale)
     stale.write_text(stale.read_text(encoding="utf-8").replace("| 65 | the curated", "| 65 | the"), encoding="utf-8")
     assert Cog().main(["cog", "--check", str(stale)]) == 5
+
+
+def test_an_interruption_is_one_line_and_status_130_not_a_traceback(monkeypatch, capsys):
+    import aiinvest.cli
+
+    def interrupted(argv=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(aiinvest.cli, "main", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        aiinvest.cli.run()
+    assert stopped.value.code == 130
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "error: interrupted (Ctrl-C or SIGTERM): any change to the data was rolled back and no report was "
+        "half-published; run the command again"
+    ]

@@ -422,8 +422,13 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def run() -> None:
-    """The `aiinvest` command."""
-    sys.exit(main())
+    """The `aiinvest` command: an interruption is one line and its status, never a traceback."""
+    try:
+        status = main()
+    except KeyboardInterrupt:  # SIGINT, and SIGTERM while the data changes (after the rollback)
+        status = ExitStatus.INTERRUPTED
+        print(f"error: {status.meaning}: {status.detail}", file=sys.stderr)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,11 @@ class ExitStatus(IntEnum):
     DATA = 65, "the curated data failed validation"  # EX_DATAERR
     BUILD = 70, "the build failed (a cell raised, the kernel died or timed out, rendering failed)"
     LOCKED = 75, "another build of the same report is running: try again later"  # EX_TEMPFAIL
+    INTERRUPTED = (
+        130,
+        "interrupted (Ctrl-C or SIGTERM)",
+        "any change to the data was rolled back and no report was half-published; run the command again",
+    )  # 128 + SIGINT, as shells report it
 
 
 OK = ExitStatus.OK

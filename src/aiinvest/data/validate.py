@@ -5,7 +5,6 @@ and all problems of every file are reported at once.
 """
 
 import copy
-import datetime
 import functools
 import hashlib
 import json
@@ -19,6 +18,7 @@ from filelock import FileLock
 
 from ..config import ENV_CACHE_DIR, ENV_GATED, curated_dir, display, raw_dir, settings
 from .csvfile import CsvTable, read_csv
+from .dates import iso_date
 from .descriptor import checked_descriptor
 from .files import file_problem, unnamed_files
 from .numbers import EXPECTED, GRAMMAR, is_number
@@ -433,14 +433,6 @@ def _quote_problems(data_dir: Path, descriptor: dict, tables: dict[str, CsvTable
                 )
 
 
-def _is_iso_date(text: str) -> bool:
-    """A real calendar date written YYYY-MM-DD (others are reported by the schema check)."""
-    try:
-        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
-
-
 def _known_date_problems(descriptor: dict, tables: dict, files: dict[str, str]) -> Iterator[Problem]:
     """A claim cannot describe a date after its source was published (when the claim became known).
 
@@ -452,7 +444,7 @@ def _known_date_problems(descriptor: dict, tables: dict, files: dict[str, str]) 
     for claim in claim_tables(descriptor):
         for line, row in tables[claim.name].numbered() if claim.name in tables else []:
             date, limit = row.get(claim.date) or "", published.get(row.get("source_id"))
-            if date and limit and _is_iso_date(date) and date > limit:
+            if date and limit and iso_date(date) is not None and date > limit:
                 yield Problem(
                     files[claim.name],
                     f"a date on or before its source's publication ({limit} for {row['source_id']}, the first day "

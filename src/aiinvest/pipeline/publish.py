@@ -12,7 +12,6 @@ leaves behind carries its report's name (and its PID where no lock guards it): a
 (named so by pipeline.stage_and_publish). The next build of the same report removes it, holding the lock.
 """
 
-import datetime
 import errno
 import logging
 import os
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from .. import exitcodes
 from ..config import display
+from ..data.dates import iso_date
 from ..report.changes import FIGURES_FILE
 from .manifest import MANIFEST_NAME, outputs_intact, read_manifest
 from .run import BuildFailure, Run
@@ -36,7 +36,6 @@ BUILDS_DIR = ".builds"
 LOCKS_DIR = ".locks"
 TMP_DIR = ".tmp"
 OWNED = re.compile(r"(?P<kind>.+)-(?P<pid>\d+)-[a-z0-9_]+")  # <kind>-<pid>-<random>: a temporary name
-DATE_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a report's folder: its as-of date
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # Linux renameat2
 
 
@@ -83,18 +82,7 @@ def dated_reports(company: Path) -> list[str]:
     """
     if not company.is_dir():
         return []
-    return sorted(p.name for p in company.iterdir() if _is_date(p.name) and p.is_dir())
-
-
-def _is_date(name: str) -> bool:
-    """True for a real calendar date written YYYY-MM-DD (ASCII digits)."""
-    if not DATE_NAME.fullmatch(name):
-        return False
-    try:
-        datetime.date.fromisoformat(name)
-    except ValueError:
-        return False
-    return True
+    return sorted(p.name for p in company.iterdir() if iso_date(p.name) is not None and p.is_dir())
 
 
 def _swap(link: Path, target: Path) -> Path | None:
@@ -171,7 +159,7 @@ def find_up_to_date(output_dir: Path, key: str) -> Path | None:
     """The published report folder (<company>/<date>) built from exactly these inputs, if intact."""
     for manifest_path in Path(output_dir).glob(f"*/*/{MANIFEST_NAME}"):
         folder = manifest_path.parent
-        if not _is_date(folder.name) or folder.parent.name.startswith("."):  # a report is <company>/<date>
+        if iso_date(folder.name) is None or folder.parent.name.startswith("."):  # a report is <company>/<date>
             continue
         manifest = read_manifest(folder)
         if manifest and manifest.get("fingerprint") == key and outputs_intact(folder, manifest):

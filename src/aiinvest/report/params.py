@@ -7,7 +7,6 @@ other bad value, with a message that names the parameter and what was expected.
 from __future__ import annotations
 
 import difflib
-import re
 import reprlib
 from dataclasses import dataclass, fields
 from datetime import date
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from ..data.dates import iso_date
 from ..data.problems import utf8_problem
 from ..exitcodes import CommandError, ExitStatus
 from .formatting import UNITS
@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # pandas is imported only where data is handled: checking nam
 
 
 PAGE_SIZES = ("A4", "Letter")
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # as_of: only this form (Python also reads 20240327)
 _SHOWN = reprlib.Repr()  # a value in a message, cut short: a value may be megabytes
 _SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlist, _SHOWN.maxdict = 2, 60, 60, 4, 4
 
@@ -190,13 +189,11 @@ def _resolve_as_of(given: str, published: pd.Series, problems: list[str]) -> pd.
 
     if not given:
         return published.max()
-    try:
-        as_of = pd.Timestamp(date.fromisoformat(given)) if ISO_DATE.fullmatch(given) else None
-    except ValueError:
-        as_of = None
-    if as_of is None:
+    day = iso_date(given)
+    if day is None:
         problems.append(f"'as_of': value {_SHOWN.repr(given)}: expected a date written YYYY-MM-DD")
         return None
+    as_of = pd.Timestamp(day)
     if as_of < published.min():
         first = published.min().date().isoformat()
         problems.append(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import curated_dir, display, raw_dir
+from ..data.csvfile import appended_text
 from ..data.files import file_problem
 from ..data.problems import DataValidationError, Problem, utf8_problem
 from ..data.provenance import normalise_whitespace
@@ -380,17 +381,6 @@ def _append_validated(
     if problems := validate_package(data_dir):
         raise AcceptError(problems, origins)  # rolled back on the way out
     return {table: [a.row[ID_COLUMNS[table]] for a in accepted if a.table == table] for table in tables}
-
-
-def appended_text(existing: str, header: list[str], rows: list[dict]) -> tuple[str, list[int]]:
-    """A CSV's text with rows appended in its column order, and the line each appended row starts on."""
-    text = existing if existing.endswith("\n") or not existing else existing + "\n"
-    line, lines, out = text.count("\n") + 1, [], io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
-    for row in rows:
-        lines.append(line + out.getvalue().count("\n"))
-        writer.writerow(row)
-    return text + out.getvalue(), lines
 
 
 def accept_summary(added: dict[str, list[str]]) -> str:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..config import curated_dir, display, raw_dir
+from ..data.csvfile import appended_text
 from ..data.problems import DataValidationError, text_problem
 from ..data.provenance import first_sentence
 from ..data.schema import read_descriptor, rehash, resources
@@ -72,7 +73,8 @@ def register_article(article: Path, data_dir: Path, registration: Registration) 
         before = sources_path.read_bytes()
         row = _sources_row(article, data, csv.DictReader(io.StringIO(before.decode("utf-8"))), reg)
         transaction.write(raw_dir(data_dir) / row["file"], data, mode=0o444)
-        transaction.write(sources_path, _appended(before, row))
+        text, _ = appended_text(before.decode("utf-8"), list(row), [row])
+        transaction.write(sources_path, text.encode("utf-8"))
         rehash(data_dir, transaction)
         transaction.apply()
         if problems := validate_package(data_dir):
@@ -153,11 +155,3 @@ def _next_id(rows: list[dict]) -> str:
 
 
 _LAST_NUMBER = 999  # source ids are art-NNN (the descriptor's pattern)
-
-
-def _appended(existing: bytes, row: dict) -> bytes:
-    """sources.csv's bytes with the row appended (after a final newline, added if missing)."""
-    buffer = io.StringIO()
-    csv.DictWriter(buffer, fieldnames=list(row), lineterminator="\n").writerow(row)
-    separator = b"" if existing.endswith(b"\n") or not existing else b"\n"
-    return existing + separator + buffer.getvalue().encode("utf-8")

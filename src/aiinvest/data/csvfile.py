@@ -125,3 +125,14 @@ def _spanning_quote(text: str, line: int) -> tuple[int, int] | None:
         at_field_start = not inside and c == ","
         i += 1
     return None
+
+
+def appended_text(existing: str, header: list[str], rows: list[dict]) -> tuple[str, list[int]]:
+    """A CSV's text with rows appended in its column order, and the line each appended row starts on."""
+    text = existing if existing.endswith("\n") or not existing else existing + "\n"
+    line, lines, out = text.count("\n") + 1, [], io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    for row in rows:
+        lines.append(line + out.getvalue().count("\n"))
+        writer.writerow(row)
+    return text + out.getvalue(), lines

@@ -351,6 +351,17 @@ def linked(text_: str, source_ids: list[str]) -> Markup:
     return Markup(html)
 
 
+def cited(view: text.View, source_ids) -> Markup:
+    """Sources by their readers' names, each a link to its row in the appendix (its id in the tooltip)."""
+    wanted = {str(i) for i in source_ids if i == i and i is not None}
+    links = [
+        Markup('<a href="#source-{0}" title="{0}">{1}</a>').format(sid, name)
+        for sid, name in view.source_names.items()
+        if sid in wanted
+    ]
+    return Markup(text.join_words(links))
+
+
 def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> tuple[dict, dict]:
     """A display bundle and its metadata: plotly JSON (JupyterLab), SVG (print) and text; PNG in the metadata.
 

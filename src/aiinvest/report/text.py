@@ -13,6 +13,7 @@ from ..analysis import codes
 from ..analysis.reconcile import FundingPosition, Reconciliation, ValuationComparison
 from .formatting import format_date, format_day, format_ids, format_percent, format_usd, join_words, plural
 from .rows import rows
+from .source_names import source_names
 
 TOP_INVESTORS = 5
 WORDING = {"initial": "the initial investment", "another": "another investment", "latest": "the latest infusion"}
@@ -62,6 +63,20 @@ class View:
             return format_date(None, None)
         row = self.claims.loc[claim_id].to_dict()
         return format_date(row["date"], row["date_precision"], bool(row["date_inferred"]))
+
+    @cached_property
+    def source_names(self) -> dict[str, str]:
+        """Each known source's name for readers ('Article of 27 March 2024'), by source id, in date order."""
+        return source_names(self.rec.sources)
+
+    def source_name(self, source_id: str) -> str:
+        """A source's name for readers; its id never reaches the body of the report."""
+        return self.source_names[source_id]
+
+    def sources_in_words(self, source_ids) -> str:
+        """Sources by their readers' names, in publication order: 'Article of 27 March 2024 and ...'."""
+        wanted = {str(i) for i in source_ids if i == i and i is not None}
+        return join_words(name for sid, name in self.source_names.items() if sid in wanted)
 
     def known_on(self, source_id: str) -> str:
         """When a source's claims became known: its publication date, at its precision."""

@@ -20,6 +20,17 @@ def test_claim_and_fact_records_share_the_declared_columns():
     assert all(len(ids) == 2 for ids in dates["claim_ids"]) and dates["related_fact_id"].isna().all()
 
 
+def test_a_date_one_source_omits_is_not_a_disagreement():
+    rec = reconcile(load_tables(SEED_DIR, validate=False), pd.Timestamp("2024-03-27"))
+    assert "aws-primary-cloud" not in set(rec.disagreements["fact_id"])  # art-000 dates it, art-001 does not
+    once = rec.dated_once
+    assert list(once.columns) == DISAGREEMENT_COLUMNS
+    assert once[["code", "fact_id"]].values.tolist() == [[codes.DATED_BY_ONE_SOURCE, "aws-primary-cloud"]]
+    assert once.iloc[0]["source_ids"] == ("art-000", "art-001")
+
+
 def test_no_disagreement_gives_an_empty_table_with_the_declared_columns():
     found = reconcile(load_tables(SEED_DIR, validate=False), pd.Timestamp("2024-01-01")).disagreements
     assert found.empty and list(found.columns) == DISAGREEMENT_COLUMNS
+    once = reconcile(load_tables(SEED_DIR, validate=False), pd.Timestamp("2024-01-01")).dated_once
+    assert once.empty and list(once.columns) == DISAGREEMENT_COLUMNS

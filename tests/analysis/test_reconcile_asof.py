@@ -194,7 +194,6 @@ def test_real_disagreements(real):
     assert disagreement_keys(real) == {
         (codes.WORDING_SAYS_TRANCHE, STAKE_2024_03, ("inv-05",)),
         (codes.DATES_DIFFER, "claude-3-release", ("ev-01", "ev-02")),
-        (codes.DATES_DIFFER, "aws-primary-cloud", ("ev-03", "ev-04")),
     }
     wording = real.disagreements.set_index("code").loc[codes.WORDING_SAYS_TRANCHE]
     assert (wording["amount_usd"], wording["expected_usd"]) == (4e9, 4e9)
@@ -202,11 +201,14 @@ def test_real_disagreements(real):
     assert wording["source_ids"] == ("art-000", "art-001")
     claims = real.claims.set_index("claim_id")
     assert claims.loc["ev-03", "date"] == D("2024-03-01")
-    assert pd.isna(claims.loc["ev-04", "date"])  # art-001 gives no date for the AWS choice: that differs too
+    assert pd.isna(claims.loc["ev-04", "date"])  # art-001 gives no date for the AWS choice: not a disagreement
+    dated_once = real.dated_once
+    assert list(zip(dated_once["code"], dated_once["fact_id"], dated_once["claim_ids"], strict=True)) == [
+        (codes.DATED_BY_ONE_SOURCE, "aws-primary-cloud", ("ev-03", "ev-04"))
+    ]
     assert set(real.coverage.loc[real.coverage["status"] == codes.STATUS_DISAGREE, "fact_id"]) == {
         STAKE_2024_03,
         "claude-3-release",
-        "aws-primary-cloud",
     }
 
 
@@ -275,7 +277,6 @@ READS = {
 }
 WORDING = (codes.WORDING_SAYS_TRANCHE, STAKE_2024_03, ("inv-05",))
 CLAUDE = (codes.DATES_DIFFER, "claude-3-release", ("ev-01", "ev-02"))
-AWS = (codes.DATES_DIFFER, "aws-primary-cloud", ("ev-03", "ev-04"))
 AWS_3 = (codes.DATES_DIFFER, "aws-primary-cloud", ("ev-03", "ev-04", "ev-101"))
 NOTHING = (codes.MATCHES_NOTHING, "amazon-anthropic-stake-2025-01", ("inv-107",))
 
@@ -296,7 +297,7 @@ class Expected:
         return self.amazon + self.google
 
 
-BEFORE_103 = frozenset({WORDING, CLAUDE, AWS})
+BEFORE_103 = frozenset({WORDING, CLAUDE})
 TIMELINE = {
     D("2024-03-27"): Expected(
         sources=("art-000", "art-001"),
@@ -378,7 +379,12 @@ def test_disagreements_at_each_date(at, as_of):
     assert disagreement_keys(r) == TIMELINE[as_of].disagreements
     opened = dict(zip(r.disagreements["fact_id"], r.disagreements["opened"], strict=True))
     assert opened[STAKE_2024_03] == D("2024-03-27")
-    assert opened["aws-primary-cloud"] == (D("2024-12-05") if as_of >= D("2024-12-05") else D("2024-03-27"))
+    if as_of >= D("2024-12-05"):  # art-103 dates the AWS choice to September 2023, art-000 to March 2024
+        assert opened["aws-primary-cloud"] == D("2024-12-05")
+        assert r.dated_once.empty
+    else:  # before, only art-000 dates it: not a disagreement, dated by one source only
+        assert "aws-primary-cloud" not in opened
+        assert list(r.dated_once["fact_id"]) == ["aws-primary-cloud"]
 
 
 @pytest.mark.parametrize("as_of", REPORT_DATES, ids=lambda d: d.date().isoformat())

@@ -101,17 +101,29 @@ def investment_claims(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:
     own["investee_id"] = pd.Categorical(inv["investee_id"])
     own["framing"] = inv["framing"].to_numpy()
     own["wording"] = inv["wording"].to_numpy()
+    own["status"] = inv["status"].to_numpy()  # announced or committed
     return own
 
 
-def valuations(claims: pd.DataFrame) -> pd.DataFrame:
-    """Valuation claims by company, date, then when they became known; the amount is valuation_usd."""
+def valuations(claims: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+    """Valuation claims by company, date, then when they became known; the amount is valuation_usd, with its basis."""
     rows = arrays.rows(claims["kind"], "valuation")
     company = arrays.sort_codes(claims["company_id"].array.take(rows))
     order = np.lexsort((claims["known_date"].to_numpy()[rows], claims["date"].to_numpy()[rows], company))
     found = arrays.take(claims, rows[order])
     found.columns = ["valuation_usd" if c == "amount_usd" else c for c in found.columns]
+    found["basis"] = _bases(found["claim_id"], tables)
     return found
+
+
+def _bases(claim_ids: pd.Series, tables: Tables | None) -> np.ndarray:
+    """Each valuation claim's basis (reported, announced, estimated) from the valuations table; None if unknown."""
+    none = np.array([None], dtype=object)
+    if tables is None or "valuations" not in tables:
+        return np.full(len(claim_ids), None, dtype=object)
+    table = tables["valuations"]
+    position = pd.Index(table[tables.claim_table("valuations").id].to_numpy(dtype=object)).get_indexer(claim_ids.to_numpy(dtype=object))
+    return np.append(table["basis"].to_numpy(dtype=object), none)[position]
 
 
 def statements(tables: Tables, claims: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,8 @@ WORDING_SAYS_TRANCHE = "wording_says_tranche"  # called 'latest'/'initial' but e
 WORDING_SAYS_TOTAL = "wording_says_total"  # called a total but equals one of several tranches
 AMOUNTS_DIFFER = "amounts_differ"  # claims of one fact give different amounts
 DATES_DIFFER = "dates_differ"  # claims of one event place it at different times
+# Not a disagreement (kept apart from them, never counted as one): one source dates an event, another gives no date.
+DATED_BY_ONE_SOURCE = "dated_by_one_source"
 
 # Fact coverage (coverage.status).
 STATUS_DISAGREE, STATUS_AGREE, STATUS_SINGLE = "disagree", "agree", "single_source"

@@ -155,14 +155,28 @@ def _amount_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def _date_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
-    """Events that two or more sources place at different times (or that one dates and another does not)."""
+    """Events that two or more sources date differently (a source giving no date does not count)."""
+    return _grouped_claims(claims, _event_rows(claims, differ=True), codes.DATES_DIFFER)
+
+
+def find_dated_once(claims: pd.DataFrame) -> pd.DataFrame:
+    """Events that one source dates and another leaves undated: not a disagreement, listed apart."""
+    found = _grouped_claims(claims, _event_rows(claims, differ=False), codes.DATED_BY_ONE_SOURCE)
+    return found if len(found) else pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+
+
+def _event_rows(claims: pd.DataFrame, differ: bool) -> np.ndarray:
+    """Event claims of facts with several sources whose dated claims differ (differ) or agree with an undated one."""
     rows = arrays.rows(claims["kind"], "event")
     facts = claims["fact_id"].cat.codes.to_numpy()[rows]
     n = len(claims["fact_id"].cat.categories) + 1  # the last count, 0, for no fact (-1)
     sources = arrays.distinct_counts(facts, claims["source_id"].array.take(rows), n)
-    # A date and its precision, compared as values; a missing date or precision is one value of its own.
+    # A date and its precision, compared as values, among the dated claims only.
+    dated = ~pd.isna(claims["date"].to_numpy()[rows])
     date, _ = pd.factorize(claims["date"].to_numpy()[rows].view(np.int64))
     precision, _ = pd.factorize(claims["date_precision"].array.take(rows), use_na_sentinel=False)
-    dates = arrays.distinct_counts(facts, date.astype(np.int64) * (len(rows) + 1) + precision, n)
-    differ = (sources > 1) & (dates > 1)
-    return _grouped_claims(claims, rows[differ[facts]], codes.DATES_DIFFER)
+    value = date.astype(np.int64) * (len(rows) + 1) + precision
+    dates = arrays.distinct_counts(facts[dated], value[dated], n)
+    undated = np.bincount(np.where(facts < 0, n - 1, facts)[~dated], minlength=n)
+    wanted = (sources > 1) & ((dates > 1) if differ else ((dates == 1) & (undated > 0)))
+    return rows[wanted[facts]]

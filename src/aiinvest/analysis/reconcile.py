@@ -24,7 +24,7 @@ from ..data.registry import Tables
 from .asof import tables_as_of
 from .claims import investment_claims, long_claims, statements, valuations
 from .coverage import fact_coverage
-from .disagreements import find_disagreements
+from .disagreements import find_dated_once, find_disagreements
 from .positions import FundingPosition, ValuationComparison
 from .reading import interpret
 from .result import Reconciliation
@@ -55,11 +55,12 @@ def reconcile(tables: Tables, as_of: pd.Timestamp) -> Reconciliation:
         interpretations=interpretations,
         investor_totals=investor_totals,
         funding=funding_series(claims, tranches, investor_totals),
-        valuations=valuations(claims),
+        valuations=valuations(claims, known),
         statements=statements(known, claims),
         events=known["events"],
         event_parties=known["event_parties"],
         companies=known["companies"],
         disagreements=disagreements,
+        dated_once=find_dated_once(claims),
         coverage=fact_coverage(claims, set(disagreements["fact_id"])),
     )

@@ -34,6 +34,7 @@ class Reconciliation:
     event_parties: pd.DataFrame  # the companies taking part in those events
     companies: pd.DataFrame  # every company, with its name
     disagreements: pd.DataFrame  # structured, with a reason code (disagreements.DisagreementColumns)
+    dated_once: pd.DataFrame  # events one source dates and another does not: not disagreements (same columns)
     coverage: pd.DataFrame  # each fact: its sources and whether they agree
 
     def tranches_of(self, investor_id: str | None = None, investee_id: str | None = None) -> pd.DataFrame:

@@ -49,11 +49,20 @@ report.figures()
 # %% [markdown]
 # ## Where the sources disagree
 #
-# Each disagreement is found by the reconciliation rules (see [Sources and method](#Sources-and-method)), not
-# typed by hand. Each claim is compared with what was known at its own date.
+# The sources disagree where they give different amounts or dates for the same fact, or where a wording is
+# contradicted by the arithmetic. Each claim is compared with what was known at its own date; each entry says
+# which reading the report uses, and why.
 
 # %% tags=["remove-input"]
 report.discrepancies()
+
+# %% [markdown]
+# ## What the sources cannot tell
+#
+# What a reader might assume but the sources do not establish.
+
+# %% tags=["remove-input"]
+report.cannot_tell()
 
 # %% [markdown]
 # ### Which source reports which fact

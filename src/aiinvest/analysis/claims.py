@@ -122,7 +122,8 @@ def _bases(claim_ids: pd.Series, tables: Tables | None) -> np.ndarray:
     if tables is None or "valuations" not in tables:
         return np.full(len(claim_ids), None, dtype=object)
     table = tables["valuations"]
-    position = pd.Index(table[tables.claim_table("valuations").id].to_numpy(dtype=object)).get_indexer(claim_ids.to_numpy(dtype=object))
+    ids = pd.Index(table[tables.claim_table("valuations").id].to_numpy(dtype=object))
+    position = ids.get_indexer(claim_ids.to_numpy(dtype=object))
     return np.append(table["basis"].to_numpy(dtype=object), none)[position]
 
 

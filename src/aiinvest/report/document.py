@@ -84,6 +84,8 @@ SECTIONS = {
     "timeline": ("Timeline", None, None),
 }
 
+DATED_ONCE_TITLE = "Dated by one source only (not a disagreement: another source gives no date):"
+CANNOT_TELL_NOTHING = "Every figure here rests on more than one source, with stated dates and amounts."
 STATEMENT_TOPICS = ("investment", "funding", "valuation", "context")
 WORDS_HEADING = "What the sources say in words"
 
@@ -234,22 +236,43 @@ class Report:
         return self._table(rows, "facts", intro, total=len(self.rec.claims))
 
     def discrepancies(self):
-        """Where the sources disagree, with explanations."""
+        """Where the sources disagree (amounts, dates, readings), which reading is used and why; then the events
+        dated by one source only, which are not disagreements."""
         d = self.rec.disagreements
         if d.empty:
-            return self._html(f"<p>{text.disagreement_sentence(self.view)}</p>")
-        total = len(d)
-        about = (d["company_id"] == self.view.subject_id) | (d["investor_id"] == self.view.subject_id)
-        d = d.iloc[np.argsort(~about.fillna(False).to_numpy(), kind="stable")].head(MAX_TABLE_ROWS)  # words: shown rows
-        table = pd.DataFrame(
-            {
-                "Topic": [text.topic(self.view, r) for r in rows(d)],
-                "Sources": [format_ids(ids) for ids in d["source_ids"]],
-                "Known since": [_opened(self.view, r) for r in rows(d)],
-                "Explanation": [text.explanation(self.view, r) for r in rows(d)],
-            }
-        )
-        return self._table(table, "discrepancies", None, total=total)
+            html = render("paragraphs.html.j2", paragraphs=[text.disagreement_sentence(self.view)])
+        else:
+            total = len(d)
+            about = (d["company_id"] == self.view.subject_id) | (d["investor_id"] == self.view.subject_id)
+            d = d.iloc[np.argsort(~about.fillna(False).to_numpy(), kind="stable")].head(MAX_TABLE_ROWS)
+            table = pd.DataFrame(
+                {
+                    "Topic": [text.topic(self.view, r) for r in rows(d)],
+                    "What the sources say": [text.explanation(self.view, r) for r in rows(d)],
+                    "Reading used, and why": [text.reading(self.view, r) for r in rows(d)],
+                    "Sources": [cited(self.view, ids) for ids in d["source_ids"]],
+                    "Known since": [_opened(self.view, r) for r in rows(d)],
+                }
+            )
+            html = self._table(table, "discrepancies", None, total=total).data
+        return self._html(html + self._dated_once())
+
+    def _dated_once(self) -> str:
+        """Events that one source dates and another leaves undated: listed apart, not counted as disagreements."""
+        once = self.rec.dated_once
+        if once.empty:
+            return ""
+        items = [text.dated_once_entry(self.view, r) for r in rows(once.head(MAX_TABLE_ROWS))]
+        if len(once) > MAX_TABLE_ROWS:
+            items.append(f"and {plural(len(once) - MAX_TABLE_ROWS, 'other event')}")
+        return render("list.html.j2", title=DATED_ONCE_TITLE, css_class="dated-once", items=items)
+
+    def cannot_tell(self):
+        """'What the sources cannot tell': what a reader might assume but the sources do not establish."""
+        items = text.cannot_tell(self.view, self.key_figures)
+        if not items:
+            return self._html(render("paragraphs.html.j2", paragraphs=[CANNOT_TELL_NOTHING]))
+        return self._html(render("list.html.j2", title=None, css_class="cannot-tell", items=items))
 
     def coverage(self):
         """Which source reports which fact."""

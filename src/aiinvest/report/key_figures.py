@@ -220,7 +220,7 @@ def _valuation_figures(view: text.View) -> list[Figure]:
         display=ratio or "not bounded",
         as_of=day,
         as_of_text=when,
-        how="total funding on the valuation's date divided by the valuation",
+        how=f"total funding on the valuation's date divided by the valuation; {text.ratio_caveat(view)}",
         claim_ids=tuple(
             sorted({c for c in (comparison.valuation_claim_id, raised.reported_claim_id) if c is not None})
         ),

@@ -16,6 +16,7 @@ from .rows import rows
 from .source_names import source_names
 
 TOP_INVESTORS = 5
+VAGUE_BASES = ("reported", "announced", "estimated", None)  # none says pre- or post-money
 WORDING = {"initial": "the initial investment", "another": "another investment", "latest": "the latest infusion"}
 
 
@@ -143,47 +144,107 @@ def lead_investor(view: View) -> str | None:
 
 
 def tranche_list(view: View, parts: pd.DataFrame) -> str:
-    """'$1.25B (September 2023 (inferred)) and $2.75B (March 2024 (inferred))'."""
+    """'$1.25B in September 2023 (inferred) and $2.75B in March 2024 (inferred)'."""
     return join_words(
-        f"{view.usd(r.amount_usd)} ({format_date(r.date, r.date_precision, r.date_inferred)})"
+        f"{view.usd(r.amount_usd)} {when_words(r.date, r.date_precision, r.date_inferred)}"
         if not pd.isna(r.date)
         else f"{view.usd(r.amount_usd)} (undated; known from {format_day(r.known_date)})"
         for r in rows(parts)
     )
 
 
-def funding_sentence(view: View, funding: FundingPosition) -> str:
-    """Named investors against the reported total, both at the same date."""
-    top = funding.by_investor.head(TOP_INVESTORS)
-    named = join_words(f"{view.name(r.investor_id)} {view.usd(r.total_usd, r.qualifier)}" for r in rows(top))
-    if len(funding.by_investor) > TOP_INVESTORS:
-        named += f" and {plural(len(funding.by_investor) - TOP_INVESTORS, 'other')}"
-    if len(funding.by_investor):
-        text = f"As of {format_day(funding.date)}, named investors account for {view.usd(funding.named_usd)} ({named})."
-    else:
-        text = f"As of {format_day(funding.date)}, the sources name no investor in {view.subject}."
-    if funding.total_usd is None or funding.reported_usd is None:  # both or neither: a total is a reported one
-        return text + " No source reports a total, so this is a lower bound of the funding raised."
-    reported = (
-        f"{view.usd(funding.reported_usd, funding.total_qualifier)} "
-        f"(as of {view.claim_date(funding.reported_claim_id)}, {funding.reported_claim_id})"
-    )
-    total = view.usd(funding.total_usd, funding.total_qualifier)
-    if funding.added_usd > 0:
-        text += (
-            f" The sources last reported total funding of {reported}; with the {view.usd(funding.added_usd)} in "
-            f"tranches announced after it, that makes {total}."
+def when_words(date, precision, inferred) -> str:
+    """'on 27 March 2024', 'in March 2024 (inferred)': a date with its preposition."""
+    return f"{'on' if precision == 'day' else 'in'} {format_date(date, precision, bool(inferred))}"
+
+
+def combined_qualifier(qualifiers) -> str:
+    """The qualifier of a sum: exact if all are, at least if the rest are lower bounds, else about."""
+    found = {q or "exact" for q in qualifiers}
+    if found <= {"exact"}:
+        return "exact"
+    return "at_least" if found <= {"exact", "at_least"} else "about"
+
+
+def investor_list(view: View, by_investor: pd.DataFrame) -> str:
+    """'Amazon $4B and Google $2B', the largest first, the rest counted."""
+    top = by_investor.head(TOP_INVESTORS)
+    named = [f"{view.name(r.investor_id)} {view.usd(r.total_usd, r.qualifier)}" for r in rows(top)]
+    if len(by_investor) > TOP_INVESTORS:
+        named.append(plural(len(by_investor) - TOP_INVESTORS, "other investor"))
+    return join_words(named)
+
+
+def funding_finding(view: View) -> str:
+    """The first sentence for a company that raises money: how much, and how much of it the sources attribute."""
+    f, subject = view.funding, view.subject
+    named = investor_list(view, f.by_investor)
+    if f.total_usd is None:
+        if not len(f.by_investor):
+            return f"The sources give no funding figure for {subject}."
+        return (
+            f"The sources name {view.usd(f.named_usd)} invested in {subject} ({named}) and report no total, so it "
+            "has raised at least that."
         )
-    else:
-        text += f" The sources report total funding of {reported}."
-    if not len(funding.by_investor):
-        pass
-    elif funding.unattributed_usd and funding.unattributed_usd > 0:
-        rest = view.usd(funding.unattributed_usd, funding.total_qualifier)
-        text += f" That leaves {rest} from investors the sources do not name."
-    else:
-        text += " The named investors account for all of it."
-    return text
+    raised = f"{subject} has raised {view.usd(f.total_usd, f.total_qualifier)}"
+    if f.added_usd > 0:
+        reported = view.usd(f.reported_usd or 0.0, f.total_qualifier)
+        raised += (
+            f" ({reported} reported {when_claim(view, f.reported_claim_id)}, plus {view.usd(f.added_usd)} in "
+            "tranches announced since)"
+        )
+    if not len(f.by_investor):
+        return f"{raised}; the sources name none of its investors."
+    if f.unattributed_usd and f.unattributed_usd > 0:
+        return f"{raised}, of which the sources name the investors of {view.usd(f.named_usd)}: {named}."
+    return f"{raised}, all of it from investors the sources name: {named}."
+
+
+def when_claim(view: View, claim_id: str | None) -> str:
+    """A claim's date with its preposition ('in March 2024 (inferred)'), or 'without a date'."""
+    if claim_id is None:
+        return "without a date"
+    row = view.claims.loc[claim_id]
+    if pd.isna(row["date"]):
+        return "without a date"
+    return when_words(row["date"], row["date_precision"], row["date_inferred"])
+
+
+def tranches_finding(view: View) -> str | None:
+    """How the lead investor's money came: its tranches with their dates (None for fewer than two)."""
+    lead = lead_investor(view)
+    if lead is None:
+        return None
+    parts = view.rec.tranches_of(lead, view.subject_id)
+    if len(parts) < 2:
+        return None
+    totals = view.rec.totals_at()
+    total = totals[(totals["investor_id"] == lead) & (totals["investee_id"] == view.subject_id)].iloc[0]
+    amount = view.usd(total["total_usd"], total["qualifier"])
+    listed = f"{plural(len(parts), 'tranche')}: {tranche_list(view, parts)}"
+    if total["basis"] == "tranches":
+        return f"{view.name(lead)}'s {amount} came in {listed}."
+    return f"Of {view.name(lead)}'s {amount}, a running total the sources report, they itemise {listed}."
+
+
+def latest_valuation(view: View, company_id: str) -> pd.Series | None:
+    """The company's latest valuation claim (by date, then by when it became known), or None."""
+    v = view.rec.valuations
+    v = v[(v["company_id"] == company_id).fillna(False)]
+    return None if v.empty else v.iloc[-1]
+
+
+def valuation_finding(view: View) -> str | None:
+    """The subject's latest reported valuation with its date (None when no source values it)."""
+    v = latest_valuation(view, view.subject_id)
+    if v is None:
+        return None
+    amount = view.usd(v["valuation_usd"], v["qualifier"])
+    if pd.isna(v["date"]):
+        return f"{view.subject} was reported to be valued at {amount}, at a date the source does not give."
+    when = when_words(v["date"], v["date_precision"], False)
+    inferred = " (date inferred)" if v["date_inferred"] else ""
+    return f"{view.subject} was reported to be valued at {amount} {when}{inferred}."
 
 
 def ratio_text(comparison) -> str | None:
@@ -198,66 +259,60 @@ def ratio_text(comparison) -> str | None:
     return prefix + format_percent(comparison.ratio)
 
 
-def valuation_sentence(view: View) -> str | None:
-    """Funding raised at the valuation's date against that valuation."""
-    comparison = view.comparison
-    if comparison is None:
-        return None
-    valuation = view.usd(comparison.valuation_usd, comparison.valuation_qualifier)
-    when = view.claim_date(comparison.valuation_claim_id)
-    raised = view.usd(comparison.raised_usd, comparison.raised_qualifier)
-    ratio = ratio_text(comparison)
-    share = f" is {ratio} of the valuation" if ratio else " sets no bound on its share of the valuation"
-    return (
-        f"As of {when}, funding raised ({raised}){share}, reported then as {valuation} "
-        f"({comparison.valuation_source_id})."
-    )
+BASIS_UNSTATED = "the valuation's basis (before or after the new money) is not stated"
+NOT_A_SHARE = "the ratio is not an ownership share"
+
+
+def ratio_caveat(view: View) -> str:
+    """What a funding/valuation ratio is not, said beside it: its basis unstated, not an ownership share."""
+    v = latest_valuation(view, view.subject_id)
+    basis = BASIS_UNSTATED if v is None or v["basis"] in VAGUE_BASES else f"the valuation is {v['basis']}"
+    return f"{basis}, and {NOT_A_SHARE}"
 
 
 def summary(view: View) -> list[str]:
-    """The summary paragraphs, every number computed from the reconciliation."""
-    out = []
-    if view.is_investee:
-        lead = lead_investor(view)
-        if lead is not None:
-            parts = view.rec.tranches_of(lead, view.subject_id)
-            totals = view.rec.totals_at()
-            pair = (totals["investor_id"] == lead) & (totals["investee_id"] == view.subject_id)
-            total = totals[pair].iloc[0].to_dict()  # the lead investor has a running total: it has tranches
-            amount = view.usd(total["total_usd"], total["qualifier"])
-            itemised = f"{plural(len(parts), 'distinct tranche')}, {tranche_list(view, parts)}"
-            out.append(
-                f"As of {view.as_of}, the sources put {view.name(lead)}'s investment in {view.subject} at {amount}: "
-                f"{itemised}."
-                if total["basis"] == "tranches"
-                else f"As of {view.as_of}, the sources put {view.name(lead)}'s investment in {view.subject} at "
-                f"{amount}, a running total they report; the tranches they itemise: {itemised}."
-            )
-        out.append(funding_sentence(view, view.funding))
-        valuation = valuation_sentence(view)
-        if valuation:
-            out.append(valuation)
-    else:
-        out.append(investments_made_sentence(view))
-    out.append(disagreement_sentence(view))
-    return out
-
-
-def investments_made_sentence(view: View) -> str:
-    """An investor subject: its running total in each company as of the report date."""
-    totals = view.rec.totals_at()
-    own = totals[totals["investor_id"] == view.subject_id].sort_values("total_usd", ascending=False)
-    listed = join_words(f"{view.name(r.investee_id)} {view.usd(r.total_usd, r.qualifier)}" for r in rows(own))
-    tranches = view.rec.tranches_of(view.subject_id)
-    return (
-        f"As of {view.as_of}, the sources put {view.subject}'s investments at "
-        f"{view.usd(own['total_usd'].sum())} in {plural(len(own), 'company', 'companies')} ({listed}), "
-        + (f"from {plural(len(tranches), 'distinct tranche')}." if len(tranches) else "none of it itemised by tranche.")
+    """Two to four sentences, the finding first, every number computed from the reconciliation."""
+    found: list[str | None] = (
+        [funding_finding(view), tranches_finding(view), valuation_finding(view)]
+        if view.is_investee
+        else list(investor_findings(view))
     )
+    return [s for s in found if s] + [disagreement_sentence(view)]
+
+
+def investor_findings(view: View) -> list[str]:
+    """An investor subject: what it has put in and where, with the tranches of its largest itemised stake."""
+    totals = view.rec.totals_at()
+    own = totals[totals["investor_id"] == view.subject_id].sort_values("total_usd", ascending=False, kind="stable")
+    if own.empty:
+        return [f"The sources report no amount invested by {view.subject}."]
+    amount = view.usd(own["total_usd"].sum(), combined_qualifier(own["qualifier"]))
+    counts = {r.investee_id: len(view.rec.tranches_of(view.subject_id, r.investee_id)) for r in rows(own)}
+    if len(own) == 1:
+        first = own.iloc[0]
+        return [f"{view.subject} has put {amount} into {view.name(first['investee_id'])}{stake_detail(view, first)}."]
+    listed = join_words(
+        f"{view.name(r.investee_id)} {view.usd(r.total_usd, r.qualifier)}"
+        + (f" ({plural(counts[r.investee_id], 'tranche')})" if counts[r.investee_id] else "")
+        for r in rows(own.head(TOP_INVESTORS))
+    )
+    more = f" and {plural(len(own) - TOP_INVESTORS, 'other company', 'other companies')}" * (len(own) > TOP_INVESTORS)
+    return [f"{view.subject} has put {amount} into {plural(len(own), 'company', 'companies')}: {listed}{more}."]
+
+
+def stake_detail(view: View, total) -> str:
+    """', in 2 tranches: $1.25B in ... and $2.75B in ...', or ', none of it itemised by tranche'."""
+    parts = view.rec.tranches_of(view.subject_id, total["investee_id"])
+    if parts.empty:
+        return ", none of it itemised by tranche"
+    listed = tranche_list(view, parts)
+    if total["basis"] == "tranches":
+        return f", in {plural(len(parts), 'tranche')}: {listed}" if len(parts) > 1 else f": {listed}"
+    return f", a running total the sources report; they itemise {plural(len(parts), 'tranche')}: {listed}"
 
 
 def disagreement_sentence(view: View) -> str:
-    """How many points the sources disagree on, and how many concern the subject."""
+    """How many points the sources disagree on (amounts, dates, readings), and how many concern the subject."""
     n_sources = len(view.rec.sources)
     d = view.rec.disagreements
     if n_sources == 0:
@@ -267,35 +322,15 @@ def disagreement_sentence(view: View) -> str:
     if d.empty:
         return f"The {n_sources} sources do not contradict each other."
     own = int(((d["company_id"] == view.subject_id) | (d["investor_id"] == view.subject_id)).fillna(False).sum())
-    about = f", {own} of them about {view.subject}" if own != len(d) else ""
-    return (
-        f"The {n_sources} sources disagree on {plural(len(d), 'point')}{about}, explained in "
-        "'Where the sources disagree'."
-    )
+    about = f", {own or 'none'} of them about {view.subject}" if own != len(d) else ""
+    return f"The sources disagree on {plural(len(d), 'point')}{about}, set out under 'Where the sources disagree'."
 
 
 def explanation(view: View, row) -> str:
-    """One disagreement in words, from its reason code and numbers."""
-    source = format_ids(row.source_ids)
+    """What the sources say about one disagreement, naming them as readers know them."""
     if row.code in (codes.WORDING_SAYS_TRANCHE, codes.WORDING_SAYS_TOTAL):
-        claim = view.readings.loc[row.claim_ids[0]]
-        parts = view.rec.tranches_of(row.investor_id, row.company_id).set_index("fact_id")
-        known = parts.loc[list(claim["known_tranche_fact_ids"])].reset_index()
-        amount, when = view.usd(row.amount_usd), view.known_on(claim["source_id"])
-        if row.code == codes.WORDING_SAYS_TRANCHE:
-            latest = known[known["fact_id"] == row.related_fact_id].iloc[0]
-            cited = row.related_source_ids
-            return (
-                f"{claim['source_id']} calls {amount} {WORDING.get(claim['wording'], 'one tranche')}, but {amount} "
-                f"equals the sum of the {plural(len(known), 'tranche')} known on {when} "
-                f"({' + '.join(view.usd(a) for a in known['amount_usd'])}), so it is {view.name(row.investor_id)}'s "
-                f"running total then. {format_ids(cited)} {'reports' if len(cited) == 1 else 'report'} the latest "
-                f"tranche itself as {view.usd(latest['amount_usd'])}."
-            )
-        return (
-            f"{claim['source_id']} calls {amount} a total, but it equals one of the "
-            f"{plural(len(known), 'tranche')} known on {when}, which sum to {view.usd(row.expected_usd)}."
-        )
+        return wording_explanation(view, row)
+    source = view.sources_in_words(row.source_ids)
     if row.code == codes.MATCHES_NOTHING:
         return (
             f"{source} reports {view.usd(row.amount_usd)}, which matches no tranche known at its date and not "
@@ -308,24 +343,227 @@ def explanation(view: View, row) -> str:
         )
     claims = view.claims.loc[list(row.claim_ids)]
     if row.code == codes.AMOUNTS_DIFFER:
-        told = "; ".join(f"{c.source_id} says {view.usd(c.amount_usd, c.qualifier)}" for c in rows(claims))
+        told = "; ".join(
+            f"{view.source_name(c.source_id)} says {view.usd(c.amount_usd, c.qualifier)}" for c in rows(claims)
+        )
         return f"The sources give different amounts: {told}."
-    told = "; ".join(
-        f"{c.source_id} gives no date"
+    return f"The sources place it at different times: {dates_told(view, claims)}."
+
+
+def dates_told(view: View, claims: pd.DataFrame) -> str:
+    """'Undated article (March 2024, inferred) dates it to March 2024 (inferred); Article of ... gives no date'."""
+    return "; ".join(
+        f"{view.source_name(c.source_id)} gives no date"
         if pd.isna(c.date)
-        else f"{c.source_id} dates it to {format_date(c.date, c.date_precision, c.date_inferred)}"
+        else f"{view.source_name(c.source_id)} dates it to {format_date(c.date, c.date_precision, c.date_inferred)}"
         for c in rows(claims)
     )
-    return f"The sources place this event at different times: {told}."
+
+
+def _wording_claim(view: View, row) -> tuple[pd.Series, pd.DataFrame]:
+    """The claim whose wording the arithmetic contradicts, and the tranches known at its date."""
+    claim = view.readings.loc[row.claim_ids[0]]
+    parts = view.rec.tranches_of(row.investor_id, row.company_id).set_index("fact_id")
+    return claim, parts.loc[list(claim["known_tranche_fact_ids"])].reset_index()
+
+
+def wording_explanation(view: View, row) -> str:
+    """A wording the arithmetic contradicts: 'the latest infusion' that equals the sum of the tranches."""
+    claim, known = _wording_claim(view, row)
+    amount, when = view.usd(row.amount_usd), view.known_on(claim["source_id"])
+    source = view.source_name(claim["source_id"])
+    if row.code == codes.WORDING_SAYS_TRANCHE:
+        added = " + ".join(view.usd(a) for a in known["amount_usd"])
+        return (
+            f"{source} calls {amount} {WORDING.get(claim['wording'], 'one tranche')}, but {amount} equals the sum of "
+            f"the {plural(len(known), 'tranche')} known on {when} ({added})."
+        )
+    return f"{source} calls {amount} a total, but it equals one of the {plural(len(known), 'tranche')} known on {when}."
+
+
+def reading(view: View, row) -> str:
+    """Which reading the report uses for one disagreement, and why, in plain words."""
+    if row.code == codes.WORDING_SAYS_TRANCHE:
+        claim, known = _wording_claim(view, row)
+        latest = known[known["fact_id"] == row.related_fact_id].iloc[0]
+        cited = row.related_source_ids
+        return (
+            f"Read as {view.name(row.investor_id)}'s running total on {view.known_on(claim['source_id'])}, not a new "
+            f"tranche, because the amounts add up. The latest tranche itself is {view.usd(latest['amount_usd'])}, as "
+            f"{view.sources_in_words(cited)} {'reports' if len(cited) == 1 else 'report'}."
+        )
+    if row.code == codes.WORDING_SAYS_TOTAL:
+        return f"Read as one tranche, because it equals one; the total then is their sum, {view.usd(row.expected_usd)}."
+    if row.code == codes.MATCHES_NOTHING:
+        return "Not counted in any total, because the report cannot tell whether it is a tranche or a running total."
+    if row.code == codes.BELOW_KNOWN_TRANCHES:
+        return (
+            f"The report uses the sum of the tranches, {view.usd(row.expected_usd)}, because a running total cannot "
+            "be less than the tranches already known."
+        )
+    if row.code == codes.AMOUNTS_DIFFER:
+        return amounts_reading(view, row)
+    return "The report does not choose between the dates: the timeline shows each date with its source."
+
+
+def amounts_reading(view: View, row) -> str:
+    """Which of differing amounts the report counts."""
+    tranche = view.rec.tranches.set_index("fact_id")
+    if row.fact_id in tranche.index:
+        first = tranche.loc[row.fact_id]
+        source = view.source_name(view.claims.loc[first["claim_ids"][0], "source_id"])
+        return (
+            f"The report counts the tranche once, at the amount first reported, {view.usd(first['amount_usd'])} "
+            f"({source}), because a later report of the same tranche does not add money."
+        )
+    return (
+        "Both amounts are kept, each with its source and date; "
+        "the key figures use the one that holds on the report date."
+    )
+
+
+def dated_once_entry(view: View, row) -> str:
+    """An event one source dates and another leaves undated: not a disagreement."""
+    claims = view.claims.loc[list(row.claim_ids)]
+    return f"{topic(view, row)}: {dates_told(view, claims)}. The report uses the date given."
+
+
+MAX_UNKNOWNS = 6  # items of one kind listed in 'What the sources cannot tell'; the rest are counted
+AMOUNTLESS_KINDS = ("investment",)  # events that are money changing hands, which the events table gives no amount
+
+
+def cannot_tell(view: View, figures) -> list[str]:
+    """What a reader might assume but the sources do not establish, one plain sentence each."""
+    found = [
+        amountless_relations(view),
+        unattributed_funding(view),
+        announced_only(view),
+        valuation_unknowns(view),
+        single_source_figures(view, figures),
+        inferred_dates(view),
+    ]
+    return [s for s in found if s]
+
+
+def listed(items: list[str], noun: str) -> str:
+    """At most MAX_UNKNOWNS items in words, the rest counted: 'a, b and 3 other relations'."""
+    shown = items[:MAX_UNKNOWNS]
+    if len(items) > MAX_UNKNOWNS:
+        shown.append(plural(len(items) - MAX_UNKNOWNS, f"other {noun}"))
+    return join_words(shown)
+
+
+def amountless_relations(view: View) -> str | None:
+    """Investments the sources mention without an amount (events of kind investment)."""
+    e = view.rec.events
+    e = e[e["kind"].isin(AMOUNTLESS_KINDS)].drop_duplicates("fact_id")
+    if e.empty:
+        return None
+    said = [f"{str(r.description).rstrip('.')} (according to {view.source_name(r.source_id)})" for r in rows(e)]
+    return f"How much: {listed(said, 'investment')}; no source says how much."
+
+
+def dated(date, precision, inferred) -> str:
+    """'March 2024, inferred' or '27 March 2024': a date for inside brackets."""
+    return format_date(date, precision) + (", inferred" if inferred and not pd.isna(date) else "")
+
+
+def unattributed_funding(view: View) -> str | None:
+    """The part of the subject's reported funding that no source attributes to an investor."""
+    if not view.is_investee:
+        return None
+    f = view.funding
+    if f.total_usd is None or not f.unattributed_usd or f.unattributed_usd <= 0:
+        return None
+    rest = view.usd(f.unattributed_usd, f.total_qualifier)
+    total = view.usd(f.total_usd, f.total_qualifier)
+    return f"Who provided the rest: no source names the investors behind {rest} of {view.subject}'s {total}."
+
+
+def announced_only(view: View) -> str | None:
+    """Tranches every source reports as announced, none as committed."""
+    i = view.readings
+    committed = set(i.loc[i["status"] == "committed", "fact_id"].astype(str))
+    t = view.rec.tranches
+    involved = (t["investor_id"] == view.subject_id) | (t["investee_id"] == view.subject_id)
+    t = t[involved.fillna(False) & ~t["fact_id"].astype(str).isin(committed)]
+    if t.empty:
+        return None
+    said = [
+        f"{view.name(r.investor_id)}'s {view.usd(r.amount_usd)} in {view.name(r.investee_id)}"
+        f" ({dated(r.date, r.date_precision, r.date_inferred)})"
+        for r in rows(t)
+    ]
+    verb = "is reported as announced; no source says it was"
+    if len(said) > 1:
+        verb = "are reported as announced; no source says they were"
+    return f"Whether the money was paid: {listed(said, 'tranche')} {verb} committed."
+
+
+def valuation_unknowns(view: View) -> str | None:
+    """What the subject's latest valuation leaves open: its basis (pre- or post-money) and how its date is known."""
+    v = latest_valuation(view, view.subject_id)
+    if v is None:
+        return None
+    amount = view.usd(v["valuation_usd"], v["qualifier"])
+    said = f"{view.source_name(v['source_id'])} reports {view.subject}'s valuation as {amount}"
+    vague = v["basis"] in VAGUE_BASES
+    if vague:
+        said += " without saying whether it is before or after the new money (pre- or post-money)"
+    if pd.isna(v["date"]):
+        said += "; it gives no date"
+    elif v["date_inferred"]:
+        said += f"; its date, {format_date(v['date'], v['date_precision'])}, is inferred"
+    elif not vague:
+        return None
+    if view.comparison is not None:
+        said += ". Funding raised divided by it is not an ownership share"
+    return f"What the valuation measures: {said}."
+
+
+def single_source_figures(view: View, figures) -> str | None:
+    """Key figures that rest on one source, grouped by that source."""
+    by_source: dict[str, list[str]] = {}
+    for f in figures:
+        if len(f.source_ids) == 1 and f.value is not None:
+            by_source.setdefault(f.source_ids[0], []).append(f"{f.label} ({f.display})")
+    if not by_source:
+        return None
+    told = "; ".join(
+        f"{view.source_name(sid)} alone reports {listed(by_source[sid], 'figure')}"
+        for sid in view.source_names
+        if sid in by_source
+    )
+    return f"Confirmation: {told}. No other source confirms these."
+
+
+def inferred_dates(view: View) -> str | None:
+    """How many dates are inferred, and which sources give no date of publication."""
+    c = view.rec.claims
+    claims = c[c["date"].notna()]
+    inferred = int(claims["date_inferred"].sum())
+    s = view.rec.sources
+    undated = [view.source_name(r.source_id) for r in rows(s[s["published_date_inferred"].astype(bool)])]
+    parts = []
+    if inferred:
+        share = "all" if inferred == len(claims) else f"{inferred} of the"
+        parts.append(f"{share} {plural(len(claims), 'dated claim')} carry a date inferred from the text, not stated")
+    if undated:
+        verb = "gives" if len(undated) == 1 else "give"
+        parts.append(f"{join_words(undated)} {verb} no publication date; it is inferred from the text")
+    return f"Exact dates: {'; '.join(parts)}." if parts else None
+
+
+KIND_WORDS = {"valuations": "valuation", "funding_totals": "total funding", "statements": "words"}
 
 
 def topic(view: View, row) -> str:
-    """What a disagreement is about, in words."""
+    """What a disagreement is about, in words: an event's label, never a fact id."""
     if row.table == "investments":
         return f"{view.name(row.investor_id)}'s investment in {view.name(row.company_id)}"
     if row.table == "events":
-        return f"{row.fact_id.replace('-', ' ')} ({view.name(view.claims.loc[row.claim_ids[0], 'company_id'])})"
-    return f"{view.name(row.company_id)}: {row.fact_id.replace('-', ' ')}"
+        return str(view.rec.events.set_index("event_id").loc[row.claim_ids[0], "label"])
+    return f"{view.name(row.company_id)}'s {KIND_WORDS.get(row.table, 'figures')}"
 
 
 READINGS = {

@@ -41,7 +41,7 @@ def test_summary_and_key_figures_say_as_of_when_and_from_which_sources(report):
         "art-001: 27 March 2024); later articles are not used."
     ) in header
     assert "Built from 2 news articles and 23 curated claims" in header
-    assert "the sources put Amazon&#39;s investment in Anthropic at $4B: 2 distinct tranches" in header
+    assert "Amazon&#39;s $4B came in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B in March" in header
     rows = [f.row() for f in key_figures(report.view)]
     assert all(row["as_of"] and row["sources"] for row in rows)
     total = next(row for row in rows if row["label"] == "Anthropic's total funding")
@@ -52,11 +52,14 @@ def test_summary_and_key_figures_say_as_of_when_and_from_which_sources(report):
 def test_the_wording_disagreement_is_explained_with_the_tranches_known_then(report):
     html = report.discrepancies().data
     assert (
-        "art-001 calls $4B the latest infusion, but $4B equals the sum of the 2 tranches known on 27 March 2024 "
-        "($1.25B + $2.75B), so it is Amazon&#39;s running total then. art-000 reports the latest tranche itself "
-        "as $2.75B."
+        "Article of 27 March 2024 calls $4B the latest infusion, but $4B equals the sum of the 2 tranches known on "
+        "27 March 2024 ($1.25B + $2.75B)."
     ) in html
-    assert "art-001 gives no date" in html
+    assert (
+        "Read as Amazon&#39;s running total on 27 March 2024, not a new tranche, because the amounts add up. The "
+        "latest tranche itself is $2.75B, as Undated article (March 2024, inferred) reports."
+    ) in html
+    assert "Article of 27 March 2024 gives no date" in html  # the AWS choice: dated by one source only
 
 
 def test_statements_without_a_figure_are_shown_beside_the_investor(report):
@@ -101,7 +104,7 @@ def test_an_investor_subject_gets_the_investments_made_view():
     report = prepare(company="Amazon", **SEED)
     assert list(report.charts) == ["investments", "portfolio", "timeline"]
     header = report.header().data
-    assert "the sources put Amazon&#39;s investments at $4B in 1 company (Anthropic $4B), from 2 distinct" in header
+    assert "Amazon has put $4B into Anthropic, in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B" in header
     assert [f.label for f in key_figures(report.view)] == [
         "Amazon in Anthropic, tranche 1",
         "Amazon in Anthropic, tranche 2",
@@ -143,38 +146,38 @@ def test_no_notebook_cell_or_template_types_a_count_of_the_data(path: Path):
 def test_an_investor_without_tranches_is_described_without_inventing_any():
     report = prepare(company="Google", **SEED)
     assert list(report.charts) == ["portfolio"]
-    assert "Google&#39;s investments at $2B in 1 company (Anthropic $2B), none of it itemised by tranche." in (
-        report.header().data
-    )
+    assert "Google has put $2B into Anthropic, none of it itemised by tranche." in (report.header().data)
 
 
 def test_a_later_restatement_is_not_cited_as_the_contradiction(data_dir):
     add_article(data_dir, "art-103")  # restates tranche 2 in December 2024
     html = prepare(data_dir=str(data_dir)).discrepancies().data
-    assert "art-000 reports the latest tranche itself as $2.75B." in html
+    assert "The latest tranche itself is $2.75B, as Undated article (March 2024, inferred) reports." in html
 
 
 def test_sentences_about_a_company_without_named_investors_or_tranches(data_dir, edit_csv):
     edit_csv("investments", lambda t: t.replace(",anthropic,", ",openai,"))  # every investment into another company
     report = prepare(data_dir=str(data_dir))
     summary = " ".join(text.summary(report.view))
-    assert "the sources name no investor in Anthropic" in summary
+    assert "Anthropic has raised at least $10B; the sources name none of its investors." in summary
     assert "()" not in summary and "$0B" not in summary
     assert "$0B" not in report.charts["funding"].caption
-    assert "at least 54% of the valuation" in summary  # the reported total is what was raised
+    ratio = next(f for f in report.key_figures if f.unit == "share")
+    assert ratio.display == "at least 54%"  # the reported total is what was raised
 
 
 def test_the_ratio_is_bounded_as_both_figures_are(data_dir, edit_csv):
     edit_csv("valuations", lambda t: t.replace("18400000000,exact", "18400000000,at_least"))
-    summary = " ".join(text.summary(prepare(data_dir=str(data_dir)).view))
-    assert "sets no bound on its share of the valuation, reported then as at least $18.4B" in summary
+    ratio = next(f for f in prepare(data_dir=str(data_dir)).key_figures if f.unit == "share")
+    assert (ratio.display, ratio.qualifier) == ("not bounded", "unbounded")
     edit_csv("funding_totals", lambda t: t.replace("10000000000,at_least", "10000000000,exact"))
-    summary = " ".join(text.summary(prepare(data_dir=str(data_dir)).view))
-    assert "is at most 54% of the valuation, reported then as at least $18.4B" in summary
+    ratio = next(f for f in prepare(data_dir=str(data_dir)).key_figures if f.unit == "share")
+    assert (ratio.display, ratio.qualifier) == ("at most 54%", "at_most")
+    assert "is not stated, and the ratio is not an ownership share" in ratio.how  # said beside it, always
 
 
 def test_the_disagreement_count_says_how_many_concern_the_subject():
     sentence = text.disagreement_sentence(prepare(company="Google", **SEED).view)
     assert sentence == (
-        "The 2 sources disagree on 3 points, 0 of them about Google, explained in 'Where the sources disagree'."
+        "The sources disagree on 2 points, none of them about Google, set out under 'Where the sources disagree'."
     )

@@ -190,8 +190,8 @@ def funding_finding(view: View) -> str:
     if f.added_usd > 0:
         reported = view.usd(f.reported_usd or 0.0, f.total_qualifier)
         raised += (
-            f" ({reported} reported {when_claim(view, f.reported_claim_id)}, plus {view.usd(f.added_usd)} in "
-            "tranches announced since)"
+            f" ({reported} reported {when_claim(view, f.reported_claim_id).replace(' (inferred)', ', inferred,')}"
+            f" plus {view.usd(f.added_usd)} in tranches announced since)"
         )
     if not len(f.by_investor):
         return f"{raised}; the sources name none of its investors."

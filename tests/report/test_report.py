@@ -55,15 +55,16 @@ def test_html_shows_key_figures_as_currency(html_text):
     for figure in KEY_FIGURES:
         assert figure in html_text, figure
     assert "\\$" not in html_text
-    assert "the sources put Amazon's investment in Anthropic at $4B: 2 distinct tranches" in html_text
-    assert "That leaves at least $4B from investors the sources do not name" in html_text
+    assert "Amazon's $4B came in 2 tranches: $1.25B in September 2023 (inferred)" in html_text
+    assert "of which the sources name the investors of $6B: Amazon $4B and Google $2B" in html_text
 
 
 def test_html_hides_code_and_shows_discrepancies_and_sources(html, html_text):
     assert "from aiinvest.report import prepare" not in html
     assert "report.chart(" not in html
     assert "Where the sources disagree" in html_text
-    assert "art-001 calls $4B the latest infusion" in html_text
+    assert "Article of 27 March 2024 calls $4B the latest infusion" in html_text
+    assert "What the sources cannot tell" in html_text and "Dated by one source only" in html_text
     assert "6205edc994ed9265295d83371dd4990a83d2ae80c00d10c9fd655b6f095483ba" in html_text
 
 

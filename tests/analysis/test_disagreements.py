@@ -34,3 +34,20 @@ def test_no_disagreement_gives_an_empty_table_with_the_declared_columns():
     assert found.empty and list(found.columns) == DISAGREEMENT_COLUMNS
     once = reconcile(load_tables(SEED_DIR, validate=False), pd.Timestamp("2024-01-01")).dated_once
     assert once.empty and list(once.columns) == DISAGREEMENT_COLUMNS
+
+
+def test_dates_are_periods_at_their_precision(data_dir, edit_csv):
+    """27 March 2024 lies within March 2024: no disagreement. The year 2023 does not contain March 2024: one."""
+    claude = "ev-02,claude-3-release,art-001,2023-09-01,month"
+    edit_csv("events", lambda t: t.replace(claude, "ev-02,claude-3-release,art-001,2024-03-27,day"))
+    rec = reconcile(load_tables(data_dir), pd.Timestamp("2024-03-27"))
+    assert "claude-3-release" not in set(rec.disagreements["fact_id"])
+    assert "claude-3-release" not in set(rec.dated_once["fact_id"])  # both sources date it, and agree
+    edit_csv(
+        "events",
+        lambda t: t.replace(
+            "ev-02,claude-3-release,art-001,2024-03-27,day", "ev-02,claude-3-release,art-001,2023-01-01,year"
+        ),
+    )
+    rec = reconcile(load_tables(data_dir), pd.Timestamp("2024-03-27"))
+    assert "claude-3-release" in set(rec.disagreements.loc[rec.disagreements["code"] == codes.DATES_DIFFER, "fact_id"])

@@ -166,17 +166,35 @@ def find_dated_once(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def _event_rows(claims: pd.DataFrame, differ: bool) -> np.ndarray:
-    """Event claims of facts with several sources whose dated claims differ (differ) or agree with an undated one."""
+    """Event claims of facts with several sources whose dates contradict each other (differ), or whose dates agree
+    and another source gives none. Dates are periods at their precision: March 2024 and 27 March 2024 agree."""
     rows = arrays.rows(claims["kind"], "event")
     facts = claims["fact_id"].cat.codes.to_numpy()[rows]
-    n = len(claims["fact_id"].cat.categories) + 1  # the last count, 0, for no fact (-1)
+    n = len(claims["fact_id"].cat.categories) + 1  # the last slot, never wanted, for no fact (-1)
+    slot = np.where(facts < 0, n - 1, facts)
     sources = arrays.distinct_counts(facts, claims["source_id"].array.take(rows), n)
-    # A date and its precision, compared as values, among the dated claims only.
-    dated = ~pd.isna(claims["date"].to_numpy()[rows])
-    date, _ = pd.factorize(claims["date"].to_numpy()[rows].view(np.int64))
-    precision, _ = pd.factorize(claims["date_precision"].array.take(rows), use_na_sentinel=False)
-    value = date.astype(np.int64) * (len(rows) + 1) + precision
-    dates = arrays.distinct_counts(facts[dated], value[dated], n)
-    undated = np.bincount(np.where(facts < 0, n - 1, facts)[~dated], minlength=n)
-    wanted = (sources > 1) & ((dates > 1) if differ else ((dates == 1) & (undated > 0)))
-    return rows[wanted[facts]]
+    start, end = _periods(
+        claims["date"].to_numpy()[rows], claims["date_precision"].to_numpy(dtype=object, na_value="")[rows]
+    )
+    dated = ~np.isnat(start)
+    # Periods that all overlap pairwise share a point (on a line): they contradict when the latest start is at or
+    # after the earliest end.
+    latest_start = np.full(n, np.iinfo(np.int64).min)
+    earliest_end = np.full(n, np.iinfo(np.int64).max)
+    np.maximum.at(latest_start, slot[dated], start[dated].astype(np.int64))
+    np.minimum.at(earliest_end, slot[dated], end[dated].astype(np.int64))
+    contradict = latest_start >= earliest_end
+    undated = np.bincount(slot[~dated], minlength=n) > 0
+    some_dated = np.bincount(slot[dated], minlength=n) > 0
+    wanted = (sources > 1) & (contradict if differ else (~contradict & undated & some_dated))
+    wanted[n - 1] = False
+    return rows[wanted[slot]]
+
+
+def _periods(dates: np.ndarray, precision: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each date as the period its precision covers, [start, end) in days (NaT where there is no date)."""
+    start = dates.astype("datetime64[D]")
+    month = (start.astype("datetime64[M]") + 1).astype("datetime64[D]")
+    year = (start.astype("datetime64[Y]") + 1).astype("datetime64[D]")
+    end = np.where(precision == "month", month, np.where(precision == "year", year, start + 1))
+    return start, end

@@ -62,6 +62,7 @@ def test_an_investor_summary_says_what_it_put_in_and_where():
     assert text.summary(prepare(company="Amazon", **SEED).view) == [
         "Amazon has put $4B into Anthropic, in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B in "
         "March 2024 (inferred).",
+        "Anthropic has raised at least $10B in all, of which the sources name the investors of $6B.",
         "The sources disagree on 2 points, 1 of them about Amazon, set out under 'Where the sources disagree'.",
     ]
 
@@ -129,7 +130,7 @@ def test_what_the_sources_cannot_tell(seeds):
         "inferred. Funding raised divided by it is not an ownership share.",
         "Confirmation: Undated article (March 2024, inferred) alone reports Amazon in Anthropic, tranche 2 ($2.75B) "
         "and Anthropic's total funding (at least $10B); Article of 27 March 2024 alone reports Google in "
-        "Anthropic, in all ($2B) and Anthropic's valuation ($18.4B). No other source confirms these.",
+        "Anthropic, in all ($2B) and Anthropic's valuation ($18.4B). No other source confirms them.",
         "Exact dates: all 16 dated claims carry a date inferred from the text, not stated; Undated article (March "
         "2024, inferred) gives no publication date; it is inferred from the text.",
     ]

@@ -280,7 +280,7 @@ def summary(view: View) -> list[str]:
     return [s for s in found if s] + [disagreement_sentence(view)]
 
 
-def investor_findings(view: View) -> list[str]:
+def investor_findings(view: View) -> list[str | None]:
     """An investor subject: what it has put in and where, with the tranches of its largest itemised stake."""
     totals = view.rec.totals_at()
     own = totals[totals["investor_id"] == view.subject_id].sort_values("total_usd", ascending=False, kind="stable")
@@ -288,16 +288,34 @@ def investor_findings(view: View) -> list[str]:
         return [f"The sources report no amount invested by {view.subject}."]
     amount = view.usd(own["total_usd"].sum(), combined_qualifier(own["qualifier"]))
     counts = {r.investee_id: len(view.rec.tranches_of(view.subject_id, r.investee_id)) for r in rows(own)}
+    first = own.iloc[0]
+    context = investee_context(view, first["investee_id"])
     if len(own) == 1:
-        first = own.iloc[0]
-        return [f"{view.subject} has put {amount} into {view.name(first['investee_id'])}{stake_detail(view, first)}."]
+        return [
+            f"{view.subject} has put {amount} into {view.name(first['investee_id'])}{stake_detail(view, first)}.",
+            context,
+        ]
     listed = join_words(
         f"{view.name(r.investee_id)} {view.usd(r.total_usd, r.qualifier)}"
         + (f" ({plural(counts[r.investee_id], 'tranche')})" if counts[r.investee_id] else "")
         for r in rows(own.head(TOP_INVESTORS))
     )
     more = f" and {plural(len(own) - TOP_INVESTORS, 'other company', 'other companies')}" * (len(own) > TOP_INVESTORS)
-    return [f"{view.subject} has put {amount} into {plural(len(own), 'company', 'companies')}: {listed}{more}."]
+    return [
+        f"{view.subject} has put {amount} into {plural(len(own), 'company', 'companies')}: {listed}{more}.",
+        context,
+    ]
+
+
+def investee_context(view: View, investee_id: str) -> str | None:
+    """Where the investor's largest stake sits: that company's funding in all, as the sources put it."""
+    f = view.rec.funding_at(investee_id)
+    if f.total_usd is None:
+        return None
+    return (
+        f"{view.name(investee_id)} has raised {view.usd(f.total_usd, f.total_qualifier)} in all, of which the sources "
+        f"name the investors of {view.usd(f.named_usd)}."
+    )
 
 
 def stake_detail(view: View, total) -> str:
@@ -534,7 +552,8 @@ def single_source_figures(view: View, figures) -> str | None:
         for sid in view.source_names
         if sid in by_source
     )
-    return f"Confirmation: {told}. No other source confirms these."
+    n = sum(map(len, by_source.values()))
+    return f"Confirmation: {told}. No other source confirms {'it' if n == 1 else 'them'}."
 
 
 def inferred_dates(view: View) -> str | None:

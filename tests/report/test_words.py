@@ -41,8 +41,7 @@ def later(data_dir):
 
 def test_the_summary_states_the_finding_first(seeds):
     assert text.summary(seeds.view) == [
-        "Anthropic has raised at least $10B, of which the sources name the investors of $6B: Amazon $4B and "
-        "Google $2B.",
+        "Anthropic has raised at least $10B, and the sources name who provided $6B of it: Amazon $4B and Google $2B.",
         "Amazon's $4B came in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B in March 2024 (inferred).",
         "Anthropic was reported to be valued at $18.4B on 27 March 2024 (date inferred).",
         "The sources disagree on 2 points, set out under 'Where the sources disagree'.",
@@ -62,7 +61,7 @@ def test_an_investor_summary_says_what_it_put_in_and_where():
     assert text.summary(prepare(company="Amazon", **SEED).view) == [
         "Amazon has put $4B into Anthropic, in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B in "
         "March 2024 (inferred).",
-        "Anthropic has raised at least $10B in all, of which the sources name the investors of $6B.",
+        "Anthropic has raised at least $10B in all; the sources name who provided $6B of it.",
         "The sources disagree on 2 points, 1 of them about Amazon, set out under 'Where the sources disagree'.",
     ]
 
@@ -71,7 +70,7 @@ def test_the_summary_follows_later_articles(later):
     summary = text.summary(prepare(data_dir=str(later)).view)
     assert summary[0] == (
         "Anthropic has raised at least $16B (at least $12B reported on 15 June 2024, inferred, plus $4B in tranches "
-        "announced since), of which the sources name the investors of $11B: Amazon $8B and Google $3B."
+        "announced since), and the sources name who provided $11B of it: Amazon $8B and Google $3B."
     )
     assert summary[1].startswith("Amazon's $8B came in 3 tranches: ")
     assert summary[2] == "Anthropic was reported to be valued at about $40B on 22 November 2024 (date inferred)."

@@ -196,7 +196,7 @@ def funding_finding(view: View) -> str:
     if not len(f.by_investor):
         return f"{raised}; the sources name none of its investors."
     if f.unattributed_usd and f.unattributed_usd > 0:
-        return f"{raised}, of which the sources name the investors of {view.usd(f.named_usd)}: {named}."
+        return f"{raised}, and the sources name who provided {view.usd(f.named_usd)} of it: {named}."
     return f"{raised}, all of it from investors the sources name: {named}."
 
 
@@ -313,8 +313,8 @@ def investee_context(view: View, investee_id: str) -> str | None:
     if f.total_usd is None:
         return None
     return (
-        f"{view.name(investee_id)} has raised {view.usd(f.total_usd, f.total_qualifier)} in all, of which the sources "
-        f"name the investors of {view.usd(f.named_usd)}."
+        f"{view.name(investee_id)} has raised {view.usd(f.total_usd, f.total_qualifier)} in all; the sources name who "
+        f"provided {view.usd(f.named_usd)} of it."
     )
 
 

@@ -156,6 +156,8 @@ def test_what_the_sources_cannot_tell_follows_later_articles(later):
     )
     assert "reports Anthropic's valuation as about $40B without saying whether" in said[3]
     assert said[-1].startswith("Exact dates: 23 of the 26 dated claims carry a date inferred")
+    for shown in (report.cannot_tell().data, report.discrepancies().data):
+        assert codes_in(report, visible(shown)) == []
 
 
 def test_a_stated_basis_and_date_leave_nothing_open_about_the_valuation(data_dir, edit_csv):

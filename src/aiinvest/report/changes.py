@@ -5,13 +5,14 @@ terminal, by `aiinvest build --dry-run`, and by `aiinvest diff`.
 """
 
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..exitcodes import CommandError, ExitStatus
-from .formatting import plural
+from .formatting import join_words, plural, shorten
 
 if TYPE_CHECKING:
     import jsonschema
@@ -26,9 +27,14 @@ class FiguresError(CommandError, ValueError):
     exit_status = ExitStatus.DATA
 
 
+COLUMNS = ("What", "Before", "Now", "Why")  # the changes table, in the report, the terminal and Markdown
+QUOTE_CHARS = 90  # a claim's quote in the table is cut to this many characters
+UNKNOWN_SOURCE = "a source no longer in the data"  # a source (or claim) that neither figures.json describes
+
+
 @dataclass(frozen=True)
 class FigureChange:
-    """One figure whose value or qualifier changed, appeared or went away."""
+    """One figure whose value or qualifier changed, appeared, went away, or gained or lost a source."""
 
     id: str
     label: str
@@ -36,6 +42,13 @@ class FigureChange:
     new: str  # "" when the figure is gone
     claims_added: list[str] = field(default_factory=list)
     claims_removed: list[str] = field(default_factory=list)
+    sources_before: list[str] = field(default_factory=list)
+    sources_now: list[str] = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> bool:
+        """True when the figure rests on every source it rested on, and more."""
+        return bool(self.old and self.new) and set(self.sources_now) > set(self.sources_before)
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,10 @@ class Changes:
     figures: list[FigureChange]
     disagreements_opened: list[dict]
     disagreements_resolved: list[dict]
+    claims_added: list[str] = field(default_factory=list)  # every claim new since then (version 2 files)
+    claims_removed: list[str] = field(default_factory=list)
+    source_details: dict[str, dict] = field(default_factory=dict)  # id -> name, published (both reports')
+    claims: dict[str, dict] = field(default_factory=dict)  # id -> source_id, says (both reports')
 
     @property
     def empty(self) -> bool:
@@ -57,21 +74,37 @@ class Changes:
             self.sources_added
             or self.sources_removed
             or self.figures
+            or self.claims_added
+            or self.claims_removed
             or self.disagreements_opened
             or self.disagreements_resolved
         )
 
+    def name(self, source_id: str) -> str:
+        """A source's readers' name ('Article of 15 June 2024'), never its id."""
+        return self.source_details.get(source_id, {}).get("name") or UNKNOWN_SOURCE
+
+    def said(self, claim_ids) -> str:
+        """What claims say, and where: '“Google has put …” and “…” (Article of 15 June 2024)', by source."""
+        by_source: dict[str, list[str]] = {}
+        for claim_id in claim_ids:
+            claim = self.claims.get(claim_id)
+            source = self.name(claim["source_id"]) if claim else UNKNOWN_SOURCE
+            by_source.setdefault(source, []).append(f"“{shorten(claim['says'], QUOTE_CHARS)}”" if claim else "a claim")
+        return "; ".join(f"{join_words(quotes)} ({source})" for source, quotes in by_source.items())
+
     def summary(self) -> str:
-        """One line: what changed, counted."""
+        """One line: what changed, counted, the new sources by name."""
         if self.empty:
             return f"no change since the report as of {self.old_as_of}"
         parts = []
         if self.sources_added:
-            parts.append(f"{plural(len(self.sources_added), 'new source')} ({', '.join(self.sources_added)})")
+            names = join_words(self.name(s) for s in self.sources_added)
+            parts.append(f"{plural(len(self.sources_added), 'new source')} ({names})")
         if self.sources_removed:
             parts.append(f"{plural(len(self.sources_removed), 'source')} no longer used")
-        if self.figures:
-            parts.append(plural(len(self.figures), "figure") + " changed")
+        counts = Counter(_figure_kind(f) for f in self.figures)
+        parts += [plural(counts[kind], "figure", "figures") + f" {kind}" for kind in FIGURE_KINDS if counts[kind]]
         if self.disagreements_opened:
             parts.append(plural(len(self.disagreements_opened), "disagreement") + " opened")
         if self.disagreements_resolved:
@@ -79,21 +112,62 @@ class Changes:
         return f"since the report as of {self.old_as_of}: " + "; ".join(parts)
 
     def rows(self) -> list[tuple[str, str, str, str]]:
-        """(what, which, old, new) for a table."""
-        rows = [("source", s, "", "used") for s in self.sources_added]
-        rows += [("source", s, "used", "") for s in self.sources_removed]
-        for f in self.figures:
-            why = f"claims +{', '.join(f.claims_added)}" if f.claims_added else ""
-            if f.claims_removed:
-                why = (why + "; " if why else "") + f"claims -{', '.join(f.claims_removed)}"
-            rows.append(("figure", f"{f.label}" + (f" ({why})" if why else ""), f.old, f.new))
-        rows += [("disagreement", d["topic"], "", "opened") for d in self.disagreements_opened]
-        rows += [("disagreement", d["topic"], "open", "resolved") for d in self.disagreements_resolved]
-        return rows
+        """(what, before, now, why) in words, for a table: sources, figures, other claims, disagreements."""
+        rows = [(f"Source: {self.name(s)}", "not used", "used", self._why_added(s)) for s in self.sources_added]
+        rows += [(f"Source: {self.name(s)}", "used", "no longer used", self._why_gone(s)) for s in self.sources_removed]
+        rows += [self._figure_row(f) for f in self.figures]
+        return rows + self._claim_rows() + self._disagreement_rows()
+
+    def _claim_rows(self) -> list[tuple[str, str, str, str]]:
+        """The claims added or removed that no figure's row names."""
+        behind = {c for f in self.figures for c in f.claims_added + f.claims_removed}
+        rows = [(f"Claim: {self.said([c])}", "new", "reported", "") for c in self.claims_added if c not in behind]
+        gone = [c for c in self.claims_removed if c not in behind]
+        return rows + [(f"Claim: {self.said([c])}", "reported", "no longer reported", "") for c in gone]
+
+    def _disagreement_rows(self) -> list[tuple[str, str, str, str]]:
+        rows = [(f"Disagreement: {d['topic']}", "none", "open", "") for d in self.disagreements_opened]
+        return rows + [(f"Disagreement: {d['topic']}", "open", "resolved", "") for d in self.disagreements_resolved]
+
+    def _why_added(self, source_id: str) -> str:
+        published = self.source_details.get(source_id, {}).get("published")
+        if published and published > self.old_as_of:
+            return "published after the previous report's date"
+        return "added to the data since the previous report"
+
+    def _why_gone(self, source_id: str) -> str:
+        published = self.source_details.get(source_id, {}).get("published")
+        if published and published > self.new_as_of:
+            return "published after this report's date"
+        return "no longer in the data"
+
+    def _figure_row(self, figure: FigureChange) -> tuple[str, str, str, str]:
+        """One figure's row: its label, old and new value ('new', 'no longer reported'), and why."""
+        why = [f"added: {self.said(figure.claims_added)}"] if figure.claims_added else []
+        why += [f"no longer counted: {self.said(figure.claims_removed)}"] if figure.claims_removed else []
+        if figure.confirmed:
+            verb = "confirmed" if figure.old == figure.new else "reported"
+            why.append(f"now {verb} by {plural(len(figure.sources_now), 'source')}")
+        now = figure.new or "no longer reported"
+        if figure.old and figure.old == figure.new:
+            now += " (unchanged)"
+        return (figure.label, figure.old or "new", now, "; ".join(why))
 
     def record(self) -> dict:
         """JSON-ready data, with the summary."""
         return {**asdict(self), "summary": self.summary(), "changed": not self.empty}
+
+
+FIGURE_KINDS = ("new", "changed", "confirmed", "no longer reported")
+
+
+def _figure_kind(figure: FigureChange) -> str:
+    """How a figure changed, for the summary: new, changed, confirmed (same value, more sources), gone."""
+    if not figure.old:
+        return "new"
+    if not figure.new:
+        return "no longer reported"
+    return "confirmed" if figure.old == figure.new else "changed"
 
 
 @cache
@@ -138,16 +212,37 @@ def _repeated_id(data: dict) -> str:
 
 
 def compare(old: dict, new: dict) -> Changes:
-    """The changes from one report's figures to another's."""
-    before = {f["id"]: f for f in old["figures"]}
-    after = {f["id"]: f for f in new["figures"]}
+    """The changes from one report's figures to another's (either may be a version 1 file, without names)."""
+    was = {d["id"]: d for d in old["disagreements"]}
+    now = {d["id"]: d for d in new["disagreements"]}
+    claims_old, claims_new = old.get("claims"), new.get("claims")
+    known = claims_old is not None and claims_new is not None  # a version 1 file lists no claims
+    return Changes(
+        old_as_of=old["as_of"],
+        new_as_of=new["as_of"],
+        sources_added=sorted(set(new["sources"]) - set(old["sources"])),
+        sources_removed=sorted(set(old["sources"]) - set(new["sources"])),
+        figures=_figure_changes(old["figures"], new["figures"]),
+        disagreements_opened=[d for k, d in now.items() if k not in was],
+        disagreements_resolved=[d for k, d in was.items() if k not in now],
+        claims_added=sorted(set(claims_new) - set(claims_old)) if known else [],
+        claims_removed=sorted(set(claims_old) - set(claims_new)) if known else [],
+        source_details={**old.get("source_details", {}), **new.get("source_details", {})},
+        claims={**(claims_old or {}), **(claims_new or {})},
+    )
+
+
+def _figure_changes(old: list[dict], new: list[dict]) -> list[FigureChange]:
+    """The figures that appeared, went away, changed, or gained or lost a claim or source."""
+    before = {f["id"]: f for f in old}
+    after = {f["id"]: f for f in new}
     figures = []
     for key in list(after) + [k for k in before if k not in after]:
         a, b = before.get(key), after.get(key)
-        if a and b and (a["value"], a["qualifier"], a["display"]) == (b["value"], b["qualifier"], b["display"]):
+        if a and b and _same(a, b):
             continue
-        claims_a, claims_b = set(a["claim_ids"] if a else ()), set(b["claim_ids"] if b else ())
         either: dict = b or a or {}  # every key comes from one of the two
+        claims_a, claims_b = set(a["claim_ids"] if a else ()), set(b["claim_ids"] if b else ())
         figures.append(
             FigureChange(
                 id=key,
@@ -156,27 +251,26 @@ def compare(old: dict, new: dict) -> Changes:
                 new=b["display"] if b else "",
                 claims_added=sorted(claims_b - claims_a),
                 claims_removed=sorted(claims_a - claims_b),
+                sources_before=list(a["source_ids"]) if a else [],
+                sources_now=list(b["source_ids"]) if b else [],
             )
         )
-    was = {d["id"]: d for d in old["disagreements"]}
-    now = {d["id"]: d for d in new["disagreements"]}
-    return Changes(
-        old_as_of=old["as_of"],
-        new_as_of=new["as_of"],
-        sources_added=sorted(set(new["sources"]) - set(old["sources"])),
-        sources_removed=sorted(set(old["sources"]) - set(new["sources"])),
-        figures=figures,
-        disagreements_opened=[d for k, d in now.items() if k not in was],
-        disagreements_resolved=[d for k, d in was.items() if k not in now],
-    )
+    return figures
+
+
+def _same(a: dict, b: dict) -> bool:
+    """True when a reader sees no change in a figure: same value, qualifier, display, claims and sources."""
+    keys = ("value", "qualifier", "display")
+    same_value = all(a[k] == b[k] for k in keys)
+    return same_value and set(a["claim_ids"]) == set(b["claim_ids"]) and set(a["source_ids"]) == set(b["source_ids"])
 
 
 def to_markdown(changes: Changes) -> str:
     """The summary and a Markdown table."""
     lines = [changes.summary()[0].upper() + changes.summary()[1:] + ".", ""]
     if not changes.empty:
-        lines += ["| what | which | old | new |", "| --- | --- | --- | --- |"]
-        lines += [f"| {w} | {c.replace('|', '/')} | {o} | {n} |" for w, c, o, n in changes.rows()]
+        lines += ["| " + " | ".join(COLUMNS) + " |", "| --- | --- | --- | --- |"]
+        lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in changes.rows()]
     return "\n".join(lines) + "\n"
 
 
@@ -185,10 +279,10 @@ def to_text(changes: Changes) -> str:
     lines = [changes.summary()]
     rows = changes.rows()
     if rows:
-        header = ("what", "which", "old", "new")
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+        widths = [max(len(r[i]) for r in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
         lines += [
-            "  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]
+            "  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+            for r in [COLUMNS, *rows]
         ]
     return "\n".join(lines) + "\n"
 

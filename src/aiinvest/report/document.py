@@ -26,7 +26,7 @@ from ..data.load import load_tables
 from ..data.provenance import sha256_file
 from ..data.schema import descriptor_path
 from . import text
-from .changes import compare, read_figures
+from .changes import COLUMNS, compare, read_figures
 from .charts.describe import alt_text, marks
 from .charts.figures import report_charts
 from .charts.mpl_render import to_png, to_svg
@@ -184,7 +184,7 @@ class Report:
         section = render("section.html.j2", anchor="section-changes", heading=CHANGES_HEADING, intro=intro)
         if changes.empty:
             return self._html(section)
-        table = pd.DataFrame(changes.rows(), columns=["What", "Which", "Before", "Now"])
+        table = pd.DataFrame(changes.rows(), columns=list(COLUMNS))
         return self._html(section + self._table(table, "changes", None).data)
 
     def figures(self) -> None:

@@ -15,7 +15,7 @@ from .formatting import format_date, format_ids, plural
 from .rows import rows
 
 MAX_FIGURES = 30  # the table stays readable at any data size
-FIGURES_VERSION = 1  # of the figures.json layout (src/aiinvest/report/figures.schema.json)
+FIGURES_VERSION = 2  # of the figures.json layout (src/aiinvest/report/figures.schema.json)
 HOW_TOTAL = {"tranches": "sum of its distinct tranches", "reported": "a reported amount, not itemised into tranches"}
 
 
@@ -77,7 +77,24 @@ def figures_document(view: text.View, figures: list[Figure]) -> dict:
             }
             for d in rows(rec.disagreements)
         ],
+        "source_details": source_details(view),
+        "claims": claims_said(view),
     }
+
+
+def source_details(view: text.View) -> dict[str, dict]:
+    """Each source the report uses, by id: its readers' name and publication date (for "what changed")."""
+    dates = view.rec.sources.set_index("source_id")["published_date"]
+    return {
+        sid: {"name": name, "published": None if pd.isna(dates[sid]) else _day(dates[sid])}
+        for sid, name in sorted(view.source_names.items())
+    }
+
+
+def claims_said(view: text.View) -> dict[str, dict]:
+    """Each claim known on the report date, by id: its source and its quote (for "what changed")."""
+    claims = view.rec.claims.sort_values("claim_id", kind="stable")
+    return {str(c.claim_id): {"source_id": str(c.source_id), "says": str(c.quote)} for c in rows(claims)}
 
 
 def _day(stamp) -> str:

@@ -62,6 +62,7 @@ class Changes:
     figures: list[FigureChange]
     disagreements_opened: list[dict]
     disagreements_resolved: list[dict]
+    disagreements_widened: list[dict] = field(default_factory=list)  # still open, between other sources now
     claims_added: list[str] = field(default_factory=list)  # every claim new since then (version 2 files)
     claims_removed: list[str] = field(default_factory=list)
     source_details: dict[str, dict] = field(default_factory=dict)  # id -> name, published (both reports')
@@ -78,6 +79,7 @@ class Changes:
             or self.claims_removed
             or self.disagreements_opened
             or self.disagreements_resolved
+            or self.disagreements_widened
         )
 
     def name(self, source_id: str) -> str:
@@ -109,6 +111,8 @@ class Changes:
             parts.append(plural(len(self.disagreements_opened), "disagreement") + " opened")
         if self.disagreements_resolved:
             parts.append(plural(len(self.disagreements_resolved), "disagreement") + " resolved")
+        if self.disagreements_widened:
+            parts.append(plural(len(self.disagreements_widened), "disagreement") + " now between other sources")
         return f"since the report as of {self.old_as_of}: " + "; ".join(parts)
 
     def rows(self) -> list[tuple[str, str, str, str]]:
@@ -127,7 +131,16 @@ class Changes:
 
     def _disagreement_rows(self) -> list[tuple[str, str, str, str]]:
         rows = [(f"Disagreement: {d['topic']}", "none", "open", "") for d in self.disagreements_opened]
-        return rows + [(f"Disagreement: {d['topic']}", "open", "resolved", "") for d in self.disagreements_resolved]
+        rows += [(f"Disagreement: {d['topic']}", "open", "resolved", "") for d in self.disagreements_resolved]
+        return rows + [
+            (
+                f"Disagreement: {d['topic']}",
+                "open",
+                "still open",
+                f"now between {join_words(map(self.name, d['source_ids']))}",
+            )
+            for d in self.disagreements_widened
+        ]
 
     def _why_added(self, source_id: str) -> str:
         published = self.source_details.get(source_id, {}).get("published")
@@ -158,7 +171,7 @@ class Changes:
         return {**asdict(self), "summary": self.summary(), "changed": not self.empty}
 
 
-FIGURE_KINDS = ("new", "changed", "confirmed", "no longer reported")
+FIGURE_KINDS = ("new", "changed", "confirmed by more sources", "no longer reported")
 
 
 def _figure_kind(figure: FigureChange) -> str:
@@ -167,7 +180,7 @@ def _figure_kind(figure: FigureChange) -> str:
         return "new"
     if not figure.new:
         return "no longer reported"
-    return "confirmed" if figure.old == figure.new else "changed"
+    return "confirmed by more sources" if figure.old == figure.new else "changed"
 
 
 @cache
@@ -213,8 +226,7 @@ def _repeated_id(data: dict) -> str:
 
 def compare(old: dict, new: dict) -> Changes:
     """The changes from one report's figures to another's (either may be a version 1 file, without names)."""
-    was = {d["id"]: d for d in old["disagreements"]}
-    now = {d["id"]: d for d in new["disagreements"]}
+    was, now = _disagreements(old), _disagreements(new)
     claims_old, claims_new = old.get("claims"), new.get("claims")
     known = claims_old is not None and claims_new is not None  # a version 1 file lists no claims
     return Changes(
@@ -225,11 +237,23 @@ def compare(old: dict, new: dict) -> Changes:
         figures=_figure_changes(old["figures"], new["figures"]),
         disagreements_opened=[d for k, d in now.items() if k not in was],
         disagreements_resolved=[d for k, d in was.items() if k not in now],
+        disagreements_widened=[d for k, d in now.items() if k in was and d["source_ids"] != was[k]["source_ids"]],
         claims_added=sorted(set(claims_new) - set(claims_old)) if known else [],
         claims_removed=sorted(set(claims_old) - set(claims_new)) if known else [],
         source_details={**old.get("source_details", {}), **new.get("source_details", {})},
         claims={**(claims_old or {}), **(claims_new or {})},
     )
+
+
+def _disagreements(document: dict) -> dict[str, dict]:
+    """The disagreements by what they are about (the id without its claims: a new claim joining one is no new one);
+    those about the same thing are one, between all their sources."""
+    found: dict[str, dict] = {}
+    for d in document["disagreements"]:
+        key = ":".join(d["id"].split(":")[:2])
+        seen = found.setdefault(key, {**d, "source_ids": []})
+        seen["source_ids"] = sorted(set(seen["source_ids"]) | set(d["source_ids"]))
+    return found
 
 
 def _figure_changes(old: list[dict], new: list[dict]) -> list[FigureChange]:

@@ -1,0 +1,171 @@
+"""'Changes since the previous report' in words: built from two reconciliations of the frozen seeds, before and
+after invented later articles (tests/fixtures/later.py), for an investee and an investor subject."""
+
+import json
+import re
+import shutil
+
+import pytest
+from fixtures import SEED_DIR
+from fixtures.later import add_article
+
+from aiinvest.report.changes import COLUMNS, compare, read_figures, to_markdown, to_text
+from aiinvest.report.document import prepare
+from aiinvest.report.key_figures import FIGURES_VERSION, figures_document
+
+
+def documented(data_dir, **params) -> tuple[dict, object]:
+    """figures.json's content for a report on the data, and the report's view."""
+    report = prepare(data_dir=str(data_dir), **params)
+    return figures_document(report.view, report.key_figures), report.view
+
+
+@pytest.fixture(scope="module")
+def later(tmp_path_factory):
+    """figures.json before (the seeds) and after each invented article, for Anthropic and for Amazon."""
+    built = {}
+    for article in ("art-101", "art-102", "art-103"):
+        data = tmp_path_factory.mktemp(article) / "data"
+        shutil.copytree(SEED_DIR, data, ignore=shutil.ignore_patterns("README.md"))
+        add_article(data, article)
+        for company in ("Anthropic", "Amazon"):
+            built[article, company] = documented(data, company=company)
+    for company in ("Anthropic", "Amazon"):
+        built["seed", company] = documented(SEED_DIR, company=company)
+    return built
+
+
+def changes_of(later, article: str, company: str = "Anthropic"):
+    (old, _), (new, view) = later["seed", company], later[article, company]
+    return compare(old, new), view
+
+
+def codes(document: dict, view) -> set[str]:
+    """Every internal code a reader must not see: source, claim and fact ids."""
+    claims = view.rec.claims
+    return set(document["sources"]) | set(claims["claim_id"]) | set(claims["fact_id"].dropna())
+
+
+def assert_no_codes(rows, document: dict, view) -> None:
+    words = " ".join(" ".join(row) for row in rows)
+    found = {c for c in codes(document, view) if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", words)}
+    assert not found, found
+
+
+def row_of(rows, start: str) -> tuple[str, ...]:
+    (row,) = [r for r in rows if r[0].startswith(start)]
+    return row
+
+
+def test_a_new_source_is_named_in_words_with_why_it_is_new(later):
+    changes, view = changes_of(later, "art-101")
+    rows = changes.rows()
+    name = view.source_name("art-101")
+    assert row_of(rows, "Source:") == (
+        f"Source: {name}",
+        "not used",
+        "used",
+        "published after the previous report's date",
+    )
+    assert "15 June 2024" in name and name in changes.summary() and "art-101" not in changes.summary()
+
+
+def test_a_changed_figure_names_the_claims_added_by_quote_and_source(later):
+    changes, view = changes_of(later, "art-101")
+    _label, before, now, why = row_of(changes.rows(), "Google in Anthropic, in all")
+    assert (before, now) == ("$2B", "$3B")
+    quotes = view.rec.claims.set_index("claim_id")["quote"]
+    assert f"added: “{quotes['inv-101']}” and “{quotes['inv-102']}” ({view.source_name('art-101')})" in why
+    assert why.endswith("now reported by 2 sources")
+
+
+def test_a_replaced_figure_says_which_claim_is_no_longer_counted(later):
+    changes, view = changes_of(later, "art-101")
+    _, before, now, why = row_of(changes.rows(), "Anthropic's total funding")
+    quote = view.rec.claims.set_index("claim_id").loc["tot-01", "quote"]
+    assert (before, now) == ("at least $10B", "at least $12B")
+    assert f"no longer counted: “{quote}” ({view.source_name('art-000')})" in why
+    assert "now reported by" not in why  # one source replaced another: not a confirmation
+
+
+def test_a_figure_that_gained_a_confirming_source_says_so(later):
+    changes, view = changes_of(later, "art-103")
+    tranche = next(f for f in later["art-103", "Anthropic"][0]["figures"] if f["id"].startswith("tranche:"))
+    _label, before, now, why = row_of(changes.rows(), tranche["label"])
+    assert before == tranche["display"] and now == f"{tranche['display']} (unchanged)"
+    assert why.endswith(f"now confirmed by {len(tranche['source_ids'])} sources")
+    assert f"({view.source_name('art-103')})" in why
+
+
+def test_claims_behind_no_figure_are_marked_too(later):
+    changes, view = changes_of(later, "art-103")
+    quote = view.rec.claims.set_index("claim_id").loc["ev-101", "quote"]
+    row = row_of(changes.rows(), f"Claim: “{quote}")
+    assert row == (f"Claim: “{quote}” ({view.source_name('art-103')})", "new", "reported", "")
+
+
+def test_an_investors_new_figure_is_marked_new_not_blank(later):
+    changes, view = changes_of(later, "art-102", "Amazon")
+    new = [row for row in changes.rows() if row[1] == "new" and not row[0].startswith("Claim:")]
+    assert new and all(now.startswith("$") and why.startswith("added: “") for _, _, now, why in new)
+    assert any(view.source_name("art-102") in why for *_, why in new)
+    assert "1 figure new" in changes.summary() or "figures new" in changes.summary()
+
+
+def test_a_figure_gone_is_no_longer_reported_and_the_source_published_after_the_date(later):
+    (old, _), (new, _view) = later["art-101", "Anthropic"], later["seed", "Anthropic"]
+    rows = compare(old, new).rows()
+    assert row_of(rows, "Source:")[1:] == ("used", "no longer used", "published after this report's date")
+    assert row_of(rows, "Google in Anthropic, in all")[1:3] == ("$3B", "$2B")
+    gone = compare({**old, "figures": old["figures"] + [{**old["figures"][0], "id": "total:x:y"}]}, old)
+    assert [row[1:3] for row in gone.rows()] == [(old["figures"][0]["display"], "no longer reported")]
+
+
+@pytest.mark.parametrize(
+    ("article", "company"), [("art-101", "Anthropic"), ("art-102", "Amazon"), ("art-103", "Anthropic")]
+)
+def test_no_internal_code_in_any_row_or_summary(later, article, company):
+    changes, view = changes_of(later, article, company)
+    document = later[article, company][0]
+    assert_no_codes([*changes.rows(), (changes.summary(),)], document, view)
+    assert_no_codes([(to_text(changes), to_markdown(changes))], document, view)
+
+
+def test_a_version_1_previous_file_still_compares_by_names_from_the_new_one(later, tmp_path):
+    (old, _), (new, view) = later["seed", "Anthropic"], later["art-101", "Anthropic"]
+    version_1 = {k: v for k, v in old.items() if k not in ("source_details", "claims")} | {"version": 1}
+    path = tmp_path / "figures.json"
+    path.write_text(json.dumps(version_1), encoding="utf-8")
+    changes = compare(read_figures(path), new)
+    assert row_of(changes.rows(), "Source:")[0] == f"Source: {view.source_name('art-101')}"
+    assert not any(row[0].startswith("Claim:") for row in changes.rows())  # version 1 lists no claims
+    assert_no_codes(changes.rows(), new, view)
+
+
+def test_figures_json_version_2_is_valid_and_carries_names_and_claims(later, tmp_path):
+    document, view = later["art-101", "Anthropic"]
+    path = tmp_path / "figures.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert read_figures(path) == document and document["version"] == FIGURES_VERSION == 2
+    assert {s: d["name"] for s, d in document["source_details"].items()} == view.source_names
+    assert document["source_details"]["art-101"]["published"] == "2024-06-15"
+    assert set(document["claims"]) == set(view.rec.claims["claim_id"])
+    missing = {k: v for k, v in document.items() if k != "claims"}
+    path.write_text(json.dumps(missing), encoding="utf-8")
+    with pytest.raises(ValueError, match="claims"):
+        read_figures(path)
+
+
+def test_the_table_has_four_worded_columns_and_nothing_blank_in_before_or_now(later):
+    for key in [("art-101", "Anthropic"), ("art-102", "Amazon"), ("art-103", "Anthropic")]:
+        changes, _ = changes_of(later, *key)
+        assert COLUMNS == ("What", "Before", "Now", "Why")
+        assert all(row[1] and row[2] for row in changes.rows())
+
+
+def test_a_disagreement_a_new_source_joins_is_still_open_not_opened_and_resolved(later):
+    changes, view = changes_of(later, "art-103")
+    rows = [row for row in changes.rows() if row[0].startswith("Disagreement:")]
+    assert not changes.disagreements_opened and not changes.disagreements_resolved
+    for _, before, now, why in rows:
+        assert (before, now) == ("open", "still open") and view.source_name("art-103") in why

@@ -227,8 +227,8 @@ def _repeated_id(data: dict) -> str:
 def compare(old: dict, new: dict) -> Changes:
     """The changes from one report's figures to another's (either may be a version 1 file, without names)."""
     was, now = _disagreements(old), _disagreements(new)
-    claims_old, claims_new = old.get("claims"), new.get("claims")
-    known = claims_old is not None and claims_new is not None  # a version 1 file lists no claims
+    claims_old, claims_new = old.get("claims", {}), new.get("claims", {})
+    known = "claims" in old and "claims" in new  # a version 1 file lists no claims
     return Changes(
         old_as_of=old["as_of"],
         new_as_of=new["as_of"],
@@ -241,7 +241,7 @@ def compare(old: dict, new: dict) -> Changes:
         claims_added=sorted(set(claims_new) - set(claims_old)) if known else [],
         claims_removed=sorted(set(claims_old) - set(claims_new)) if known else [],
         source_details={**old.get("source_details", {}), **new.get("source_details", {})},
-        claims={**(claims_old or {}), **(claims_new or {})},
+        claims={**claims_old, **claims_new},
     )
 
 

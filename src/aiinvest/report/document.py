@@ -27,7 +27,7 @@ from ..data.provenance import sha256_file
 from ..data.schema import descriptor_path
 from . import text
 from .changes import COLUMNS, compare, read_figures
-from .charts.describe import alt_text, marks
+from .charts.describe import alt_text, marks, value_column
 from .charts.figures import report_charts
 from .charts.mpl_render import to_png, to_svg
 from .charts.plotly_render import to_plotly
@@ -211,7 +211,7 @@ class Report:
             display(self._html(f"<p class='caption'>No data for this chart as of {self.view.as_of}.</p>"))
             return
         number = self.figure_numbers.setdefault(chart_id, len(self.figure_numbers) + 1)
-        bundle, metadata = chart_bundle(chart, number, list(self.rec.sources["source_id"]))
+        bundle, metadata = chart_bundle(chart, number, list(self.rec.sources["source_id"]), unit=self.view.unit)
         display(bundle, raw=True, metadata=metadata)
 
     def statements(self, topic: str):
@@ -362,7 +362,9 @@ def cited(view: text.View, source_ids) -> Markup:
     return Markup(text.join_words(links))
 
 
-def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> tuple[dict, dict]:
+def chart_bundle(
+    chart: Chart, number: int, source_ids: Sequence[str] = (), unit: str | None = None
+) -> tuple[dict, dict]:
     """A display bundle and its metadata: plotly JSON (JupyterLab), SVG (print) and text; PNG in the metadata.
 
     The bundle holds no HTML, so that JupyterLab shows the interactive plotly figure (and plain
@@ -375,10 +377,21 @@ def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> t
     div = pio.to_html(
         fig, include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.id}", config=PLOTLY_CONFIG, validate=False
     )
-    found = marks(chart)
+    found = marks(chart, unit)
     alt = alt_text(chart, found)
     caption = linked(chart.caption, list(source_ids))
-    figure = render("figure.html.j2", chart=chart, number=number, div=div, alt=alt, marks=found, caption=caption)
+    heading, numeric = value_column(found)
+    figure = render(
+        "figure.html.j2",
+        chart=chart,
+        number=number,
+        div=div,
+        alt=alt,
+        marks=found,
+        caption=caption,
+        value_heading=heading,
+        numeric=numeric,
+    )
     bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
         "image/svg+xml": to_svg(chart),

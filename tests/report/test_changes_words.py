@@ -149,7 +149,12 @@ def test_figures_json_version_2_is_valid_and_carries_names_and_claims(later, tmp
     assert read_figures(path) == document and document["version"] == FIGURES_VERSION == 2
     assert {s: d["name"] for s, d in document["source_details"].items()} == view.source_names
     assert document["source_details"]["art-101"]["published"] == "2024-06-15"
-    assert set(document["claims"]) == set(view.rec.claims["claim_id"])
+    quotes = view.rec.claims.set_index("claim_id")["quote"]
+    assert {c: d["says"] for c, d in document["claims"].items()} == {c: quotes[c] for c in document["claims"]}
+    assert {c for f in document["figures"] for c in f["claim_ids"]} <= set(document["claims"])
+    assert {"inv-101", "tot-101", "ev-03"} <= set(document["claims"])  # about Anthropic: investment, total, event
+    amazon = later["art-101", "Amazon"][0]["claims"]
+    assert "st-01" in amazon and not {"inv-101", "tot-101", "ev-03"} & set(amazon)  # about Google, Anthropic only
     missing = {k: v for k, v in document.items() if k != "claims"}
     path.write_text(json.dumps(missing), encoding="utf-8")
     with pytest.raises(ValueError, match="claims"):

@@ -78,7 +78,7 @@ def figures_document(view: text.View, figures: list[Figure]) -> dict:
             for d in rows(rec.disagreements)
         ],
         "source_details": source_details(view),
-        "claims": claims_said(view),
+        "claims": claims_said(view, {c for f in figures for c in f.claim_ids}),
     }
 
 
@@ -91,10 +91,16 @@ def source_details(view: text.View) -> dict[str, dict]:
     }
 
 
-def claims_said(view: text.View) -> dict[str, dict]:
-    """Each claim known on the report date, by id: its source and its quote (for "what changed")."""
-    claims = view.rec.claims.sort_values("claim_id", kind="stable")
-    return {str(c.claim_id): {"source_id": str(c.source_id), "says": str(c.quote)} for c in rows(claims)}
+def claims_said(view: text.View, behind: set[str]) -> dict[str, dict]:
+    """Each claim known on the report date about the subject (or behind a figure), by id: its source and its
+    quote (for "what changed")."""
+    claims, subject = view.rec.claims, view.subject_id
+    parties = view.rec.event_parties
+    events = set(parties.loc[parties["company_id"] == subject, "event_id"])
+    about = (claims["company_id"] == subject) | (claims["counterparty_id"] == subject)
+    keep = about.fillna(False) | claims["claim_id"].isin(events | behind)
+    kept = claims[keep].sort_values("claim_id", kind="stable")
+    return {str(c.claim_id): {"source_id": str(c.source_id), "says": str(c.quote)} for c in rows(kept)}
 
 
 def _day(stamp) -> str:

@@ -101,7 +101,7 @@ def test_claims_behind_no_figure_are_marked_too(later):
     changes, view = changes_of(later, "art-103")
     quote = view.rec.claims.set_index("claim_id").loc["ev-101", "quote"]
     row = row_of(changes.rows(), f"Claim: “{quote}")
-    assert row == (f"Claim: “{quote}” ({view.source_name('art-103')})", "new", "reported", "")
+    assert row == (f"Claim: “{quote}”", "new", "reported", f"from {view.source_name('art-103')}")
 
 
 def test_an_investors_new_figure_is_marked_new_not_blank(later):
@@ -174,3 +174,14 @@ def test_a_disagreement_a_new_source_joins_is_still_open_not_opened_and_resolved
     assert not changes.disagreements_opened and not changes.disagreements_resolved
     for _, before, now, why in rows:
         assert (before, now) == ("open", "still open") and view.source_name("art-103") in why
+
+
+def test_a_claim_behind_several_figures_is_quoted_once_then_counted(later):
+    changes, view = changes_of(later, "art-101")
+    rows = changes.rows()
+    quote = view.rec.claims.set_index("claim_id").loc["inv-101", "quote"]
+    assert sum(quote in row[3] for row in rows) == 1
+    later_rows = [
+        row for row in rows[rows.index(row_of(rows, "Google in Anthropic, in all")) + 1 :] if "claims" in row[3]
+    ]
+    assert later_rows and all(re.search(r"added( too)?: \d+ claims? quoted above", row[3]) for row in later_rows)

@@ -119,15 +119,23 @@ class Changes:
         """(what, before, now, why) in words, for a table: sources, figures, other claims, disagreements."""
         rows = [(f"Source: {self.name(s)}", "not used", "used", self._why_added(s)) for s in self.sources_added]
         rows += [(f"Source: {self.name(s)}", "used", "no longer used", self._why_gone(s)) for s in self.sources_removed]
-        rows += [self._figure_row(f) for f in self.figures]
+        quoted: set[str] = set()  # each claim is quoted once, in the first figure's row that it changes
+        rows += [self._figure_row(f, quoted) for f in self.figures]
         return rows + self._claim_rows() + self._disagreement_rows()
 
     def _claim_rows(self) -> list[tuple[str, str, str, str]]:
-        """The claims added or removed that no figure's row names."""
+        """The claims added or removed that no figure's row names: the claim, then where it comes from."""
         behind = {c for f in self.figures for c in f.claims_added + f.claims_removed}
-        rows = [(f"Claim: {self.said([c])}", "new", "reported", "") for c in self.claims_added if c not in behind]
-        gone = [c for c in self.claims_removed if c not in behind]
-        return rows + [(f"Claim: {self.said([c])}", "reported", "no longer reported", "") for c in gone]
+        added = [(c, "new", "reported") for c in self.claims_added if c not in behind]
+        gone = [(c, "reported", "no longer reported") for c in self.claims_removed if c not in behind]
+        return [(self._claim(c)[0], before, now, self._claim(c)[1]) for c, before, now in added + gone]
+
+    def _claim(self, claim_id: str) -> tuple[str, str]:
+        """A claim's row heading, 'Claim: “…”', and where it comes from, 'from Article of 15 June 2024'."""
+        claim = self.claims.get(claim_id)
+        if claim is None:
+            return "Claim: a claim no longer in the data", ""
+        return f"Claim: “{shorten(claim['says'], QUOTE_CHARS)}”", f"from {self.name(claim['source_id'])}"
 
     def _disagreement_rows(self) -> list[tuple[str, str, str, str]]:
         rows = [(f"Disagreement: {d['topic']}", "none", "open", "") for d in self.disagreements_opened]
@@ -154,10 +162,13 @@ class Changes:
             return "published after this report's date"
         return "no longer in the data"
 
-    def _figure_row(self, figure: FigureChange) -> tuple[str, str, str, str]:
-        """One figure's row: its label, old and new value ('new', 'no longer reported'), and why."""
-        why = [f"added: {self.said(figure.claims_added)}"] if figure.claims_added else []
-        why += [f"no longer counted: {self.said(figure.claims_removed)}"] if figure.claims_removed else []
+    def _figure_row(self, figure: FigureChange, quoted: set[str]) -> tuple[str, str, str, str]:
+        """One figure's row: its label, old and new value ('new', 'no longer reported'), and why: the claims added
+        or no longer counted, each quoted once (in the first row it changes), and its sources when they grew."""
+        why = [
+            *self._claims_in(figure.claims_added, "added", quoted),
+            *self._claims_in(figure.claims_removed, "no longer counted", quoted),
+        ]
         if figure.confirmed:
             verb = "confirmed" if figure.old == figure.new else "reported"
             why.append(f"now {verb} by {plural(len(figure.sources_now), 'source')}")
@@ -165,6 +176,15 @@ class Changes:
         if figure.old and figure.old == figure.new:
             now += " (unchanged)"
         return (figure.label, figure.old or "new", now, "; ".join(why))
+
+    def _claims_in(self, claim_ids: list[str], how: str, quoted: set[str]) -> list[str]:
+        """'added: “…” (source)', and how many of them a row above quotes; `quoted` learns these claims."""
+        fresh = [c for c in claim_ids if f"{how}:{c}" not in quoted]
+        quoted.update(f"{how}:{c}" for c in claim_ids)
+        said = [f"{how}: {self.said(fresh)}"] if fresh else []
+        if above := len(claim_ids) - len(fresh):
+            said.append(f"{how}{' too' if fresh else ''}: {plural(above, 'claim')} quoted above")
+        return said
 
     def record(self) -> dict:
         """JSON-ready data, with the summary."""

@@ -151,14 +151,26 @@ def test_figures_json_version_2_is_valid_and_carries_names_and_claims(later, tmp
     assert document["source_details"]["art-101"]["published"] == "2024-06-15"
     quotes = view.rec.claims.set_index("claim_id")["quote"]
     assert {c: d["says"] for c, d in document["claims"].items()} == {c: quotes[c] for c in document["claims"]}
-    assert {c for f in document["figures"] for c in f["claim_ids"]} <= set(document["claims"])
-    assert {"inv-101", "tot-101", "ev-03"} <= set(document["claims"])  # about Anthropic: investment, total, event
-    amazon = later["art-101", "Amazon"][0]["claims"]
-    assert "st-01" in amazon and not {"inv-101", "tot-101", "ev-03"} & set(amazon)  # about Google, Anthropic only
+    assert set(document["claims"]) == set(view.rec.claims["claim_id"])
+    about = {c for c, d in document["claims"].items() if d["about_subject"]}
+    assert {c for f in document["figures"] for c in f["claim_ids"]} <= about
+    assert {"inv-101", "tot-101", "ev-03"} <= about and "ev-08" not in about  # Microsoft in OpenAI is not
+    amazon = {c for c, d in later["art-101", "Amazon"][0]["claims"].items() if d["about_subject"]}
+    assert "st-01" in amazon and not {"inv-101", "tot-101", "ev-03"} & amazon  # about Google, Anthropic only
     missing = {k: v for k, v in document.items() if k != "claims"}
     path.write_text(json.dumps(missing), encoding="utf-8")
     with pytest.raises(ValueError, match="claims"):
         read_figures(path)
+
+
+def test_a_claim_about_another_company_is_not_listed_and_one_gone_from_the_data_is(later):
+    (old, _), (new, view) = later["seed", "Amazon"], later["art-101", "Amazon"]
+    changes = compare(old, new)
+    assert not changes.claims_added  # art-101 is about Google and Anthropic
+    gone = {k: v for k, v in new["claims"].items() if k != "st-01"}
+    rows = compare(old, {**new, "claims": gone}).rows()
+    quote = view.rec.claims.set_index("claim_id").loc["st-01", "quote"]
+    assert (f"Claim: “{quote}”", "reported", "no longer reported") == row_of(rows, "Claim:")[:3]
 
 
 def test_the_table_has_four_worded_columns_and_nothing_blank_in_before_or_now(later):

@@ -258,11 +258,16 @@ def compare(old: dict, new: dict) -> Changes:
         disagreements_opened=[d for k, d in now.items() if k not in was],
         disagreements_resolved=[d for k, d in was.items() if k not in now],
         disagreements_widened=[d for k, d in now.items() if k in was and d["source_ids"] != was[k]["source_ids"]],
-        claims_added=sorted(set(claims_new) - set(claims_old)) if known else [],
-        claims_removed=sorted(set(claims_old) - set(claims_new)) if known else [],
+        claims_added=_about_subject(claims_new, claims_old) if known else [],
+        claims_removed=_about_subject(claims_old, claims_new) if known else [],
         source_details={**old.get("source_details", {}), **new.get("source_details", {})},
         claims={**claims_old, **claims_new},
     )
+
+
+def _about_subject(claims: dict[str, dict], other: dict[str, dict]) -> list[str]:
+    """The claims about the report's subject that the other report does not know."""
+    return sorted(c for c, claim in claims.items() if claim["about_subject"] and c not in other)
 
 
 def _disagreements(document: dict) -> dict[str, dict]:

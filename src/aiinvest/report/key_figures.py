@@ -92,15 +92,17 @@ def source_details(view: text.View) -> dict[str, dict]:
 
 
 def claims_said(view: text.View, behind: set[str]) -> dict[str, dict]:
-    """Each claim known on the report date about the subject (or behind a figure), by id: its source and its
-    quote (for "what changed")."""
-    claims, subject = view.rec.claims, view.subject_id
+    """Each claim known on the report date, by id: its source, its quote, and whether it is about the subject (or
+    behind a figure), for "what changed": a claim gone from the data is told from one about another company."""
+    claims, subject = view.rec.claims.sort_values("claim_id", kind="stable"), view.subject_id
     parties = view.rec.event_parties
     events = set(parties.loc[parties["company_id"] == subject, "event_id"])
     about = (claims["company_id"] == subject) | (claims["counterparty_id"] == subject)
-    keep = about.fillna(False) | claims["claim_id"].isin(events | behind)
-    kept = claims[keep].sort_values("claim_id", kind="stable")
-    return {str(c.claim_id): {"source_id": str(c.source_id), "says": str(c.quote)} for c in rows(kept)}
+    about = about.fillna(False) | claims["claim_id"].isin(events | behind)
+    return {
+        str(c.claim_id): {"source_id": str(c.source_id), "says": str(c.quote), "about_subject": bool(a)}
+        for c, a in zip(rows(claims), about, strict=True)
+    }
 
 
 def _day(stamp) -> str:

@@ -6,6 +6,7 @@ import re
 import shutil
 
 import pytest
+from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
 from fixtures.later import add_article
 
@@ -28,6 +29,7 @@ def later(tmp_path_factory):
         data = tmp_path_factory.mktemp(article) / "data"
         shutil.copytree(SEED_DIR, data, ignore=shutil.ignore_patterns("README.md"))
         add_article(data, article)
+        built[article, "data"] = data
         for company in ("Anthropic", "Amazon"):
             built[article, company] = documented(data, company=company)
     for company in ("Anthropic", "Amazon"):
@@ -197,3 +199,21 @@ def test_a_claim_behind_several_figures_is_quoted_once_then_counted(later):
         row for row in rows[rows.index(row_of(rows, "Google in Anthropic, in all")) + 1 :] if "claims" in row[3]
     ]
     assert later_rows and all(re.search(r"added( too)?: \d+ claims? quoted above", row[3]) for row in later_rows)
+
+
+def test_the_reports_changes_section_links_sources_and_claims_and_shows_no_codes(later, tmp_path):
+    (old, _), (new, view) = later["seed", "Anthropic"], later["art-103", "Anthropic"]
+    previous = tmp_path / "figures.json"
+    previous.write_text(json.dumps(old), encoding="utf-8")
+    report = prepare(data_dir=str(later["art-103", "data"]), previous=str(previous))
+    html = report.changes().data
+    soup = BeautifulSoup(html, "html.parser")
+    link = soup.select_one('a[href="#source-art-103"]')
+    assert (
+        link is not None and link["title"] == "art-103" and link.get_text() == f"Source: {view.source_name('art-103')}"
+    )
+    assert soup.select_one('a[href="#claim-ev-101"]')["title"] == "ev-101"  # the appendix row of the claim
+    assert any("inv-105" in span["title"] for span in soup.select("td span[title]"))  # ids in tooltips only
+    visible = soup.get_text(" ")
+    assert_no_codes([(visible,)], new, view)
+    assert [th.get_text() for th in soup.select("thead th")] == list(COLUMNS)

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..exitcodes import CommandError, ExitStatus
 from .formatting import join_words, plural, shorten
@@ -30,6 +30,17 @@ class FiguresError(CommandError, ValueError):
 COLUMNS = ("What", "Before", "Now", "Why")  # the changes table, in the report, the terminal and Markdown
 QUOTE_CHARS = 90  # a claim's quote in the table is cut to this many characters
 UNKNOWN_SOURCE = "a source no longer in the data"  # a source (or claim) that neither figures.json describes
+
+
+class Row(NamedTuple):
+    """One row of the changes table in words, and the evidence it rests on (for links and tooltips, not shown)."""
+
+    what: str
+    before: str
+    now: str
+    why: str
+    evidence: str = ""  # "source" or "claim": what `ids` name (the appendix rows are source-<id>, claim-<id>)
+    ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,18 +128,30 @@ class Changes:
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(what, before, now, why) in words, for a table: sources, figures, other claims, disagreements."""
-        rows = [(f"Source: {self.name(s)}", "not used", "used", self._why_added(s)) for s in self.sources_added]
-        rows += [(f"Source: {self.name(s)}", "used", "no longer used", self._why_gone(s)) for s in self.sources_removed]
+        return [row[:4] for row in self.entries()]
+
+    def entries(self) -> list[Row]:
+        """The table's rows with the evidence each rests on."""
+        rows = [
+            Row(f"Source: {self.name(s)}", "not used", "used", self._why_added(s), "source", (s,))
+            for s in self.sources_added
+        ]
+        rows += [
+            Row(f"Source: {self.name(s)}", "used", "no longer used", self._why_gone(s), "source", (s,))
+            for s in self.sources_removed
+        ]
         quoted: set[str] = set()  # each claim is quoted once, in the first figure's row that it changes
         rows += [self._figure_row(f, quoted) for f in self.figures]
         return rows + self._claim_rows() + self._disagreement_rows()
 
-    def _claim_rows(self) -> list[tuple[str, str, str, str]]:
+    def _claim_rows(self) -> list[Row]:
         """The claims added or removed that no figure's row names: the claim, then where it comes from."""
         behind = {c for f in self.figures for c in f.claims_added + f.claims_removed}
         added = [(c, "new", "reported") for c in self.claims_added if c not in behind]
         gone = [(c, "reported", "no longer reported") for c in self.claims_removed if c not in behind]
-        return [(self._claim(c)[0], before, now, self._claim(c)[1]) for c, before, now in added + gone]
+        return [
+            Row(self._claim(c)[0], before, now, self._claim(c)[1], "claim", (c,)) for c, before, now in added + gone
+        ]
 
     def _claim(self, claim_id: str) -> tuple[str, str]:
         """A claim's row heading, 'Claim: “…”', and where it comes from, 'from Article of 15 June 2024'."""
@@ -137,17 +160,19 @@ class Changes:
             return "Claim: a claim no longer in the data", ""
         return f"Claim: “{shorten(claim['says'], QUOTE_CHARS)}”", f"from {self.name(claim['source_id'])}"
 
-    def _disagreement_rows(self) -> list[tuple[str, str, str, str]]:
-        rows = [(f"Disagreement: {d['topic']}", "none", "open", "") for d in self.disagreements_opened]
-        rows += [(f"Disagreement: {d['topic']}", "open", "resolved", "") for d in self.disagreements_resolved]
+    def _disagreement_rows(self) -> list[Row]:
+        rows = [
+            Row(f"Disagreement: {d['topic']}", "none", "open", "", "source", tuple(d["source_ids"]))
+            for d in self.disagreements_opened
+        ]
+        rows += [
+            Row(f"Disagreement: {d['topic']}", "open", "resolved", "", "source", tuple(d["source_ids"]))
+            for d in self.disagreements_resolved
+        ]
+        between = [f"now between {join_words(map(self.name, d['source_ids']))}" for d in self.disagreements_widened]
         return rows + [
-            (
-                f"Disagreement: {d['topic']}",
-                "open",
-                "still open",
-                f"now between {join_words(map(self.name, d['source_ids']))}",
-            )
-            for d in self.disagreements_widened
+            Row(f"Disagreement: {d['topic']}", "open", "still open", why, "source", tuple(d["source_ids"]))
+            for d, why in zip(self.disagreements_widened, between, strict=True)
         ]
 
     def _why_added(self, source_id: str) -> str:
@@ -162,7 +187,7 @@ class Changes:
             return "published after this report's date"
         return "no longer in the data"
 
-    def _figure_row(self, figure: FigureChange, quoted: set[str]) -> tuple[str, str, str, str]:
+    def _figure_row(self, figure: FigureChange, quoted: set[str]) -> Row:
         """One figure's row: its label, old and new value ('new', 'no longer reported'), and why: the claims added
         or no longer counted, each quoted once (in the first row it changes), and its sources when they grew."""
         why = [
@@ -175,7 +200,8 @@ class Changes:
         now = figure.new or "no longer reported"
         if figure.old and figure.old == figure.new:
             now += " (unchanged)"
-        return (figure.label, figure.old or "new", now, "; ".join(why))
+        ids = (*figure.claims_added, *figure.claims_removed)
+        return Row(figure.label, figure.old or "new", now, "; ".join(why), "claim", ids)
 
     def _claims_in(self, claim_ids: list[str], how: str, quoted: set[str]) -> list[str]:
         """'added: “…” (source)', and how many of them a row above quotes; `quoted` learns these claims."""

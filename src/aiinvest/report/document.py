@@ -26,7 +26,7 @@ from ..data.load import load_tables
 from ..data.provenance import sha256_file
 from ..data.schema import descriptor_path
 from . import text
-from .changes import COLUMNS, compare, read_figures
+from .changes import COLUMNS, Row, compare, read_figures
 from .charts.describe import alt_text, marks, value_column
 from .charts.figures import report_charts
 from .charts.mpl_render import to_png, to_svg
@@ -184,7 +184,7 @@ class Report:
         section = render("section.html.j2", anchor="section-changes", heading=CHANGES_HEADING, intro=intro)
         if changes.empty:
             return self._html(section)
-        table = pd.DataFrame(changes.rows(), columns=list(COLUMNS))
+        table = pd.DataFrame([_change_cells(row) for row in changes.entries()], columns=list(COLUMNS))
         return self._html(section + self._table(table, "changes", None).data)
 
     def figures(self) -> None:
@@ -321,6 +321,17 @@ class Report:
             anchors=anchors,
         )
         return self._html(html)
+
+
+def _change_cells(row: Row) -> tuple:
+    """A changes row's cells: a source or claim of its own links to its appendix row; ids only in tooltips."""
+    what: str | Markup = row.what
+    if len(row.ids) == 1 and row.evidence in ("source", "claim"):
+        what = Markup('<a href="#{0}-{1}" title="{1}">{2}</a>').format(row.evidence, row.ids[0], row.what)
+    why: str | Markup = row.why
+    if row.why and row.ids:
+        why = Markup('<span title="{0}">{1}</span>').format(", ".join(row.ids), row.why)
+    return what, row.before, row.now, why
 
 
 def _opened(view: text.View, row) -> str:

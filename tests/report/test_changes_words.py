@@ -217,3 +217,4 @@ def test_the_reports_changes_section_links_sources_and_claims_and_shows_no_codes
     visible = soup.get_text(" ")
     assert_no_codes([(visible,)], new, view)
     assert [th.get_text() for th in soup.select("thead th")] == list(COLUMNS)
+    assert not soup.select('a[href^="#claim-inv-"]')  # a figure's row links nothing: its claims are in a tooltip

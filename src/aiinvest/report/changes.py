@@ -39,7 +39,7 @@ class Row(NamedTuple):
     before: str
     now: str
     why: str
-    evidence: str = ""  # "source" or "claim": what `ids` name (the appendix rows are source-<id>, claim-<id>)
+    evidence: str = ""  # a "source" or "claim" row (its appendix row: source-<id>, claim-<id>), or a "figure"'s claims
     ids: tuple[str, ...] = ()
 
 
@@ -201,7 +201,7 @@ class Changes:
         if figure.old and figure.old == figure.new:
             now += " (unchanged)"
         ids = (*figure.claims_added, *figure.claims_removed)
-        return Row(figure.label, figure.old or "new", now, "; ".join(why), "claim", ids)
+        return Row(figure.label, figure.old or "new", now, "; ".join(why), "figure", ids)
 
     def _claims_in(self, claim_ids: list[str], how: str, quoted: set[str]) -> list[str]:
         """'added: “…” (source)', and how many of them a row above quotes; `quoted` learns these claims."""

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
 from fixtures.later import add_article
 
-from aiinvest.report.changes import COLUMNS, compare, read_figures, to_markdown, to_text
+from aiinvest.report.changes import COLUMNS, compare, read_figures, to_json, to_markdown, to_text
 from aiinvest.report.document import prepare
 from aiinvest.report.key_figures import FIGURES_VERSION, figures_document
 
@@ -218,3 +218,11 @@ def test_the_reports_changes_section_links_sources_and_claims_and_shows_no_codes
     assert_no_codes([(visible,)], new, view)
     assert [th.get_text() for th in soup.select("thead th")] == list(COLUMNS)
     assert not soup.select('a[href^="#claim-inv-"]')  # a figure's row links nothing: its claims are in a tooltip
+
+
+def test_the_json_record_has_the_rows_in_words_with_their_ids_and_only_the_claims_named(later):
+    changes, _ = changes_of(later, "art-101")
+    record = json.loads(to_json(changes))
+    assert [(r["what"], r["before"], r["now"], r["why"]) for r in record["rows"]] == changes.rows()
+    assert record["rows"][0]["ids"] == ["art-101"] and record["sources_added"] == ["art-101"]
+    assert set(record["claims"]) == {"inv-101", "inv-102", "tot-101", "tot-01"}

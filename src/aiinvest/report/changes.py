@@ -213,8 +213,19 @@ class Changes:
         return said
 
     def record(self) -> dict:
-        """JSON-ready data, with the summary."""
-        return {**asdict(self), "summary": self.summary(), "changed": not self.empty}
+        """JSON-ready data: the changes by id, the summary and the table in words (not every claim's quote)."""
+        data = {k: v for k, v in asdict(self).items() if k != "claims"}
+        said = {c: self.claims[c] for c in self._claims_named() if c in self.claims}
+        rows = [
+            dict(zip((*(c.lower() for c in COLUMNS), "ids"), (*row[:4], list(row.ids)), strict=True))
+            for row in self.entries()
+        ]
+        return {**data, "claims": said, "summary": self.summary(), "changed": not self.empty, "rows": rows}
+
+    def _claims_named(self) -> list[str]:
+        """Every claim the changes name, once."""
+        named = [c for f in self.figures for c in (*f.claims_added, *f.claims_removed)]
+        return list(dict.fromkeys([*named, *self.claims_added, *self.claims_removed]))
 
 
 FIGURE_KINDS = ("new", "changed", "confirmed by more sources", "no longer reported")

@@ -226,3 +226,11 @@ def test_the_json_record_has_the_rows_in_words_with_their_ids_and_only_the_claim
     assert [(r["what"], r["before"], r["now"], r["why"]) for r in record["rows"]] == changes.rows()
     assert record["rows"][0]["ids"] == ["art-101"] and record["sources_added"] == ["art-101"]
     assert set(record["claims"]) == {"inv-101", "inv-102", "tot-101", "tot-01"}
+
+
+def test_several_new_sources_are_counted_in_the_summary_and_named_in_their_rows(later):
+    (old, _), (new, view) = later["seed", "Anthropic"], later["art-101", "Anthropic"]
+    changes = compare({**old, "sources": ["art-000"]}, new)
+    assert "2 new sources;" in changes.summary() and "(" not in changes.summary().split("2 new sources")[1][:2]
+    named = [row[0] for row in changes.rows() if row[0].startswith("Source:")]
+    assert named == [f"Source: {view.source_name(s)}" for s in ("art-001", "art-101")]

@@ -112,8 +112,8 @@ class Changes:
             return f"no change since the report as of {self.old_as_of}"
         parts = []
         if self.sources_added:
-            names = join_words(self.name(s) for s in self.sources_added)
-            parts.append(f"{plural(len(self.sources_added), 'new source')} ({names})")
+            added = self.sources_added  # one is named here; several (whose names hold commas) in the table's rows
+            parts.append(f"1 new source ({self.name(added[0])})" if len(added) == 1 else f"{len(added)} new sources")
         if self.sources_removed:
             parts.append(f"{plural(len(self.sources_removed), 'source')} no longer used")
         counts = Counter(_figure_kind(f) for f in self.figures)

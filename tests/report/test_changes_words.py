@@ -234,3 +234,13 @@ def test_several_new_sources_are_counted_in_the_summary_and_named_in_their_rows(
     assert "2 new sources;" in changes.summary() and "(" not in changes.summary().split("2 new sources")[1][:2]
     named = [row[0] for row in changes.rows() if row[0].startswith("Source:")]
     assert named == [f"Source: {view.source_name(s)}" for s in ("art-001", "art-101")]
+
+
+def test_nothing_changed_says_so_in_one_sentence_without_a_table(later, tmp_path):
+    (same, _) = later["art-101", "Anthropic"]
+    previous = tmp_path / "figures.json"
+    previous.write_text(json.dumps(same), encoding="utf-8")
+    html = prepare(data_dir=str(later["art-101", "data"]), previous=str(previous)).changes().data
+    soup = BeautifulSoup(html, "html.parser")
+    assert "Nothing has changed since the previous report (as of 15 June 2024)." in soup.get_text(" ")
+    assert soup.find("table") is None

@@ -1,7 +1,9 @@
 """What changed between two reports' figures.json: sources, figures (old -> new, and the claims behind), disagreements.
 
-Used by the report's "Changes since the previous report" section, by the build's summary on the
-terminal, by `aiinvest build --dry-run`, and by `aiinvest diff`.
+In words, without ids: sources by their readers' names, figures marked new, changed, no longer reported or
+confirmed by more sources, claims by their quotes (figures.json version 2 carries both names and quotes; a
+version 1 file is compared by the newer file's names). Used by the report's "Changes since the previous report"
+section, by the build's summary on the terminal, by `aiinvest build --dry-run`, and by `aiinvest diff`.
 """
 
 import json

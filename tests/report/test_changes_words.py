@@ -244,3 +244,18 @@ def test_nothing_changed_says_so_in_one_sentence_without_a_table(later, tmp_path
     soup = BeautifulSoup(html, "html.parser")
     assert "Nothing has changed since the previous report (as of 15 June 2024)." in soup.get_text(" ")
     assert soup.find("table") is None
+
+
+def test_a_disagreement_opened_or_resolved_names_its_sources(later):
+    (old, _), (new, view) = later["seed", "Anthropic"], later["art-101", "Anthropic"]
+    disagreement = {
+        "id": "x:fact:c-1+c-2",
+        "topic": "when it happened",
+        "explanation": "",
+        "source_ids": ["art-000", "art-101"],
+    }
+    names = f"{view.source_name('art-000')} and {view.source_name('art-101')}"
+    opened = compare(old, {**new, "disagreements": [disagreement]}).rows()
+    assert ("Disagreement: when it happened", "none", "open", f"between {names}") in opened
+    resolved = compare({**new, "disagreements": [disagreement]}, new).rows()
+    assert ("Disagreement: when it happened", "open", "resolved", f"was between {names}") in resolved

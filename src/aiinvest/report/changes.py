@@ -163,18 +163,22 @@ class Changes:
         return f"Claim: “{shorten(claim['says'], QUOTE_CHARS)}”", f"from {self.name(claim['source_id'])}"
 
     def _disagreement_rows(self) -> list[Row]:
-        rows = [
-            Row(f"Disagreement: {d['topic']}", "none", "open", "", "source", tuple(d["source_ids"]))
-            for d in self.disagreements_opened
+        """Disagreements opened (between which sources), resolved, or still open between other sources."""
+        kinds = [
+            *(("none", "open", "between", d) for d in self.disagreements_opened),
+            *(("open", "resolved", "was between", d) for d in self.disagreements_resolved),
+            *(("open", "still open", "now between", d) for d in self.disagreements_widened),
         ]
-        rows += [
-            Row(f"Disagreement: {d['topic']}", "open", "resolved", "", "source", tuple(d["source_ids"]))
-            for d in self.disagreements_resolved
-        ]
-        between = [f"now between {join_words(map(self.name, d['source_ids']))}" for d in self.disagreements_widened]
-        return rows + [
-            Row(f"Disagreement: {d['topic']}", "open", "still open", why, "source", tuple(d["source_ids"]))
-            for d, why in zip(self.disagreements_widened, between, strict=True)
+        return [
+            Row(
+                f"Disagreement: {d['topic']}",
+                before,
+                now,
+                f"{between} {join_words(map(self.name, d['source_ids']))}",
+                "source",
+                tuple(d["source_ids"]),
+            )
+            for before, now, between, d in kinds
         ]
 
     def _why_added(self, source_id: str) -> str:

@@ -9,9 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
 from fixtures.later import add_article
+from markupsafe import escape
 
 from aiinvest.report.changes import COLUMNS, compare, read_figures, to_json, to_markdown, to_text
-from aiinvest.report.document import prepare
+from aiinvest.report.document import change_cells, prepare
 from aiinvest.report.key_figures import FIGURES_VERSION, figures_document
 
 
@@ -259,3 +260,15 @@ def test_a_disagreement_opened_or_resolved_names_its_sources(later):
     assert ("Disagreement: when it happened", "none", "open", f"between {names}") in opened
     resolved = compare({**new, "disagreements": [disagreement]}, new).rows()
     assert ("Disagreement: when it happened", "open", "resolved", f"was between {names}") in resolved
+
+
+def test_names_and_quotes_from_the_data_stay_text_in_the_changes_table(later, tmp_path):
+    (old, _), (new, _) = later["seed", "Anthropic"], later["art-101", "Anthropic"]
+    hostile = '<a href="https://evil.example/">Evil</a> & <b>Co</b>'
+    new = json.loads(json.dumps(new))
+    new["source_details"]["art-101"]["name"] = hostile
+    new["claims"]["inv-101"]["says"] = hostile
+    cells = [change_cells(row) for row in compare(old, new).entries()]
+    html = "".join(str(escape(cell)) for row in cells for cell in row)
+    assert 'evil.example/">' not in html and "<b>" not in html and "&lt;b&gt;Co&lt;/b&gt;" in html
+    assert '<a href="#source-art-101" title="art-101">Source: &lt;a href=' in html

@@ -184,7 +184,7 @@ class Report:
         section = render("section.html.j2", anchor="section-changes", heading=CHANGES_HEADING, intro=intro)
         if changes.empty:
             return self._html(section)
-        table = pd.DataFrame([_change_cells(row) for row in changes.entries()], columns=list(COLUMNS))
+        table = pd.DataFrame([change_cells(row) for row in changes.entries()], columns=list(COLUMNS))
         return self._html(section + self._table(table, "changes", None).data)
 
     def figures(self) -> None:
@@ -323,7 +323,7 @@ class Report:
         return self._html(html)
 
 
-def _change_cells(row: Row) -> tuple:
+def change_cells(row: Row) -> tuple:
     """A changes row's cells: a source or claim of its own links to its appendix row; ids only in tooltips."""
     what: str | Markup = row.what
     if len(row.ids) == 1 and row.evidence in ("source", "claim"):

@@ -77,23 +77,29 @@ def test_the_second_report_says_what_changed_since_the_first(builds):
         and "Compared with the previous report (as of 27 March 2024)" in text
     )
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in section.select("tbody tr")]
-    assert ["source", "art-101", "", "used"] in rows
-    google = next(r for r in rows if r[1].startswith("Google in Anthropic, in all"))
-    assert google[2:] == ["$2B", "$3B"] and "claims +" in google[1]
+    names = json.loads((builds["second"] / "figures.json").read_text(encoding="utf-8"))["source_details"]
+    new_source = f"Source: {names['art-101']['name']}"
+    assert [new_source, "not used", "used", "published after the previous report's date"] in rows
+    google = next(r for r in rows if r[0].startswith("Google in Anthropic, in all"))
+    assert google[1:3] == ["$2B", "$3B"] and google[3].startswith("added: “Google has put another $1 billion")
+    changes_text = section.get_text(" ")
+    assert not any(code in changes_text for code in ("art-", "inv-", "tot-", "anthropic-"))  # words, not codes
     first = (builds["first"] / "report.html").read_text(encoding="utf-8")
     assert "section-changes" not in first  # the first report of its kind has no earlier one
 
 
 def test_the_build_prints_the_same_summary_and_table(builds):
     printed = builds["second_run"].stdout
-    assert "since the report as of 2024-03-27: 1 new source (art-101)" in printed
+    assert (
+        "since the report as of 2024-03-27: 1 new source (INVENTED FOR TESTS (not real news), 15 June 2024)" in printed
+    )
     assert "Google in Anthropic, in all" in printed and "$3B" in printed
 
 
 def test_a_dry_run_previews_the_same_changes_and_publishes_nothing(builds):
     assert builds["dry"].returncode == 0 and builds["unchanged_by_dry_run"]
     assert "nothing was rendered or published" in builds["dry"].stdout
-    assert "1 new source (art-101)" in builds["dry"].stdout
+    assert "1 new source (INVENTED FOR TESTS (not real news), 15 June 2024)" in builds["dry"].stdout
 
 
 @pytest.mark.parametrize("form", ["table", "markdown", "json"])
@@ -106,7 +112,8 @@ def test_diff_compares_two_builds_and_exits_like_diff(builds, form):
         record = json.loads(changed.stdout)
         assert record["changed"] and record["sources_added"] == ["art-101"]
     else:
-        assert "art-101" in changed.stdout and "$2B" in changed.stdout and "$3B" in changed.stdout
+        assert "15 June 2024" in changed.stdout and "$2B" in changed.stdout and "$3B" in changed.stdout
+        assert "art-101" not in changed.stdout  # readers' names, not source ids
 
 
 def test_diff_refuses_what_is_not_a_report(builds, tmp_path):

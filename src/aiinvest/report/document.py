@@ -26,8 +26,8 @@ from ..data.load import load_tables
 from ..data.provenance import sha256_file
 from ..data.schema import descriptor_path
 from . import text
-from .changes import compare, read_figures
-from .charts.describe import alt_text, marks
+from .changes import COLUMNS, Row, compare, read_figures
+from .charts.describe import alt_text, marks, value_column
 from .charts.figures import report_charts
 from .charts.mpl_render import to_png, to_svg
 from .charts.plotly_render import to_plotly
@@ -186,7 +186,7 @@ class Report:
         section = render("section.html.j2", anchor="section-changes", heading=CHANGES_HEADING, intro=intro)
         if changes.empty:
             return self._html(section)
-        table = pd.DataFrame(changes.rows(), columns=["What", "Which", "Before", "Now"])
+        table = pd.DataFrame([change_cells(row) for row in changes.entries()], columns=list(COLUMNS))
         return self._html(section + self._table(table, "changes", None).data)
 
     def figures(self) -> None:
@@ -213,7 +213,7 @@ class Report:
             display(self._html(f"<p class='caption'>No data for this chart as of {self.view.as_of}.</p>"))
             return
         number = self.figure_numbers.setdefault(chart_id, len(self.figure_numbers) + 1)
-        bundle, metadata = chart_bundle(chart, number, list(self.rec.sources["source_id"]))
+        bundle, metadata = chart_bundle(chart, number, list(self.rec.sources["source_id"]), unit=self.view.unit)
         display(bundle, raw=True, metadata=metadata)
 
     def statements(self, topic: str):
@@ -346,6 +346,17 @@ class Report:
         return self._html(html)
 
 
+def change_cells(row: Row) -> tuple:
+    """A changes row's cells: a source or claim of its own links to its appendix row; ids only in tooltips."""
+    what: str | Markup = row.what
+    if len(row.ids) == 1 and row.evidence in ("source", "claim"):
+        what = Markup('<a href="#{0}-{1}" title="{1}">{2}</a>').format(row.evidence, row.ids[0], row.what)
+    why: str | Markup = row.why
+    if row.why and row.ids:
+        why = Markup('<span title="{0}">{1}</span>').format(", ".join(row.ids), row.why)
+    return what, row.before, row.now, why
+
+
 def _opened(view: text.View, row) -> str:
     """When a disagreement became visible: the publication of the latest of its sources."""
     dates = view.rec.sources.set_index("source_id")["published_date"]
@@ -385,7 +396,9 @@ def cited(view: text.View, source_ids) -> Markup:
     return Markup(text.join_words(links))
 
 
-def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> tuple[dict, dict]:
+def chart_bundle(
+    chart: Chart, number: int, source_ids: Sequence[str] = (), unit: str | None = None
+) -> tuple[dict, dict]:
     """A display bundle and its metadata: plotly JSON (JupyterLab), SVG (print) and text; PNG in the metadata.
 
     The bundle holds no HTML, so that JupyterLab shows the interactive plotly figure (and plain
@@ -398,10 +411,21 @@ def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> t
     div = pio.to_html(
         fig, include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.id}", config=PLOTLY_CONFIG, validate=False
     )
-    found = marks(chart)
+    found = marks(chart, unit)
     alt = alt_text(chart, found)
     caption = linked(chart.caption, list(source_ids))
-    figure = render("figure.html.j2", chart=chart, number=number, div=div, alt=alt, marks=found, caption=caption)
+    heading, numeric = value_column(found)
+    figure = render(
+        "figure.html.j2",
+        chart=chart,
+        number=number,
+        div=div,
+        alt=alt,
+        marks=found,
+        caption=caption,
+        value_heading=heading,
+        numeric=numeric,
+    )
     bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
         "image/svg+xml": to_svg(chart),

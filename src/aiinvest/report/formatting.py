@@ -1,9 +1,18 @@
 """Format amounts and dates for prose, tables and charts."""
 
 import math
+import re
 
 UNITS = {"billions": (1e9, "B"), "millions": (1e6, "M")}
 QUALIFIER_PREFIX = {"exact": "", "at_least": "at least ", "about": "about ", "up_to": "up to "}
+# An amount as format_usd writes it ("$1.25B", "at least $10B", "$1,250M"), found inside a chart's label.
+AMOUNT = re.compile(
+    "(?:"
+    + "|".join(re.escape(p) for p in QUALIFIER_PREFIX.values() if p)
+    + r")?\$\d[\d,]*(?:\.\d+)?(?:"
+    + "|".join(suffix for _, suffix in UNITS.values())
+    + ")?"
+)
 MONTHS = "January February March April May June July August September October November December"
 
 

@@ -15,7 +15,7 @@ from .formatting import format_date, format_ids, plural
 from .rows import rows
 
 MAX_FIGURES = 30  # the table stays readable at any data size
-FIGURES_VERSION = 1  # of the figures.json layout (src/aiinvest/report/figures.schema.json)
+FIGURES_VERSION = 2  # of the figures.json layout (src/aiinvest/report/figures.schema.json)
 HOW_TOTAL = {"tranches": "sum of its distinct tranches", "reported": "a reported amount, not itemised into tranches"}
 
 
@@ -77,6 +77,31 @@ def figures_document(view: text.View, figures: list[Figure]) -> dict:
             }
             for d in rows(rec.disagreements)
         ],
+        "source_details": source_details(view),
+        "claims": claims_said(view, {c for f in figures for c in f.claim_ids}),
+    }
+
+
+def source_details(view: text.View) -> dict[str, dict]:
+    """Each source the report uses, by id: its readers' name and publication date (for "what changed")."""
+    dates = view.rec.sources.set_index("source_id")["published_date"]
+    return {
+        sid: {"name": name, "published": None if pd.isna(dates[sid]) else _day(dates[sid])}
+        for sid, name in sorted(view.source_names.items())
+    }
+
+
+def claims_said(view: text.View, behind: set[str]) -> dict[str, dict]:
+    """Each claim known on the report date, by id: its source, its quote, and whether it is about the subject (or
+    behind a figure), for "what changed": a claim gone from the data is told from one about another company."""
+    claims, subject = view.rec.claims.sort_values("claim_id", kind="stable"), view.subject_id
+    parties = view.rec.event_parties
+    events = set(parties.loc[parties["company_id"] == subject, "event_id"])
+    about = (claims["company_id"] == subject) | (claims["counterparty_id"] == subject)
+    about = about.fillna(False) | claims["claim_id"].isin(events | behind)
+    return {
+        str(c.claim_id): {"source_id": str(c.source_id), "says": str(c.quote), "about_subject": bool(a)}
+        for c, a in zip(rows(claims), about, strict=True)
     }
 
 

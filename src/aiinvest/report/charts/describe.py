@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..formatting import format_day
+from ..formatting import AMOUNT, UNITS, format_day, format_usd
 from .spec import Chart
 
 MAX_ALT_ROWS = 12  # a text alternative names the first marks; the data table holds them all
@@ -19,10 +19,10 @@ class Mark:
     value: str
 
 
-def marks(chart: Chart) -> list[Mark]:
-    """Every mark of the chart, in drawing order."""
+def marks(chart: Chart, unit: str | None = None) -> list[Mark]:
+    """Every mark of the chart, in drawing order; an amount as "$1.25B" (the value axis is in `unit`, e.g.
+    "billions", of US dollars), whatever words surround it on the chart ("total $4B", "Amazon $4B")."""
     key = dict(chart.key)
-    unit = chart.x_title if chart.horizontal else chart.y_title
     found = []
     for trace in chart.traces:
         where = trace.y if chart.horizontal else trace.x
@@ -33,7 +33,7 @@ def marks(chart: Chart) -> list[Mark]:
             if label in key:  # a numbered marker (the timeline): its key text, and the hover's details
                 found.append(Mark(trace.name, key[label], _details(hover)))
                 continue
-            found.append(Mark(trace.name, _item(position), label or _first_line(hover) or _number(value, unit)))
+            found.append(Mark(trace.name, _item(position), _value(label, value, unit) or _first_line(hover)))
     return found
 
 
@@ -60,5 +60,18 @@ def _details(hover: str) -> str:
     return "; ".join(line.strip() for line in hover.split("\n")[1:] if line.strip())
 
 
-def _number(value, unit: str) -> str:
-    return f"{value:g} ({unit})" if isinstance(value, int | float) and unit else str(value)
+def _value(label: str, value, unit: str | None) -> str:
+    """A mark's value in the data table: the amount in its label, else its number as an amount, else its label."""
+    if amount := AMOUNT.search(label):
+        return amount.group(0)
+    if label:
+        return label
+    if unit in UNITS and isinstance(value, int | float):
+        return format_usd(value * UNITS[unit][0], unit)
+    return "" if value is None else f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def value_column(found: list[Mark]) -> tuple[str, bool]:
+    """The data table's last column: its heading, and whether it holds only amounts (then right-aligned)."""
+    amounts = bool(found) and all(AMOUNT.fullmatch(m.value) for m in found)
+    return ("Amount" if amounts else "Details"), amounts

@@ -389,7 +389,7 @@ def timeline_chart(view: View) -> Chart | None:
     detail = [
         f"{r.label}, {r.date.year} Q{r.date.quarter}"
         if aggregated
-        else f"{format_ids(r.source_ids)}; {format_date(r.date, r.precision, r.inferred)}"
+        else f"{view.sources_in_words(r.source_ids)}; {format_date(r.date, r.precision, r.inferred)}"
         for r in rows(dated)
     ]
     return timeline_chart_spec(

@@ -1,6 +1,7 @@
 """'Changes since the previous report' in words: built from two reconciliations of the frozen seeds, before and
 after invented later articles (tests/fixtures/later.py), for an investee and an investor subject."""
 
+import copy
 import json
 import re
 import shutil
@@ -183,10 +184,22 @@ def test_the_table_has_four_worded_columns_and_nothing_blank_in_before_or_now(la
         assert all(row[1] and row[2] for row in changes.rows())
 
 
+def test_a_date_only_one_source_gave_becomes_a_disagreement_when_a_new_source_dates_it_otherwise(later):
+    changes, view = changes_of(later, "art-103")  # art-103 dates the AWS choice to September 2023, art-000 to March
+    assert not changes.disagreements_resolved and not changes.disagreements_widened
+    [opened] = changes.disagreements_opened
+    assert "art-103" in opened["source_ids"] and view.source_name("art-103") in opened["explanation"]
+
+
 def test_a_disagreement_a_new_source_joins_is_still_open_not_opened_and_resolved(later):
-    changes, view = changes_of(later, "art-103")
+    (_, _), (new, view) = later["seed", "Anthropic"], later["art-103", "Anthropic"]
+    old = copy.deepcopy(new)  # the same report before art-103 joined its disagreement
+    for d in old["disagreements"]:
+        d["source_ids"] = [s for s in d["source_ids"] if s != "art-103"]
+        d["id"] = "+".join(c for c in d["id"].split("+") if c != "ev-101")
+    changes = compare(old, new)
     rows = [row for row in changes.rows() if row[0].startswith("Disagreement:")]
-    assert not changes.disagreements_opened and not changes.disagreements_resolved
+    assert rows and not changes.disagreements_opened and not changes.disagreements_resolved
     for _, before, now, why in rows:
         assert (before, now) == ("open", "still open") and view.source_name("art-103") in why
 

@@ -123,11 +123,12 @@ class _ReportExporter(HTMLExporter):
             )
         resources = dict(resources or {})
         params = report_parameters(nb)
-        resources["report_title"] = params["title"]
+        title = document_metadata(nb).get("title") or params["title"]  # the report's own: made from its subject
+        resources["report_title"] = title
         resources["page_size"] = params["page_size"]
         resources["document"] = document_metadata(nb)
         nb = nb.copy()
-        nb.metadata["title"] = params["title"]
+        nb.metadata["title"] = title
         html, resources = super().from_notebook_node(nb, resources, **kw)
         return add_contents(html), resources
 

@@ -65,7 +65,7 @@ PLOTLY_CONFIG = {
     "showSendToCloud": False,
     "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"],
 }
-RUNNING_TITLE_CHARS = 80  # the PDF footer repeats the title on one line: longer titles end in an ellipsis
+RUNNING_TITLE_CHARS = 60  # the PDF footer repeats the title and the as-of date on one line: longer titles end in "…"
 
 # Each chart's section: heading and a sentence on method (no facts about the data).
 SECTIONS = {
@@ -157,8 +157,7 @@ class Report:
             render(
                 "header.html.j2",
                 title=self.title,
-                running_title=shorten(self.title, RUNNING_TITLE_CHARS),
-                as_of=self.view.as_of,
+                running_title=f"{shorten(self.title, RUNNING_TITLE_CHARS)} · Data as of {self.view.as_of}",
                 dateline=self.stamp.dateline(),
                 unit=self.params.unit,
                 about=about.sources_note(self.view),
@@ -262,7 +261,8 @@ class Report:
 
     def appendix(self) -> None:
         """The appendix: one section holding every claim, which source reports which fact, the sources, the method."""
-        display(self._html(render("section.html.j2", anchor="appendix", heading=APPENDIX_HEADING, intro=APPENDIX_INTRO)))
+        heading = render("section.html.j2", anchor="appendix", heading=APPENDIX_HEADING, intro=APPENDIX_INTRO)
+        display(self._html(heading))
         for part in (self.facts(), self.coverage(), self.sources(), self.method()):
             display(part)
 
@@ -273,9 +273,7 @@ class Report:
     def facts(self):
         """Every curated claim with its source, how it was read and its quote; rows are claim-<id> anchors."""
         intro = "One row per claim; claims about the same fact share a fact id."
-        table = self._table(
-            self.shown_facts, "facts", intro, total=len(self.rec.claims), anchors=("Claim", "claim-")
-        )
+        table = self._table(self.shown_facts, "facts", intro, total=len(self.rec.claims), anchors=("Claim", "claim-"))
         return self._html(_subheading("facts") + table.data)
 
     def discrepancies(self):

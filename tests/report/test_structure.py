@@ -122,8 +122,10 @@ def test_the_note_on_the_sources_counts_them_their_dates_and_what_they_name(repo
 def test_the_note_follows_a_later_article_that_names_its_publisher(data_dir):
     add_article(data_dir, "art-101")  # invented; dated in its text, names a publisher, no address
     note = about.sources_note(prepare(data_dir=str(data_dir)).view)
-    assert "rests on 3 news articles published on or before 15 June 2024, two dated in their text and one with a " \
+    assert (
+        "rests on 3 news articles published on or before 15 June 2024, two dated in their text and one with a "
         "date inferred from its content." in note
+    )
     assert "One of the three names a publisher and none names an address; the data records no authors." in note
     early = about.sources_note(prepare(data_dir=str(data_dir), as_of="2024-03-27").view)
     assert "rests on 2 news articles published on or before 27 March 2024" in early  # later articles: not used
@@ -172,9 +174,10 @@ def test_the_body_this_part_builds_shows_no_codes(report, investor):
 
 
 def test_the_appendix_is_one_section_holding_every_code(report, investor, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr("aiinvest.report.document.display", lambda part: shown.append(part.data))
     for subject in (report, investor):
-        shown = []
-        monkeypatch.setattr("aiinvest.report.document.display", lambda part: shown.append(part.data))
+        shown.clear()
         subject.appendix()
         soup = BeautifulSoup("".join(shown), "html.parser")
         (h2,) = soup.select("h2")
@@ -187,7 +190,8 @@ def test_the_appendix_is_one_section_holding_every_code(report, investor, monkey
         ]
         rec = subject.rec
         rows = {tr["id"] for tr in soup.select("tr[id]")}
-        assert {f"claim-{c}" for c in rec.claims["claim_id"]} | {f"source-{s}" for s in rec.sources["source_id"]} == rows
+        claims, sources = rec.claims["claim_id"], rec.sources["source_id"]
+        assert {f"claim-{c}" for c in claims} | {f"source-{s}" for s in sources} == rows
         text = visible(str(soup))
         assert set(rec.claims["fact_id"].dropna()) <= set(codes_in(text, subject))
         for name in subject.view.source_names.values():

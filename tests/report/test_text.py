@@ -47,7 +47,7 @@ def test_summary_and_key_figures_say_as_of_when_and_from_which_sources(report):
     total = next(row for row in rows if row["label"] == "Anthropic's total funding")
     assert (total["value"], total["as_of"], total["sources"]) == ("at least $10B", "27 March 2024", "art-000")
     link = '<a href="#source-art-000" title="art-000">Undated article (March 2024, inferred)</a>'
-    assert f"<td data-label=\"Sources\">{link}</td></tr>" in header  # the total's row cites its source by name
+    assert f'<td data-label="Sources">{link}</td></tr>' in header  # the total's row cites its source by name
     assert total["how"] == "reported as of March 2024 (inferred); a lower bound"
 
 

@@ -67,7 +67,7 @@ PLOTLY_CONFIG = {
 }
 RUNNING_TITLE_CHARS = 60  # the PDF footer repeats the title and the as-of date on one line: longer titles end in "…"
 
-# Each chart's section: heading and a sentence on method (no facts about the data).
+# Each chart's section: heading ("{subject}": the subject's name), a sentence on method (no data), topic.
 SECTIONS = {
     "tranches": (
         "Investment by tranche",
@@ -82,7 +82,7 @@ SECTIONS = {
     ),
     "portfolio": ("Investment in each company", None, "investment"),
     "funding": (
-        "Who funds the company",
+        "Who funds {subject}",
         "Named investors against the total funding the sources report, both measured on the report date. A "
         "reported total is carried forward: it is at least the last reported figure plus the tranches announced "
         "after it. Where the total is a lower bound ('exceeding'), the part no source attributes is a lower bound "
@@ -212,6 +212,7 @@ class Report:
         shown = set()
         for chart_id in self.charts:
             heading, intro, topic = SECTIONS[chart_id]
+            heading = heading.format(subject=self.view.subject)
             display(self._html(render("section.html.j2", anchor=f"section-{chart_id}", heading=heading, intro=intro)))
             self.chart(chart_id)
             if topic and topic not in shown and (said := self.statements(topic)) is not None:

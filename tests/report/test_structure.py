@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
-from fixtures.later import add_article
+from fixtures.later import ARTICLES, add_article
 
 from aiinvest.analysis import codes
 from aiinvest.report import about
@@ -196,3 +196,24 @@ def test_the_appendix_is_one_section_holding_every_code(report, investor, monkey
         assert set(rec.claims["fact_id"].dropna()) <= set(codes_in(text, subject))
         for name in subject.view.source_names.values():
             assert name in text  # each source's reader name beside its id
+
+
+@pytest.mark.parametrize("company", ["Anthropic", "Amazon"])
+def test_with_every_later_article_the_body_names_sources_and_the_appendix_holds_the_codes(data_dir, monkeypatch, company):
+    for article in ARTICLES:  # invented, published later than the seeds
+        add_article(data_dir, article)
+    later = prepare(data_dir=str(data_dir), company=company)
+    soup = BeautifulSoup(later.header().data, "html.parser")
+    soup.select_one(".summary").decompose()  # text.summary's words
+    statements = [s.data for t in ("investment", "funding", "valuation", "context") if (s := later.statements(t))]
+    body = visible(str(soup) + "".join(statements))
+    assert codes_in(body, later) == []
+    assert set(later.view.source_names) == set(later.rec.sources["source_id"]) and len(later.rec.sources) > 2
+    cited = {a["title"] for a in soup.select("table.key-figures a")}
+    assert cited == {s for f in later.key_figures for s in f.source_ids}  # every key figure cites its sources
+    shown: list[str] = []
+    monkeypatch.setattr("aiinvest.report.document.display", lambda part: shown.append(part.data))
+    later.appendix()
+    rows = {tr["id"] for tr in BeautifulSoup("".join(shown), "html.parser").select("tr[id]")}
+    assert {f"source-{s}" for s in later.rec.sources["source_id"]} <= rows
+    assert {f"claim-{c}" for c in later.shown_facts["Claim"]} <= rows

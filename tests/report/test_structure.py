@@ -199,7 +199,7 @@ def test_the_appendix_is_one_section_holding_every_code(report, investor, monkey
 
 
 @pytest.mark.parametrize("company", ["Anthropic", "Amazon"])
-def test_with_every_later_article_the_body_names_sources_and_the_appendix_holds_the_codes(data_dir, monkeypatch, company):
+def test_with_every_later_article_the_body_names_sources_and_the_appendix_has_the_codes(data_dir, monkeypatch, company):
     for article in ARTICLES:  # invented, published later than the seeds
         add_article(data_dir, article)
     later = prepare(data_dir=str(data_dir), company=company)

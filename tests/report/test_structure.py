@@ -217,3 +217,9 @@ def test_with_every_later_article_the_body_names_sources_and_the_appendix_has_th
     rows = {tr["id"] for tr in BeautifulSoup("".join(shown), "html.parser").select("tr[id]")}
     assert {f"source-{s}" for s in later.rec.sources["source_id"]} <= rows
     assert {f"claim-{c}" for c in later.shown_facts["Claim"]} <= rows
+
+
+def test_the_funding_to_valuation_ratio_says_its_basis_is_not_stated_and_it_is_no_ownership_share(report):
+    (ratio,) = [f for f in report.key_figures if f.unit == "share"]
+    assert "do not state whether the valuation is pre- or post-money" in ratio.how
+    assert "the ratio is not an ownership share" in ratio.how

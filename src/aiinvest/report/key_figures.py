@@ -16,6 +16,11 @@ from .rows import rows
 
 MAX_FIGURES = 30  # the table stays readable at any data size
 FIGURES_VERSION = 1  # of the figures.json layout (src/aiinvest/report/figures.schema.json)
+# The data records no valuation's basis as pre- or post-money (valuations.csv: reported, announced or estimated).
+RATIO_HOW = (
+    "total funding on the valuation's date divided by the valuation; the sources do not state whether the "
+    "valuation is pre- or post-money, and the ratio is not an ownership share"
+)
 HOW_TOTAL = {"tranches": "sum of its distinct tranches", "reported": "a reported amount, not itemised into tranches"}
 
 
@@ -220,7 +225,7 @@ def _valuation_figures(view: text.View) -> list[Figure]:
         display=ratio or "not bounded",
         as_of=day,
         as_of_text=when,
-        how="total funding on the valuation's date divided by the valuation",
+        how=RATIO_HOW,
         claim_ids=tuple(
             sorted({c for c in (comparison.valuation_claim_id, raised.reported_claim_id) if c is not None})
         ),

@@ -19,10 +19,11 @@
 company: str = "Anthropic"  # subject company, by name or id; it must have quantified data
 as_of: str = ""  # as-of date YYYY-MM-DD; empty means the latest source date
 unit: str = "billions"  # display unit for amounts: billions or millions
-title: str = "The AI investment race"  # report title
+title: str = ""  # report title; empty: made from the subject and its role
 page_size: str = "A4"  # PDF page size: A4 or Letter
 data_dir: str = ""  # data folder; empty means the project's data/
 previous: str = ""  # figures.json of the previous report, for "Changes since"; the build sets it
+version: str = ""  # short input fingerprint, for the dateline and the citation; the build sets it
 
 # %% tags=["remove-cell"]
 from aiinvest.report import prepare
@@ -35,6 +36,7 @@ report = prepare(
     page_size=page_size,
     data_dir=data_dir,
     previous=previous,
+    version=version,
 )
 
 # %% tags=["remove-input"]
@@ -52,6 +54,8 @@ report.figures()
 # The sources disagree where they give different amounts or dates for the same fact, or where a wording is
 # contradicted by the arithmetic. Each claim is compared with what was known at its own date; each entry says
 # which reading the report uses, and why.
+#
+# The evidence for each is in [the appendix](#appendix).
 
 # %% tags=["remove-input"]
 report.discrepancies()
@@ -64,23 +68,8 @@ report.discrepancies()
 # %% tags=["remove-input"]
 report.cannot_tell()
 
-# %% [markdown]
-# ### Which source reports which fact
+# %% tags=["remove-input"]
+report.appendix()
 
 # %% tags=["remove-input"]
-report.coverage()
-
-# %% [markdown]
-# ## The curated facts
-
-# %% tags=["remove-input"]
-report.facts()
-
-# %% [markdown]
-# ## Sources and method
-
-# %% tags=["remove-input"]
-report.sources()
-
-# %% tags=["remove-input"]
-report.method()
+report.how_to_cite()

@@ -123,5 +123,5 @@ def test_help_imports_no_stage_and_no_heavy_library():
 def test_a_build_that_finds_its_report_up_to_date_imports_no_heavy_library(built_report):
     output = str(built_report.folder.parent.parent)
     status, out, modules = run_cli("--data-dir", str(SEED_DIR), "build", "-o", output)  # as built_report was built
-    assert status == 0 and "anthropic: up to date:" in out
+    assert status == 0 and "Anthropic: up to date:" in out
     assert heavy(modules) == []

@@ -106,3 +106,13 @@ def test_known_formats_reach_the_build(requests, value, formats):
     assert main(["build", *(["--formats", value] if value is not None else [])]) == exitcodes.OK
     [(request, _)] = requests
     assert request.formats == formats
+
+
+def test_another_subject_drops_the_parameter_files_title_and_names_the_log_lines(requests, data_dir, capsys):
+    # Issue 22, #8: params/anthropic.yaml's title is Anthropic's; -p company=Amazon gets a title of its own.
+    assert main(["--data-dir", str(data_dir), "build", "-p", "company=Amazon"]) == exitcodes.OK
+    assert main(["--data-dir", str(data_dir), "build"]) == exitcodes.OK
+    (amazon, _), (default, _) = requests
+    assert "title" not in amazon.params and amazon.label == "Amazon"
+    assert default.params["title"] == "The AI investment race: Anthropic's funding" and default.label == "Anthropic"
+    assert capsys.readouterr().out.splitlines()[0] == "Amazon: built nothing"

@@ -314,14 +314,15 @@ def _build_requests(args: argparse.Namespace, progress: bool) -> list["BuildRequ
     """One request per parameter file (default: params/anthropic.yaml), with the overrides."""
     from .pipeline import BuildRequest  # as in _build
     from .pipeline.manifest import REPORT_NOTEBOOK  # as in _build
-    from .report.params import read_params_file  # PyYAML: 0.02 s
+    from .report.params import merged, read_params_file, subject_label  # PyYAML: 0.02 s
 
     files = args.params_files or [PARAMS_DIR / "anthropic.yaml"]
     overrides = _overrides(args)
+    given = [merged(read_params_file(path), overrides) for path in files]
     return [
         BuildRequest(
-            params={**read_params_file(path), **overrides},
-            label=path.stem,
+            params=params,
+            label=subject_label(params),
             formats=args.formats,
             output_dir=args.output_dir,
             force=args.force,
@@ -331,7 +332,7 @@ def _build_requests(args: argparse.Namespace, progress: bool) -> list["BuildRequ
             notebook=args.notebook or REPORT_NOTEBOOK,
             progress=progress and len(files) == 1,
         )
-        for path in files
+        for params in given
     ]
 
 

@@ -100,7 +100,7 @@ def test_the_build_reads_the_data_folder_given_by_the_global_option(good, extern
     out, result = good
     html = next(out.rglob("report.html")).read_text()
     assert MARKER in html
-    assert f"anthropic: data from {external_data}" in result.stderr
+    assert f"Anthropic: data from {external_data}" in result.stderr
 
 
 def test_the_manifest_records_an_outside_data_folder_by_name(good):

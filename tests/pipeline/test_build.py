@@ -192,14 +192,14 @@ def test_two_builds_started_at_once_do_not_corrupt_each_other(tmp_path):
     results = [(*p.communicate(timeout=300), p.returncode) for p in (first, second)]
     assert [r[2] for r in results] == [0, 0], results
     outs = sorted(r[0] for r in results)
-    assert sum("anthropic: built " in o for o in outs) == 1, outs
+    assert sum("Anthropic: built " in o for o in outs) == 1, outs
     assert sum("up to date" in o for o in outs) == 1, outs
     folder = out / "anthropic" / "2024-03-27"
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["outputs"] == json.loads(json.dumps(hash_outputs(folder)))
     # Not on a terminal: plain, timestamped log lines.
     stderr = results[0][1] + results[1][1]
-    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000 INFO aiinvest.build: anthropic: ", stderr, re.M)
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000 INFO aiinvest.build: Anthropic: ", stderr, re.M)
     assert KERNEL_TCP_WARNING not in stderr  # the kernel talks over private Unix sockets (ipc_kernel_config)
 
 
@@ -211,8 +211,8 @@ def test_several_parameter_files_build_in_parallel(tmp_path):
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
     assert KERNEL_TCP_WARNING not in stderr and "Warning" not in stderr, stderr  # two kernels at once, no ports
-    assert "early: built out/anthropic/2024-03-15" in stdout
-    assert "late: built out/anthropic/2024-03-27" in stdout
+    assert "Anthropic as of 2024-03-15: built out/anthropic/2024-03-15" in stdout  # log lines name the subject
+    assert "Anthropic: built out/anthropic/2024-03-27" in stdout
     assert os.readlink(tmp_path / "out" / "anthropic" / "latest") == "2024-03-27"
     assert "$1,250M" in (tmp_path / "out" / "anthropic" / "2024-03-27" / "report.html").read_text()
     early_html = (tmp_path / "out" / "anthropic" / "2024-03-15" / "report.html").read_text()

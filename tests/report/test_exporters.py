@@ -71,7 +71,9 @@ def test_a_very_long_title_wraps_and_its_footer_copy_is_shortened(tmp_path):
     text = page.get_textpage()
     footer_top = 20 / 25.4 * 72  # the bottom margin, 20 mm
     footer = text.get_text_bounded(0, 0, width * 0.75, footer_top).strip()  # the page number is further right
-    assert footer.endswith("…") and len(footer) <= RUNNING_TITLE_CHARS and footer.startswith("Anthropic Anthropic")
+    running, _, as_of = footer.partition(" · Data as of ")  # issue 22: every page's footer carries the as-of date
+    assert running.endswith("…") and len(running) <= RUNNING_TITLE_CHARS and running.startswith("Anthropic Anthropic")
+    assert as_of == "27 March 2024"
     for i in range(text.count_chars()):  # no character of the body reaches into the footer, nor off the page
         left, bottom, right, top = text.get_charbox(i)
         assert left >= 0 and right <= width and (bottom >= footer_top or top <= footer_top)

@@ -68,8 +68,16 @@ def test_every_chart_is_a_figure_with_a_text_alternative_from_its_data(pdf):
 def test_the_outline_follows_the_headings(pdf):
     with pdf.open_outline() as outline:
         (title,) = outline.root
-        sections = [item.title for item in title.children]
-    assert sections[0] == "Contents" and "Where the sources disagree" in sections and "Sources and method" in sections
+        sections = {item.title: [sub.title for sub in item.children] for item in title.children}
+    first, *_, last = sections
+    assert first == "Contents" and "Where the sources disagree" in sections
+    assert last == "Appendix: the evidence behind every figure"  # one section, at the end
+    assert sections["Appendix: the evidence behind every figure"] == [
+        "Every claim",
+        "Which source reports which fact",
+        "The sources",
+        "Method",
+    ]
 
 
 def test_internal_links_reach_real_destinations(pdf):
@@ -111,7 +119,10 @@ def test_the_text_reads_in_order(built_report):
         "Investment by tranche",
         "Figure 1.",
         "Where the sources disagree",
-        "Sources and method",
+        "Appendix: the evidence behind every figure",
+        "Every claim",
+        "The sources",
+        "How to cite",
     ]
     at = 0
     for words in order:  # each in turn, after the one before

@@ -74,7 +74,7 @@ def test_pdf_text_holds_figures_page_numbers_and_appendix(pdf):
         assert figure in text, figure
     assert f"Page 1 of {len(pdf.pages)}" in text
     assert f"Page {len(pdf.pages)} of {len(pdf.pages)}" in text
-    assert "Sources and method" in text
+    assert "Appendix: the evidence behind every figure" in text
     assert "art-000" in text and "art-001" in text
     assert "27 March 2024" in text
 
@@ -146,4 +146,5 @@ def test_every_cross_reference_in_the_html_points_to_a_real_anchor(html):
     targets = [a["href"][1:] for a in soup.select('a[href^="#"]') if len(a["href"]) > 1]
     ids = {tag["id"] for tag in soup.select("[id]")}
     assert targets and sorted(set(targets) - ids) == []
-    assert {"Sources-and-method", "source-art-000", "source-art-001"} <= set(targets)  # contents, captions
+    assert {"appendix", "source-art-000", "source-art-001"} <= set(targets)  # contents, key figures, captions
+    assert {t for t in targets if t.startswith("claim-")}  # the sources' words link to their claims' rows

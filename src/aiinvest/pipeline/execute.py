@@ -12,6 +12,7 @@ from .manifest import scrub
 from .run import BuildFailure, Run
 
 FAILED_DIR = "failed"
+VERSION_DIGITS = 12
 
 
 def execute(run: Run, output: Path) -> None:
@@ -21,7 +22,7 @@ def execute(run: Run, output: Path) -> None:
 
     request, params = run.request, run.params
 
-    parameters = {**request.params, "as_of": params.as_of.date().isoformat()}
+    parameters = {**request.params, "as_of": params.as_of.date().isoformat(), "version": version(run.key)}
     if parameters.get("data_dir"):  # the kernel runs in notebooks/: give it the resolved folder
         parameters["data_dir"] = str(run.data_dir)
     if run.previous is not None:  # the report published before, for "Changes since the previous report"
@@ -56,6 +57,11 @@ def execute(run: Run, output: Path) -> None:
 
     write_shareable(nbformat.read(output, as_version=4), run, output)
     sign(output)
+
+
+def version(key: str) -> str:
+    """The report's short version: the first hex digits of the build's fingerprint (parameters and inputs)."""
+    return key[:VERSION_DIGITS]
 
 
 def keep_failed(run: Run, output: Path) -> tuple[str, str]:

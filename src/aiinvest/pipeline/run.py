@@ -25,7 +25,7 @@ class BuildRequest:
     """What to build and where."""
 
     params: dict = field(default_factory=dict)  # the parameter file merged with overrides
-    label: str = "report"  # for log lines: the parameter file's name
+    label: str = "report"  # for log lines: the report's subject (params.subject_label)
     formats: tuple[str, ...] = FORMATS
     output_dir: Path = REPORTS_DIR
     force: bool = False

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -25,14 +26,14 @@ from ..config import DATA_DIR, TEMPLATES_DIR
 from ..data.load import load_tables
 from ..data.provenance import sha256_file
 from ..data.schema import descriptor_path
-from . import text
+from . import about, text
 from .changes import COLUMNS, Row, compare, read_figures
 from .charts.describe import alt_text, marks, value_column
 from .charts.figures import report_charts
 from .charts.mpl_render import to_png, to_svg
 from .charts.plotly_render import to_plotly
 from .charts.spec import Chart
-from .formatting import format_date, format_ids, plural, shorten
+from .formatting import format_date, plural, shorten
 from .key_figures import Figure, figures_document, key_figures
 from .params import ResolvedParams, resolve
 from .rows import rows
@@ -41,8 +42,20 @@ MAX_TABLE_ROWS = 30  # tables in the report stay readable (and its size bounded)
 MAX_STATEMENTS = 6
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 CHANGES_HEADING = "Changes since the previous report"
-SOURCES_SECTION = "Sources and method"  # the notebook's heading; nbconvert gives it this anchor:
-SOURCES_ANCHOR = "Sources-and-method"
+SOURCES_SECTION = "Sources and method"  # a caption's words that link to the appendix's sources
+SOURCES_ANCHOR = "appendix-sources"
+APPENDIX_HEADING = "Appendix: the evidence behind every figure"
+APPENDIX_INTRO = (
+    "The codes below (claim, fact and source ids) are the data's own: each figure in the report links to the rows "
+    "it rests on, and figures.json and the files attached to the PDF use the same codes."
+)
+# The appendix's parts: anchor and heading of each.
+APPENDIX_PARTS = {
+    "facts": ("appendix-claims", "Every claim"),
+    "coverage": ("appendix-coverage", "Which source reports which fact"),
+    "sources": (SOURCES_ANCHOR, "The sources"),
+    "method": ("appendix-method", "Method"),
+}
 # Nothing on a chart sends its data off the page: no plotly logo link, no "share"/"send to cloud" button (its
 # name differs across plotly.js versions: JupyterLab's may be older than the report's). plotly 7 no longer knows
 # Chart Studio's showLink and showEditInChartStudio (nor their buttons): it would warn about them, in the report.
@@ -52,9 +65,9 @@ PLOTLY_CONFIG = {
     "showSendToCloud": False,
     "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"],
 }
-RUNNING_TITLE_CHARS = 80  # the PDF footer repeats the title on one line: longer titles end in an ellipsis
+RUNNING_TITLE_CHARS = 60  # the PDF footer repeats the title and the as-of date on one line: longer titles end in "…"
 
-# Each chart's section: heading and a sentence on method (no facts about the data).
+# Each chart's section: heading ("{subject}": the subject's name), a sentence on method (no data), topic.
 SECTIONS = {
     "tranches": (
         "Investment by tranche",
@@ -69,7 +82,7 @@ SECTIONS = {
     ),
     "portfolio": ("Investment in each company", None, "investment"),
     "funding": (
-        "Who funds the company",
+        "Who funds {subject}",
         "Named investors against the total funding the sources report, both measured on the report date. A "
         "reported total is carried forward: it is at least the last reported figure plus the tranches announced "
         "after it. Where the total is a lower bound ('exceeding'), the part no source attributes is a lower bound "
@@ -120,6 +133,7 @@ class Report:
     charts: dict[str, Chart]
     figure_numbers: dict[str, int] = field(default_factory=dict)
     descriptor_sha256: str = ""  # of the datapackage.json it read: an exporter attaches that package's files only
+    built: date = field(default_factory=about.build_date)  # SOURCE_DATE_EPOCH when set, else today
 
     @property
     def rec(self) -> Reconciliation:
@@ -129,22 +143,28 @@ class Report:
     def _html(self, html: str):
         return HTML(html)
 
+    @cached_property
+    def title(self) -> str:
+        """The report's title: the parameter, else made from the subject and its role."""
+        return about.title(self.view, self.params.title)
+
+    @cached_property
+    def stamp(self) -> about.Stamp:
+        """Data cut-off, build date and short version, for the dateline, the footer and the citation."""
+        return about.stamp(self.view, self.params.version, self.built)
+
     def header(self):
-        """Title, as-of date, sources, summary, key figures; its metadata describes the document (PDF XMP)."""
-        p, rec = self.params, self.rec
+        """Title, dateline, summary, the note on the sources, key figures; its metadata describes the document."""
         return Described(
             render(
                 "header.html.j2",
-                title=p.title,
-                running_title=shorten(p.title, RUNNING_TITLE_CHARS),
-                company=p.company_name,
-                as_of=self.view.as_of,
-                unit=p.unit,
-                n_sources=plural(len(rec.sources), "news article"),
-                n_claims=plural(len(rec.claims), "curated claim"),
-                sources=text.sources_sentence(self.view),
+                title=self.title,
+                running_title=f"{shorten(self.title, RUNNING_TITLE_CHARS)} · Data as of {self.view.as_of}",
+                dateline=self.stamp.dateline(),
+                unit=self.params.unit,
+                about=about.sources_note(self.view),
                 summary=text.summary(self.view),
-                key_figures=[f.row() for f in self.key_figures],
+                key_figures=[{**f.row(), "sources": cited(self.view, f.source_ids)} for f in self.key_figures],
             ),
             {
                 "document": self.document_metadata(),
@@ -166,7 +186,7 @@ class Report:
         companies = sorted(self.view.name(c) for c in ids)
         verb = "says" if len(rec.sources) == 1 else "say"
         return {
-            "title": p.title,
+            "title": self.title,
             "subject": f"What {plural(len(rec.sources), 'news article')} published by {self.view.as_of} {verb} "
             f"about investment in {p.company_name}",
             "keywords": ["AI investment", "funding", "valuation", *companies],
@@ -194,6 +214,7 @@ class Report:
         shown = set()
         for chart_id in self.charts:
             heading, intro, topic = SECTIONS[chart_id]
+            heading = heading.format(subject=self.view.subject)
             display(self._html(render("section.html.j2", anchor=f"section-{chart_id}", heading=heading, intro=intro)))
             self.chart(chart_id)
             if topic and topic not in shown and (said := self.statements(topic)) is not None:
@@ -221,19 +242,42 @@ class Report:
         said = statements_for(self.view, topic)
         if said.empty:
             return None
+        shown = set(self.shown_facts["Claim"])
         items = [
-            {"quote": r.quote, "source": r.source_id, "claim": r.claim_id} for r in rows(said.head(MAX_STATEMENTS))
+            {
+                "quote": r.quote,
+                "source": self.view.source_name(r.source_id),
+                "href": f"#claim-{r.claim_id}" if r.claim_id in shown else f"#{APPENDIX_PARTS['facts'][0]}",
+                "codes": f"{r.claim_id}, {r.source_id}",
+            }
+            for r in rows(said.head(MAX_STATEMENTS))
         ]
         about = text.join_words(sorted({self.view.name(c) for c in said["company_id"]}))
         return self._html(
             render("statements.html.j2", title=f"In the sources' words, about {about}:", statements=items)
         )
 
+    @cached_property
+    def shown_facts(self) -> pd.DataFrame:
+        """The appendix's claims table (bounded): the rows the body's quotes link to."""
+        return facts_table(self.view, limit=MAX_TABLE_ROWS)
+
+    def appendix(self) -> None:
+        """The appendix: one section holding every claim, which source reports which fact, the sources, the method."""
+        heading = render("section.html.j2", anchor="appendix", heading=APPENDIX_HEADING, intro=APPENDIX_INTRO)
+        display(self._html(heading))
+        for part in (self.facts(), self.coverage(), self.sources(), self.method()):
+            display(part)
+
+    def how_to_cite(self):
+        """The closing line: how to cite this report (title, subject, data as of, version, build date)."""
+        return self._html(render("cite.html.j2", citation=about.how_to_cite(self.title, self.view, self.stamp)))
+
     def facts(self):
-        """Every curated claim with its source, how it was read and its quote."""
-        rows = facts_table(self.view, limit=MAX_TABLE_ROWS)
+        """Every curated claim with its source, how it was read and its quote; rows are claim-<id> anchors."""
         intro = "One row per claim; claims about the same fact share a fact id."
-        return self._table(rows, "facts", intro, total=len(self.rec.claims))
+        table = self._table(self.shown_facts, "facts", intro, total=len(self.rec.claims), anchors=("Claim", "claim-"))
+        return self._html(_subheading("facts") + table.data)
 
     def discrepancies(self):
         """Where the sources disagree (amounts, dates, readings), which reading is used and why; then the events
@@ -283,12 +327,12 @@ class Report:
         rows = pd.DataFrame(
             {
                 "Fact": coverage["fact_id"],
-                "Reported by": [format_ids(ids) for ids in coverage["source_ids"]],
+                "Reported by": [cited(self.view, ids, codes=True) for ids in coverage["source_ids"]],
                 "Claims": coverage["claims"],
                 "Status": coverage["status"].map(text.STATUS),
             }
         )
-        return self._table(rows, "coverage", None, total=total)
+        return self._html(_subheading("coverage") + self._table(rows, "coverage", None, total=total).data)
 
     def sources(self):
         """The articles with dates, precision and SHA-256, and how the report reads them."""
@@ -299,13 +343,15 @@ class Report:
         rows = pd.DataFrame(
             {
                 "Source": s["source_id"],
+                "Name": [self.view.source_name(i) for i in s["source_id"]],
                 "Title (first sentence)": s["title"],
                 "Published": [dates[i] for i in s["source_id"]],
                 "How the date is known": s["date_note"],
                 "File and SHA-256": [f"data/raw/{f} · sha256 {h}" for f, h in zip(s["file"], s["sha256"], strict=True)],
             }
         )
-        return self._table(rows, "sources", None, total=total, anchors=("Source", "source-"))
+        table = self._table(rows, "sources", None, total=total, anchors=("Source", "source-"))
+        return self._html(_subheading("sources") + table.data)
 
     def method(self):
         """How the figures are derived, with the counts of this run."""
@@ -323,7 +369,7 @@ class Report:
             "text implies but does not state are marked '(inferred)'. The data and the rules are in the project "
             "repository (data/README.md, docs/curation.md).",
         ]
-        return self._html(render("paragraphs.html.j2", paragraphs=paragraphs))
+        return self._html(_subheading("method") + render("paragraphs.html.j2", paragraphs=paragraphs))
 
     def _table(self, rows: pd.DataFrame, css_class: str, intro: str | None, total: int | None = None, anchors=None):
         """A table; `anchors` (column, prefix) gives each row an id to link to, e.g. source-art-001."""
@@ -357,6 +403,12 @@ def change_cells(row: Row) -> tuple:
     return what, row.before, row.now, why
 
 
+def _subheading(part: str) -> str:
+    """An appendix part's heading (h3), with its anchor."""
+    anchor, heading = APPENDIX_PARTS[part]
+    return render("section.html.j2", anchor=anchor, heading=heading, intro=None, level=3)
+
+
 def _opened(view: text.View, row) -> str:
     """When a disagreement became visible: the publication of the latest of its sources."""
     dates = view.rec.sources.set_index("source_id")["published_date"]
@@ -373,7 +425,8 @@ def prepare(**raw_params) -> Report:
     rec = reconcile(tables, params.as_of)
     names = dict(zip(rec.companies["company_id"], rec.companies["name"], strict=True))
     view = text.View(rec, params.company_id, params.unit, names)
-    return Report(params, view, {c.id: c for c in report_charts(view)}, descriptor_sha256=descriptor_sha256)
+    charts = {c.id: c for c in report_charts(view)}
+    return Report(params, view, charts, descriptor_sha256=descriptor_sha256, built=about.build_date())
 
 
 def linked(text_: str, source_ids: list[str]) -> Markup:
@@ -385,14 +438,12 @@ def linked(text_: str, source_ids: list[str]) -> Markup:
     return Markup(html)
 
 
-def cited(view: text.View, source_ids) -> Markup:
-    """Sources by their readers' names, each a link to its row in the appendix (its id in the tooltip)."""
+def cited(view: text.View, source_ids, codes: bool = False) -> Markup:
+    """Sources by their readers' names, each a link to its row in the appendix (its id in the tooltip; `codes`:
+    also after the name, as the appendix shows it)."""
     wanted = {str(i) for i in source_ids if i == i and i is not None}
-    links = [
-        Markup('<a href="#source-{0}" title="{0}">{1}</a>').format(sid, name)
-        for sid, name in view.source_names.items()
-        if sid in wanted
-    ]
+    link = '<a href="#source-{0}" title="{0}">{1}</a>' + (" ({0})" if codes else "")
+    links = [Markup(link).format(sid, name) for sid, name in view.source_names.items() if sid in wanted]
     return Markup(text.join_words(links))
 
 

@@ -8,6 +8,7 @@ import base64
 import io
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
@@ -123,11 +124,12 @@ class _ReportExporter(HTMLExporter):
             )
         resources = dict(resources or {})
         params = report_parameters(nb)
-        resources["report_title"] = params["title"]
+        title = document_metadata(nb).get("title") or params["title"]  # the report's own: made from its subject
+        resources["report_title"] = title
         resources["page_size"] = params["page_size"]
         resources["document"] = document_metadata(nb)
         nb = nb.copy()
-        nb.metadata["title"] = params["title"]
+        nb.metadata["title"] = title
         html, resources = super().from_notebook_node(nb, resources, **kw)
         return add_contents(html), resources
 
@@ -220,7 +222,7 @@ class ReportPDFExporter(ReportPrintExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         html, resources = super().from_notebook_node(nb, resources, **kw)
         attachments = [*self.evidence(nb, resources), *resources.get("attachments", [])]
-        return html_to_pdf(html, attachments), resources
+        return html_to_pdf(html, attachments, dated=resources.get("document", {}).get("as_of", "")), resources
 
     def evidence(self, nb, resources) -> list[Attachment]:
         """The data the report was made from: as a build hands it over (the bytes it hashed), else, exported on
@@ -235,12 +237,24 @@ class ReportPDFExporter(ReportPrintExporter):
         return found
 
 
-def html_to_pdf(html: str, attachments: Sequence[tuple[str, bytes, str]] = ()) -> bytes:
-    """Typeset print HTML into a tagged PDF/A-3a, with the given files attached as its evidence."""
+def html_to_pdf(html: str, attachments: Sequence[tuple[str, bytes, str]] = (), dated: str = "") -> bytes:
+    """Typeset print HTML into a tagged PDF/A-3a, with the given files attached as its evidence.
+
+    Each attachment is dated `dated` (the report's as-of date, YYYY-MM-DD) rather than by the clock, so that
+    the same inputs give the same bytes; without one, WeasyPrint dates them now.
+    """
     import weasyprint  # imported here: 1.2 s, which exporting HTML alone (as in JupyterLab) never needs
 
+    when = datetime.fromisoformat(dated).replace(tzinfo=UTC) if dated else None
     files = [
-        weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, description=about, relationship="Source")
+        weasyprint.Attachment(
+            file_obj=io.BytesIO(data),
+            name=name,
+            description=about,
+            relationship="Source",
+            created=when,
+            modified=when,
+        )
         for name, data, about in attachments
     ]
     document = weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR))

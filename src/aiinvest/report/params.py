@@ -38,10 +38,11 @@ class ReportParams:
     company: str = "Anthropic"
     as_of: str = ""
     unit: str = "billions"
-    title: str = "The AI investment race"
+    title: str = ""  # empty: made from the subject and its role ("The AI investment race: Anthropic's funding")
     page_size: str = "A4"
     data_dir: str = ""
     previous: str = ""  # figures.json of the previous report: the build sets it
+    version: str = ""  # the build's short input fingerprint: the build sets it (empty: an interactive run)
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,10 @@ class ResolvedParams:
     company_name: str
     as_of: pd.Timestamp
     unit: str
-    title: str
+    title: str  # empty: the report makes it from the subject and its role
     page_size: str
     previous: str = ""
+    version: str = ""
 
 
 class ParameterError(CommandError, ValueError):
@@ -172,15 +174,37 @@ def resolve(raw: dict, tables: Tables) -> ResolvedParams:
         problems.append(f"'unit': value {_SHOWN.repr(params.unit)}: expected one of {', '.join(UNITS)}")
     if params.page_size not in PAGE_SIZES:
         problems.append(f"'page_size': value {_SHOWN.repr(params.page_size)}: expected one of {', '.join(PAGE_SIZES)}")
-    if not params.title.strip():
-        problems.append("'title': value '': expected a non-empty title")
+    if params.title and not params.title.strip():
+        problems.append(f"'title': value {_SHOWN.repr(params.title)}: expected a title, or nothing")
     as_of = _resolve_as_of(params.as_of, tables["sources"]["published_date"], problems)
     from ..analysis.asof import tables_as_of  # imported here: pandas, as above
 
     company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of is not None else None
     if problems or company is None or as_of is None:  # neither is missing without a problem that says why
         raise ParameterError(problems)
-    return ResolvedParams(company[0], company[1], as_of, params.unit, params.title, params.page_size, params.previous)
+    p = params
+    return ResolvedParams(company[0], company[1], as_of, p.unit, p.title.strip(), p.page_size, p.previous, p.version)
+
+
+def merged(from_file: dict, overrides: dict) -> dict:
+    """A parameter file's values with the overrides; the file's title only for the subject the file was written for.
+
+    A title names its subject ("... Anthropic's funding"): when an override changes the company (its name or
+    id, compared without case), the file's title is dropped and the report makes one from the new subject.
+    """
+    params = {**from_file, **overrides}
+    if "title" in from_file and "title" not in overrides and "company" in overrides:
+        written_for = str(from_file.get("company") or ReportParams.company).strip().casefold()
+        if str(overrides["company"]).strip().casefold() != written_for:
+            del params["title"]
+    return params
+
+
+def subject_label(params: dict) -> str:
+    """How log lines name a build: its subject as given (and its date, when given), not the parameter file."""
+    company = str(params.get("company") or ReportParams.company).strip()
+    as_of = params.get("as_of")
+    return f"{company} as of {as_of}" if as_of else company
 
 
 def _resolve_as_of(given: str, published: pd.Series, problems: list[str]) -> pd.Timestamp | None:

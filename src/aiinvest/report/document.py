@@ -51,6 +51,7 @@ PLOTLY_CONFIG = {
     "responsive": True,
     "showSendToCloud": False,
     "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"],
+    "typesetMath": False,  # JupyterLab loads MathJax: no chart text is read as TeX (its dollars are escaped too)
 }
 RUNNING_TITLE_CHARS = 80  # the PDF footer repeats the title on one line: longer titles end in an ellipsis
 
@@ -362,13 +363,23 @@ def cited(view: text.View, source_ids) -> Markup:
     return Markup(text.join_words(links))
 
 
+def chart_caption(chart: Chart) -> Markup:
+    """The chart's caption, then its sources by their readers' names, each a link to its row in the appendix."""
+    links = [Markup('<a href="#source-{0}" title="{0}">{1}</a>').format(sid, name) for sid, name in chart.sources]
+    if not links:
+        return Markup(escape(chart.caption))
+    label = "Sources" if len(links) > 1 else "Source"
+    return Markup("{0} {1}: {2}.").format(chart.caption, label, Markup(text.join_words(links)))
+
+
 def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> tuple[dict, dict]:
     """A display bundle and its metadata: plotly JSON (JupyterLab), SVG (print) and text; PNG in the metadata.
 
     The bundle holds no HTML, so that JupyterLab shows the interactive plotly figure (and plain
     nbconvert the SVG). The report's HTML figure (the chart, its numbered caption, its data as a
     table) travels in the metadata, for the report's exporter; the print template wraps the SVG
-    in a figure with the same caption and the text alternative.
+    in a figure with the same caption and the text alternative. The caption names its sources from the
+    chart (source_ids is kept for callers, and no longer used: the chart knows its own sources).
     """
     fig = to_plotly(chart)
     spec = json.loads(pio.to_json(fig, validate=False))
@@ -377,7 +388,7 @@ def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> t
     )
     found = marks(chart)
     alt = alt_text(chart, found)
-    caption = linked(chart.caption, list(source_ids))
+    caption = chart_caption(chart)
     figure = render("figure.html.j2", chart=chart, number=number, div=div, alt=alt, marks=found, caption=caption)
     bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},

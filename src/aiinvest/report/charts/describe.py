@@ -20,8 +20,9 @@ class Mark:
 
 
 def marks(chart: Chart) -> list[Mark]:
-    """Every mark of the chart, in drawing order."""
-    key = dict(chart.key)
+    """Every mark of the chart: in drawing order, or in date order on a laid-out chart (the timeline)."""
+    if chart.y_kind == "number":
+        return _laid_out_marks(chart)
     unit = chart.x_title if chart.horizontal else chart.y_title
     found = []
     for trace in chart.traces:
@@ -30,11 +31,21 @@ def marks(chart: Chart) -> list[Mark]:
         for i, (position, value) in enumerate(zip(where, values, strict=True)):
             label = trace.labels[i] if i < len(trace.labels) else ""
             hover = trace.hover[i] if i < len(trace.hover) else ""
-            if label in key:  # a numbered marker (the timeline): its key text, and the hover's details
-                found.append(Mark(trace.name, key[label], _details(hover)))
-                continue
-            found.append(Mark(trace.name, _item(position), label or _first_line(hover) or _number(value, unit)))
+            found.append(
+                Mark(trace.name, _item(position), _last_line(label) or _first_line(hover) or _number(value, unit))
+            )
     return found
+
+
+def _laid_out_marks(chart: Chart) -> list[Mark]:
+    """Each marker and period of a timeline, by date: what it is (its label) and its date and sources."""
+    dated = [
+        (pd.Timestamp(x), Mark(trace.name, _first_line(hover), _details(hover)))
+        for trace in chart.traces
+        for x, hover in zip(trace.x, trace.hover, strict=False)
+    ]
+    dated += [(pd.Timestamp(s.start), Mark(s.series, _first_line(s.hover), _details(s.hover))) for s in chart.spans]
+    return [mark for _, mark in sorted(dated, key=lambda pair: pair[0])]
 
 
 def alt_text(chart: Chart, found: list[Mark]) -> str:
@@ -50,6 +61,10 @@ def _item(position) -> str:
     if isinstance(position, pd.Timestamp):
         return format_day(position)
     return " ".join(str(position).split())
+
+
+def _last_line(text: str) -> str:
+    return text.rsplit("\n", 1)[-1].strip()
 
 
 def _first_line(text: str) -> str:

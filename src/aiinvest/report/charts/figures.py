@@ -4,7 +4,8 @@ An investee subject gets the funding view (tranches of its lead investor, fundin
 funding against valuation, timeline); an investor subject gets the investments-made view
 (its tranches adding up to its total, its total in each company, timeline). Each chart's title is
 a sentence stating its finding with its key figure; its subtitle gives the unit and the date.
-Every company keeps one colour in every chart of a report (`entity_colours`); a lower bound is hatched.
+Every company keeps one colour in every chart of a report (`entity_colours`); a lower bound is grey and hatched
+(white or black text keeps 4.5:1 on grey and its hatch, which no company colour does on its hatch).
 """
 
 from dataclasses import replace
@@ -214,7 +215,7 @@ def portfolio_chart(view: View, colours: dict[str, str]) -> Chart | None:
             "bar",
             (row.total_usd / divisor,),
             (name,),
-            colours.get(row.investee_id, INVESTOR_COLOURS[0]),
+            LOWER_BOUND_COLOUR if row.qualifier == "at_least" else colours.get(row.investee_id, INVESTOR_COLOURS[0]),
             labels=(view.usd(row.total_usd, row.qualifier),),
             hatch=row.qualifier == "at_least",
             show_in_legend=False,
@@ -261,7 +262,9 @@ def _investor_segments(view: View, colours: dict[str, str], row: tuple[str]) -> 
                 "bar",
                 (inv.total_usd / divisor,),
                 row,
-                colours.get(inv.investor_id, INVESTOR_COLOURS[0]),
+                LOWER_BOUND_COLOUR
+                if inv.qualifier == "at_least"
+                else colours.get(inv.investor_id, INVESTOR_COLOURS[0]),
                 labels=(f"{name}\n{value}",),
                 hover=(f"{name}: {value}",),
                 base=(start,),
@@ -390,7 +393,7 @@ def valuation_chart(view: View, colours: dict[str, str]) -> Chart | None:
                 "bar",
                 (comparison.raised_usd / divisor,),
                 (categories[0],),
-                colour,
+                LOWER_BOUND_COLOUR if bound else colour,
                 labels=(raised,),
                 hover=(f"Funding raised: {raised}",),
                 hatch=bound,

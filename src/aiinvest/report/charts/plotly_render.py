@@ -127,7 +127,7 @@ def to_plotly(chart: Chart) -> go.Figure:
             annotation_font={"color": TEXT_COLOUR, "size": 12},
             annotation_bgcolor=BACKGROUND,
         )
-    category_axis = {
+    category_axis: dict[str, object] = {
         "categoryorder": "array",
         "categoryarray": [_category(c) for c in chart.categories],
     }

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 # One accessible palette for both renderers (plotly for the HTML, matplotlib for print), after Okabe-Ito's
 # colour-blind-safe hues. Every series colour keeps a contrast of at least 3:1 (WCAG 1.4.11, graphics) against
 # the light page and against the dark one (DARK_BACKGROUND, the HTML report's dark scheme); Okabe-Ito's orange
@@ -78,8 +80,8 @@ class Trace:
 class Span:
     """A dated item whose date is a month or a year: a bar across that period, on a numeric y position."""
 
-    start: object  # pd.Timestamp: the period's first day
-    end: object  # pd.Timestamp: the day after its last
+    start: pd.Timestamp  # the period's first day
+    end: pd.Timestamp  # the day after its last
     y: float
     color: str
     series: str  # what it is ("Reported", "Rumoured"), as the markers' trace name
@@ -91,7 +93,7 @@ class Span:
 class TextMark:
     """A label drawn beside a mark of a laid-out chart: starting at x ("left" aligned) or ending there ("right")."""
 
-    x: object
+    x: pd.Timestamp
     y: float
     text: str
     align: str = "left"

@@ -45,7 +45,9 @@ def period_end(date, precision) -> pd.Timestamp:
 class TimelineLayout:
     """Where each item goes: the items in date order, with number, sub-row, y and the side of its label."""
 
-    items: pd.DataFrame  # the input columns plus end, number (1…n), subrow, y and side ("after", "before", "key")
+    # the input columns plus end, number (1…n), subrow, y, side ("after", "before", "key" or "none": unlabelled)
+    # and the time its mark and label cover (extent_start, extent_end)
+    items: pd.DataFrame
     gap: pd.Timedelta  # the least distance between two items' extents on one sub-row
     x_range: tuple[pd.Timestamp, pd.Timestamp]
     y_range: tuple[float, float]  # (top, bottom): y grows downwards
@@ -112,14 +114,15 @@ def timeline_layout(
     x_range = (middle - half, middle + half)
     gap = span * min_gap
     taken: dict[str, list[list]] = {lane: [] for lane in lanes}  # per lane and sub-row: the extents on it
-    sides, subrows = [], []
+    sides, subrows, extents = [], [], []
     for row in rows(ordered):
         side, start, end = _extent(row, x_range, labelled)
-        lane = taken[row.lane]
-        sub = next((r for r, extents in enumerate(lane) if _free(extents, start, end, gap)), len(lane))
-        if sub == len(lane):
-            lane.append([])
-        lane[sub].append((start, end))
+        extents.append((start, end))
+        subs = taken[row.lane]
+        sub = next((r for r, extents in enumerate(subs) if _free(extents, start, end, gap)), len(subs))
+        if sub == len(subs):
+            subs.append([])
+        subs[sub].append((start, end))
         sides.append(side)
         subrows.append(sub)
     starts, centres, dividers, top = {}, [], [], 0.0
@@ -134,6 +137,8 @@ def timeline_layout(
     ordered["number"] = range(1, len(ordered) + 1)
     ordered["subrow"] = subrows
     ordered["side"] = sides
+    ordered["extent_start"] = [start for start, _ in extents]
+    ordered["extent_end"] = [end for _, end in extents]
     ordered["y"] = [starts[lane] + sub for lane, sub in zip(ordered["lane"], subrows, strict=True)]
     return TimelineLayout(
         items=ordered,

@@ -134,10 +134,12 @@ def _draw(ax, trace: Trace, chart: Chart, positions: dict) -> None:
         # a stacked segment is edged in the page's colour, so that segments of one colour stay apart
         edge = {"edgecolor": BACKGROUND, "linewidth": 1.2} if trace.base is not None else {}
         hatch = {"hatch": "///", "edgecolor": HATCH_COLOUR, "linewidth": 0.8} if trace.hatch else edge
-        if chart.horizontal:
-            bars = ax.barh(where, values, left=trace.base or 0, height=0.55, **style, **hatch)
-        else:
-            bars = ax.bar(where, values, bottom=trace.base or 0, width=0.55, **style, **hatch)
+        draw = ax.barh if chart.horizontal else ax.bar
+        start = {"left" if chart.horizontal else "bottom": trace.base or 0}
+        size = {"height" if chart.horizontal else "width": 0.55}
+        if trace.hatch:  # a solid bar under the hatched one: a PDF viewer's seams between pattern tiles show no page
+            draw(where, values, **start, **size, color=trace.color, linewidth=0)
+        bars = draw(where, values, **start, **size, **style, **hatch)
         labels = list(trace.labels)
         if chart.horizontal and chart.value_max:  # a label wider than its segment would overlap
             labels = [

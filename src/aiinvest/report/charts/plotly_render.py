@@ -186,7 +186,11 @@ def _trace(trace: Trace, chart: Chart):
             marker={
                 "color": trace.color,
                 "pattern": {"shape": "/" if trace.hatch else "", "fgcolor": HATCH_COLOUR, "solidity": 0.25},
-                "line": {"color": HATCH_COLOUR, "width": 1 if trace.hatch else 0},
+                # a hatched bar is edged in the hatch's colour; a stacked segment in the page's, to keep it apart
+                "line": {
+                    "color": HATCH_COLOUR if trace.hatch else BACKGROUND,
+                    "width": 1 if trace.hatch else (1.5 if stacked else 0),
+                },
             },
             text=text,
             # Labels sit beside a bar, on the page; on a bar (a stacked segment, or where there is no room beside
@@ -233,12 +237,15 @@ def _trace(trace: Trace, chart: Chart):
 
 
 ROW_PX = 28  # one unit of a numeric y axis (a timeline sub-row)
-TOP_PX, TICKS_PX, LEGEND_PX = 84, 40, 58  # a title and subtitle above the plot; date ticks, then the legend below
+TICKS_PX, LEGEND_PX = 40, 58  # date ticks below the plot, then the legend
+TITLE_LINE_PX, SUBTITLE_LINE_PX, TITLE_PAD_PX = 22, 17, 22  # above the plot: the title's and subtitle's lines
+TITLE_TOP_PX = 12  # above the title
 KEY_LINE_PX = 16
 KEY_WRAP = 44  # characters per key line: one column that fits the plot at the chart's least width (report.css)
 SYMBOLS = {"circle": "circle", "diamond": "diamond", "span": "square"}
 SPAN_HEIGHT = 0.42  # a period's bar, in sub-rows
-LABEL_SHIFT = 5  # pixels between a mark and its label
+LABEL_SHIFT = 8  # pixels between a mark's date and its label: clear of a marker's half width
+LABEL_SIZE = 10  # a label beside its mark: the layout's width per character holds at the chart's least width
 DATE_TICKS = "%b<br>%Y"  # month, and the year under it: the year is always on the axis
 
 
@@ -294,6 +301,13 @@ def _label(fig: go.Figure, mark) -> None:
     )
 
 
+def _title_height(chart: Chart) -> int:
+    """The top margin for the title's and subtitle's lines as _title wraps them."""
+    title = textwrap.wrap(str(chart.title), TITLE_WRAP, break_on_hyphens=False) or [""]
+    subtitle = textwrap.wrap(str(chart.subtitle), SUBTITLE_WRAP, break_on_hyphens=False)
+    return TITLE_PAD_PX + TITLE_LINE_PX * len(title) + SUBTITLE_LINE_PX * len(subtitle)
+
+
 def _laid_out(chart: Chart) -> go.Figure:
     """A chart whose positions the specification fixes (the timeline): marks, labels beside them, a key below."""
     fig = go.Figure()
@@ -309,6 +323,7 @@ def _laid_out(chart: Chart) -> go.Figure:
         fig.add_hline(y, line_color=GRID_COLOUR, line_width=1, layer="below")
     top, bottom = chart.y_range or (-0.5, len(chart.categories) - 0.5)
     plot_px = ROW_PX * (bottom - top)
+    title_px = _title_height(chart)
     lines = _key_lines(chart.key)
     key_px = KEY_LINE_PX * len(lines) + (20 if lines else 0)
     if lines:
@@ -325,12 +340,20 @@ def _laid_out(chart: Chart) -> go.Figure:
             font={"size": 12, "color": TEXT_COLOUR},
         )
     x_range = [x.isoformat() if hasattr(x, "isoformat") else x for x in chart.x_range] if chart.x_range else None
+    height = round(title_px + plot_px + TICKS_PX + LEGEND_PX + key_px)
     fig.update_layout(
-        title=_title(chart),
+        # at the top of the figure, in the margin kept for its lines: clear of the plot below
+        title={
+            **_title(chart),
+            "yref": "container",
+            "y": 1 - TITLE_TOP_PX / height,
+            "yanchor": "top",
+            "pad": {"l": 4, "t": 0, "b": 0},
+        },
         **_style(),
         barmode="overlay",
-        height=round(TOP_PX + plot_px + TICKS_PX + LEGEND_PX + key_px),
-        margin={"l": 8, "r": 16, "t": TOP_PX, "b": round(TICKS_PX + LEGEND_PX + key_px)},
+        height=height,
+        margin={"l": 8, "r": 16, "t": title_px, "b": round(TICKS_PX + LEGEND_PX + key_px)},
         legend={**LEGEND, "xref": "paper", "yref": "paper", "y": -TICKS_PX / plot_px, "yanchor": "top"},
         xaxis=_axis(
             title={"text": _text(chart.x_title)},

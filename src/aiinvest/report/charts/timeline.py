@@ -19,7 +19,7 @@ from .spec import GREY, MUTED_TEXT, Chart, LegendEntry, Span, TextMark, Trace
 MIN_GAP = 0.015  # fraction of the date span left between two items' extents on one sub-row
 MARGIN = 0.03  # fraction of the date span left empty on each side of the x axis
 MIN_SPAN = pd.Timedelta(days=30)  # a shorter span (all items on one date, say) is widened to this
-CHAR_WIDTH = 0.0125  # one character of a label, as a fraction of the x axis
+CHAR_WIDTH = 0.0155  # one character of a label, as a fraction of the x axis (the HTML timeline at its least width)
 LABEL_PAD = 0.012  # between a mark and its label, as a fraction of the x axis
 NUMBER_CHARS = 3  # a numbered item's number, in characters
 LANE_GAP = 0.4  # extra space between two lanes, in sub-rows

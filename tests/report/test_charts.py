@@ -87,6 +87,7 @@ def test_one_colour_per_company_in_every_chart_of_a_report_and_across_subjects(c
     anthropic = charts["valuation"].traces[1].color
     assert {t.color for t in investor["investments"].traces} == {investor["portfolio"].traces[0].color}
     assert len({amazon.color, charts["funding"].traces[1].color, anthropic}) == 3  # Amazon, Google, Anthropic
+    assert investor["portfolio"].traces[0].color == anthropic  # Anthropic keeps its colour in Amazon's report
 
 
 def test_no_code_reaches_a_title_caption_label_or_annotation(charts):

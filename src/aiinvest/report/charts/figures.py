@@ -46,11 +46,15 @@ def _sources(view: View, source_ids) -> tuple[tuple[str, str], ...]:
 
 
 def entity_colours(view: View) -> dict[str, str]:
-    """One colour per company for every chart of the report: the subject's investors, the subject, its investees."""
-    totals = view.rec.totals_at()
-    investees = totals[totals["investor_id"] == view.subject_id].sort_values("total_usd", ascending=False)
-    ordered = [*view.funding.by_investor["investor_id"], view.subject_id, *investees["investee_id"]]
-    return {company: INVESTOR_COLOURS[i % len(INVESTOR_COLOURS)] for i, company in enumerate(dict.fromkeys(ordered))}
+    """One colour per company that puts in or receives money, the same in every chart and in every subject's report.
+
+    Colours follow the order of the companies table (later companies are appended to it), not the subject.
+    """
+    rec = view.rec
+    money = {view.subject_id, *rec.tranches["investor_id"], *rec.tranches["investee_id"]}
+    money |= set(rec.interpretations["investor_id"]) | set(rec.interpretations["investee_id"])
+    ordered = [c for c in rec.companies["company_id"] if c in money]
+    return {company: INVESTOR_COLOURS[i % len(INVESTOR_COLOURS)] for i, company in enumerate(ordered)}
 
 
 def report_charts(view: View) -> list[Chart]:
@@ -373,7 +377,12 @@ def valuation_chart(view: View, colours: dict[str, str]) -> Chart | None:
     colour = colours.get(view.subject_id, INVESTOR_COLOURS[2])
     return Chart(
         id="valuation",
-        title=f"{view.subject} has raised {raised} against a reported {valuation} valuation",
+        title=f"{view.subject} has raised {raised} against a "
+        + (
+            f"reported {valuation} valuation"
+            if comparison.valuation_qualifier == "exact"
+            else f"valuation reported at {valuation}"
+        ),
         subtitle=_subtitle(view, when),
         caption=(
             f"As of {when}, funding raised ({raised})"

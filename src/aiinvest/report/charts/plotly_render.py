@@ -63,22 +63,20 @@ def _category(value) -> str:
 
 
 def _title(chart: Chart) -> dict:
-    """The chart's title on lines short enough for a phone, at the top left; its height pushes the plot down."""
+    """The chart's title on lines short enough for a phone, at the top left, its subtitle (unit, date) under it."""
     lines = textwrap.wrap(str(chart.title), TITLE_WRAP, break_on_hyphens=False) or [""]
     subtitle = textwrap.wrap(str(chart.subtitle), SUBTITLE_WRAP, break_on_hyphens=False)
-    small = f"<span style='font-size:{SUBTITLE_SIZE}px'>"
     return {
-        "text": "<br>".join(
-            [f"<b>{_text(line)}</b>" for line in lines] + [f"{small}{_text(line)}</span>" for line in subtitle]
-        ),
+        "text": "<br>".join(f"<b>{_text(line)}</b>" for line in lines),
         "font": {"size": TITLE_SIZE, "color": TEXT_COLOUR},
+        "subtitle": {"text": "<br>".join(_text(line) for line in subtitle), "font": {"size": SUBTITLE_SIZE}},
         "xref": "container",
         "x": 0,
         "xanchor": "left",
         "yref": "paper",  # just above the plot, the top margin growing with its lines
         "y": 1,
         "yanchor": "bottom",
-        "pad": {"l": 4, "b": 16},
+        "pad": {"l": 4, "b": 12 + SUBTITLE_LINE_PX * len(subtitle)},  # plotly draws the subtitle in this pad
         "automargin": True,
     }
 
@@ -125,7 +123,6 @@ def to_plotly(chart: Chart) -> go.Figure:
             # inside the plot, beside the line's top end: clear of the title and the legend
             annotation_position="top left",
             annotation_font={"color": TEXT_COLOUR, "size": 12},
-            annotation_bgcolor=BACKGROUND,
         )
     category_axis: dict[str, object] = {
         "categoryorder": "array",
@@ -239,7 +236,6 @@ def _trace(trace: Trace, chart: Chart):
 ROW_PX = 28  # one unit of a numeric y axis (a timeline sub-row)
 TICKS_PX, LEGEND_PX = 40, 58  # date ticks below the plot, then the legend
 TITLE_LINE_PX, SUBTITLE_LINE_PX, TITLE_PAD_PX = 22, 17, 22  # above the plot: the title's and subtitle's lines
-TITLE_TOP_PX = 12  # above the title
 KEY_LINE_PX = 16
 KEY_WRAP = 44  # characters per key line: one column that fits the plot at the chart's least width (report.css)
 SYMBOLS = {"circle": "circle", "diamond": "diamond", "span": "square"}
@@ -342,14 +338,7 @@ def _laid_out(chart: Chart) -> go.Figure:
     x_range = [x.isoformat() if hasattr(x, "isoformat") else x for x in chart.x_range] if chart.x_range else None
     height = round(title_px + plot_px + TICKS_PX + LEGEND_PX + key_px)
     fig.update_layout(
-        # at the top of the figure, in the margin kept for its lines: clear of the plot below
-        title={
-            **_title(chart),
-            "yref": "container",
-            "y": 1 - TITLE_TOP_PX / height,
-            "yanchor": "top",
-            "pad": {"l": 4, "t": 0, "b": 0},
-        },
+        title=_title(chart),
         **_style(),
         barmode="overlay",
         height=height,

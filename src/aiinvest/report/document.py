@@ -29,7 +29,7 @@ from . import text
 from .changes import compare, read_figures
 from .charts.describe import alt_text, marks
 from .charts.figures import report_charts
-from .charts.mpl_render import to_png, to_svg
+from .charts.mpl_render import to_svg_and_png
 from .charts.plotly_render import to_plotly
 from .charts.spec import Chart
 from .formatting import format_date, format_ids, plural, shorten
@@ -390,14 +390,15 @@ def chart_bundle(chart: Chart, number: int, source_ids: Sequence[str] = ()) -> t
     alt = alt_text(chart, found)
     caption = chart_caption(chart)
     figure = render("figure.html.j2", chart=chart, number=number, div=div, alt=alt, marks=found, caption=caption)
+    svg, png_bytes = to_svg_and_png(chart)  # one drawing of the print figure for both
     bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
-        "image/svg+xml": to_svg(chart),
+        "image/svg+xml": svg,
         "text/plain": alt,
     }
     numbered = f"<strong>Figure {number}.</strong> {caption}"
     # The PNG (for slides) stays out of the bundle: JupyterLab's plotly renderer would show it instead.
-    png = base64.b64encode(to_png(chart)).decode("ascii")
+    png = base64.b64encode(png_bytes).decode("ascii")
     about = {
         "chart": chart.id,
         "number": number,

@@ -430,14 +430,36 @@ def _draw_key(subfig, count: int, columns, measure, height: float) -> None:
                 row += 1
 
 
-def to_svg(chart: Chart) -> str:
-    """The chart as SVG text (vector, text kept as text), its ids prefixed with the chart id."""
-    fig = to_matplotlib(chart)
+def _save_svg(fig, chart: Chart) -> str:
     buffer = io.StringIO()
     with plt.rc_context(STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
     return _prefix_ids(buffer.getvalue(), chart.id)
+
+
+def _save_png(fig, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    with plt.rc_context(STYLE):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def to_svg(chart: Chart) -> str:
+    """The chart as SVG text (vector, text kept as text), its ids prefixed with the chart id."""
+    fig = to_matplotlib(chart)
+    try:
+        return _save_svg(fig, chart)
+    finally:
+        plt.close(fig)
+
+
+def to_svg_and_png(chart: Chart, dpi: int = 200) -> tuple[str, bytes]:
+    """The chart as SVG (print) and PNG (slides), from one drawing of the figure."""
+    fig = to_matplotlib(chart)
+    try:
+        return _save_svg(fig, chart), _save_png(fig, dpi)
+    finally:
+        plt.close(fig)
 
 
 def _prefix_ids(svg: str, prefix: str) -> str:
@@ -450,8 +472,7 @@ def _prefix_ids(svg: str, prefix: str) -> str:
 def to_png(chart: Chart, dpi: int = 200) -> bytes:
     """The chart as PNG bytes, for slides."""
     fig = to_matplotlib(chart)
-    buffer = io.BytesIO()
-    with plt.rc_context(STYLE):
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    try:
+        return _save_png(fig, dpi)
+    finally:
+        plt.close(fig)

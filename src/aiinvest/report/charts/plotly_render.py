@@ -137,7 +137,7 @@ def to_plotly(chart: Chart) -> go.Figure:
         title=_title(chart),
         **_style(),
         barmode="overlay",
-        height=420 if chart.x_kind == "date" else (240 + 70 * len(chart.categories) if chart.horizontal else 400),
+        height=420 if chart.x_kind == "date" else (_bars_height(chart) if chart.horizontal else 400),
         margin={"l": 8, "r": 16, "t": 8, "b": 8},
         legend=LEGEND,
         xaxis=_axis(
@@ -152,6 +152,11 @@ def to_plotly(chart: Chart) -> go.Figure:
         ),
     )
     return fig
+
+
+def _bars_height(chart: Chart) -> int:
+    """A horizontal chart's height: room for each bar to hold two lines of its label, when the legend wraps too."""
+    return 260 + 80 * len(chart.categories) + (50 if chart.lines else 0) + (30 if len(chart.traces) > 2 else 0)
 
 
 def _top(chart: Chart) -> float:

@@ -7,11 +7,12 @@ became a clickable off-site link in the legend, and `<span style>` took effect.
 import json
 from datetime import date
 
+import pandas as pd
 import plotly.io as pio
 import pytest
 
 from aiinvest.report.charts.plotly_render import to_plotly
-from aiinvest.report.charts.spec import Chart, RefLine, Trace
+from aiinvest.report.charts.spec import Chart, LegendEntry, RefLine, Span, TextMark, Trace
 from aiinvest.report.document import chart_bundle
 
 LINK = '<a href="https://evil.example/" target="_blank">Evil Corp</a>'
@@ -55,12 +56,11 @@ def timeline(name: str) -> Chart:
         (date(2024, 1, 1), date(2024, 6, 1)),
         (0.0, 1.0),
         "#336699",
-        labels=("1", "2"),
         hover=(name, name),
         hollow=(False, True),
         symbols=("circle", "diamond"),
-        label_position="above",
     )
+    span = Span(pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-01"), 0.0, "#336699", name, True, name)
     return Chart(
         "timeline",
         name,
@@ -75,6 +75,9 @@ def timeline(name: str) -> Chart:
         x_range=(date(2023, 12, 1), date(2024, 7, 1)),
         y_range=(-0.5, 1.5),
         key=(("1", name), ("2", f"{name} and more")),
+        spans=(span,),
+        texts=(TextMark(pd.Timestamp("2024-04-01"), 0.0, name), TextMark(pd.Timestamp("2024-06-01"), 1.0, "2")),
+        legend=(LegendEntry(name, "circle", "#336699"), LegendEntry(f"{name}, in a month", "span", "#336699")),
     )
 
 

@@ -342,6 +342,21 @@ def test_charts_fit_the_width_with_legends_below_and_no_text_clipped_or_overlapp
             assert not _overlap(a["box"], b["box"]), f"{name}: {a['text']!r} overlaps {b['text']!r}"
 
 
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_the_bars_keep_their_values_visible_on_a_phone_too(browser, html, width):
+    page = _open(browser, html, width)
+    try:
+        charts = {
+            f.get_attribute("data-chart"): f.evaluate(TEXT_BOXES) for f in page.locator("figure.chart-figure").all()
+        }
+    finally:
+        page.context.close()
+    wanted = {"funding": ["Amazon$4B", "Google$2B", "at least $4B"], "tranches": ["$1.25B", "$2.75B"]}
+    for name, values in wanted.items():
+        shown = " ".join(t["text"] for t in charts[name]["texts"])
+        assert all(value in shown for value in values), f"{name} at {width}px shows only {shown!r}"
+
+
 # 5: print from the browser
 
 

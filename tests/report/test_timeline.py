@@ -14,7 +14,14 @@ from matplotlib.text import Text
 from aiinvest.report.charts.mpl_render import to_matplotlib, to_png, to_svg
 from aiinvest.report.charts.plotly_render import to_plotly
 from aiinvest.report.charts.spec import SKY_BLUE, VERMILLION, Chart, Trace
-from aiinvest.report.charts.timeline import MIN_GAP, MIN_SPAN, Timeline, timeline_chart_spec, timeline_layout
+from aiinvest.report.charts.timeline import (
+    CHAR_WIDTH,
+    MIN_SPAN,
+    Timeline,
+    period_end,
+    timeline_chart_spec,
+    timeline_layout,
+)
 
 LANES = ("Investment", "Funding and valuation", "Product", "Partnership", "Rumour", "Other")
 COLOURS = {"confirmed": SKY_BLUE, "rumoured": VERMILLION}
@@ -135,13 +142,19 @@ def test_the_test_data_is_as_described():
 # The specification
 
 
-def test_numbers_follow_date_order_and_the_key_lists_every_full_label(items):
+def test_each_label_sits_beside_its_mark_or_in_the_key_numbered_in_date_order(items):
     chart = _spec(items)
-    assert [mark for mark, _ in chart.key] == [str(n) for n in range(1, len(items) + 1)]
-    assert sorted(text for _, text in chart.key) == sorted(items["label"])
-    placed = {int(label): x for trace in chart.traces for x, label in zip(trace.x, trace.labels, strict=True)}
-    dates = [placed[n] for n in sorted(placed)]
-    assert dates == sorted(dates)
+    beside = [m.text for m in chart.texts if not m.text.isdigit()]
+    assert sorted(beside + [text for _, text in chart.key]) == sorted(items["label"])
+    numbers = [int(mark) for mark, _ in chart.key]
+    assert numbers == sorted(numbers) and sorted(int(m.text) for m in chart.texts if m.text.isdigit()) == numbers
+    short = {label for label in items["label"] if len(label) * CHAR_WIDTH < 0.4}  # fits on one side of any date
+    assert short and set(beside) >= short
+
+
+def test_today_every_label_fits_beside_its_mark():
+    chart = _spec(today_items())
+    assert not chart.key and len(chart.texts) == len(today_items())
 
 
 def test_markers_keep_status_symbols_and_inferred_dates_hollow():
@@ -150,11 +163,26 @@ def test_markers_keep_status_symbols_and_inferred_dates_hollow():
     assert (reported.name, rumoured.name) == ("Reported", "Rumoured")
     assert set(reported.symbols) == {"circle"} and set(rumoured.symbols) == {"diamond"}
     assert (reported.color, rumoured.color) == (SKY_BLUE, VERMILLION)
-    assert all(t.label_position == "above" for t in chart.traces)
     by_label = dict(zip(many_items()["label"], many_items()["inferred"], strict=True))
     for trace in chart.traces:
-        for hollow, label in zip(trace.hollow, trace.labels, strict=True):
-            assert hollow == by_label[chart.key[int(label) - 1][1]]
+        for hollow, hover in zip(trace.hollow, trace.hover, strict=True):
+            assert hollow == by_label[hover.split("\n")[0]]
+
+
+def test_a_month_or_a_year_is_a_span_over_its_period_and_the_legend_lists_only_what_is_drawn():
+    items = today_items().iloc[[0, 8]].assign(end=[pd.Timestamp("2023-10-01"), pd.Timestamp("2024-03-27")])
+    chart = _spec(items)
+    (span,) = chart.spans
+    assert (span.start, span.end, span.hollow) == (pd.Timestamp("2023-09-01"), pd.Timestamp("2023-10-01"), True)
+    (marker,) = chart.traces
+    assert marker.x == (pd.Timestamp("2024-03-27"),) and marker.hollow == (False,)
+    assert [e.name for e in chart.legend] == [
+        "Reported, on a day",
+        "Reported, in a month or year",
+        "Date inferred (hollow)",
+    ]
+    assert period_end(pd.Timestamp("2023-01-01"), "year") == pd.Timestamp("2024-01-01")
+    assert period_end(pd.Timestamp("2023-12-01"), "month") == pd.Timestamp("2024-01-01")
 
 
 def test_lanes_are_labelled_at_their_centres_in_order(items):
@@ -232,16 +260,14 @@ def _check_matplotlib(chart: Chart, items: pd.DataFrame) -> None:
         (ax,) = fig.axes
         texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
         boxes = {t: t.get_window_extent(renderer) for t in texts}
-        numbers = list(ax.texts)
-        assert sorted(int(t.get_text()) for t in numbers) == list(range(1, len(items) + 1))
+        labels = list(ax.texts)  # beside the marks: a label, or a number keyed below
+        assert sorted(t.get_text() for t in labels) == sorted(m.text for m in chart.texts)
         shown = {t.get_text() for t in texts}
         assert set(LANES) <= shown  # lane labels
-        assert {line for t in texts for line in [t.get_text()]} >= {"Amazon $1.25B", "Amazon $4B"}  # key, no mathtext
+        assert {"Amazon $1.25B", "Valuation $18.4B"} <= shown  # as typed: no mathtext
         for text, box in boxes.items():
             assert _inside(box, fig.bbox), f"{text.get_text()!r} leaves the figure"
-        for a, b in itertools.combinations(numbers, 2):
-            assert not _overlap(boxes[a], boxes[b]), f"numbers {a.get_text()} and {b.get_text()} overlap"
-        for a, b in itertools.combinations(texts, 2):  # numbers, lane labels, dates, legend, key lines, title
+        for a, b in itertools.combinations(texts, 2):  # labels, lane labels, dates, legend, key lines, title
             assert not _overlap(boxes[a], boxes[b]), f"{a.get_text()!r} overlaps {b.get_text()!r}"
 
         xlim, ylim = ax.get_xlim(), sorted(ax.get_ylim())
@@ -255,7 +281,7 @@ def _check_matplotlib(chart: Chart, items: pd.DataFrame) -> None:
                 assert ax.bbox.y0 <= cy - half and cy + half <= ax.bbox.y1
                 markers.append((cx, cy, half))
         assert len(markers) == len(items)
-        for text in numbers:  # no number sits on any marker
+        for text in labels:  # no label sits on any marker
             box = boxes[text]
             for cx, cy, half in markers:
                 assert not (box.x0 < cx + half and cx - half < box.x1 and box.y0 < cy + half and cy - half < box.y1)
@@ -283,48 +309,36 @@ def test_svg_and_png_render_with_text_kept_as_text():
 # The plotly rendering
 
 
-def _plotly_positions(fig) -> list[tuple[pd.Timestamp, float, str]]:
-    return [
-        (pd.Timestamp(x), y, text)
-        for trace in fig.data
-        if trace.text is not None
-        for x, y, text in zip(trace.x, trace.y, trace.text, strict=True)
-    ]
+def drawn(text: str) -> str:
+    """A text as plotly is given it: escaped, its dollars as references (never typeset as TeX)."""
+    return html.escape(text, quote=False).replace("$", "&#36;")
 
 
-def test_plotly_positions_keep_apart_and_inside_the_range(items):
-    fig = to_plotly(_spec(items))
-    placed = _plotly_positions(fig)
-    assert sorted(int(text) for _, _, text in placed) == list(range(1, len(items) + 1))
-    assert len({(x, y) for x, y, _ in placed}) == len(placed)  # distinct positions
-    span = max(items["date"].max() - items["date"].min(), MIN_SPAN)
-    gap = span * MIN_GAP
-    for _, row in itertools.groupby(sorted(placed, key=lambda p: (p[1], p[0])), key=lambda p: p[1]):
-        dates = [x for x, _, _ in row]
-        assert all(b - a >= gap for a, b in itertools.pairwise(dates))
+def test_plotly_draws_each_label_beside_its_mark_inside_the_range(items):
+    chart = _spec(items)
+    fig = to_plotly(chart)
+    beside = [a for a in fig.layout.annotations if a.xref != "paper"]
+    assert sorted(a.text for a in beside) == sorted(drawn(m.text) for m in chart.texts)
     start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
-    margin = (end - start) * 0.04
-    assert all(start + margin <= x <= end - margin for x, _, _ in placed)
+    assert all(start <= pd.Timestamp(a.x) <= end for a in beside)
     bottom, top = fig.layout.yaxis.range
-    assert all(top + 0.5 <= y <= bottom - 0.5 for _, y, _ in placed)
+    assert all(top + 0.5 <= a.y <= bottom - 0.5 for a in beside)
     assert list(fig.layout.yaxis.ticktext) == list(LANES)
+    assert "%Y" in fig.layout.xaxis.tickformat  # the year on the axis
 
 
-def test_plotly_shows_every_full_label_and_number(items):
-    fig = to_plotly(_spec(items))
+def test_plotly_shows_every_full_label(items):
+    chart = _spec(items)
+    fig = to_plotly(chart)
     hover = " ".join(h for trace in fig.data if trace.hovertext is not None for h in trace.hovertext)
-    key = "<br>".join(a.text for a in fig.layout.annotations)
-    for number, label in enumerate(sorted_labels(items), start=1):
-        assert html.escape(label, quote=False) in hover
+    key = "<br>".join(a.text for a in fig.layout.annotations if a.xref == "paper")
+    for label in items["label"]:
+        assert drawn(label) in hover
+    for number, _ in chart.key:
         assert f"<b>{number}</b>" in key
-    key_words = key.replace("<br>", " ").replace("\u00a0", " ").split()
-    for label in items["label"]:  # the key lists each full label, wrapped
-        assert all(word in key_words for word in html.escape(label, quote=False).split() if len(word) < 48)
     assert "http" not in fig.to_json()  # no external resource
-
-
-def sorted_labels(items: pd.DataFrame) -> list[str]:
-    return list(timeline_layout(items, LANES).items["label"])
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend == [e.name for e in chart.legend]
 
 
 def test_plotly_height_grows_with_sub_rows_and_key_lines():
@@ -394,14 +408,13 @@ def test_layout_places_every_item_once_and_keeps_each_sub_row_apart(rows, min_ga
     assert layout.gap == span * min_gap
     for _, row in placed.groupby(["lane", "subrow"]):
         assert row["y"].nunique() == 1
-        assert all(b - a >= layout.gap for a, b in itertools.pairwise(row["date"]))
+        extents = sorted(zip(row["extent_start"], row["extent_end"], strict=True))
+        assert all(b[0] - a[1] >= layout.gap for a, b in itertools.pairwise(extents))  # marks and labels apart
     # a sub-row's y belongs to one lane and sub-row only
     assert placed.groupby("y")[["lane", "subrow"]].nunique().max().max() == 1
-    # no lane gets more sub-rows than it needs: as many as items within one gap of each other
-    for _, part in placed.groupby("lane"):
-        dates = list(part["date"])
-        need = max(sum(1 for d in dates if a <= d < a + layout.gap) for a in dates)
-        assert part["subrow"].max() + 1 == need
+    # a label beside its mark stays within the axis
+    beside = placed[placed["side"].isin(["after", "before"])]
+    assert (beside["extent_start"] >= layout.x_range[0]).all() and (beside["extent_end"] <= layout.x_range[1]).all()
     start, end = layout.x_range
     assert start < placed["date"].min() and placed["date"].max() < end
     top, bottom = layout.y_range

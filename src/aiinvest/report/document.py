@@ -8,7 +8,6 @@ comes from `text`, every number from the reconciliation.
 import base64
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -30,7 +29,7 @@ from . import about, text
 from .changes import COLUMNS, Row, compare, read_figures
 from .charts.describe import alt_text, marks, value_column
 from .charts.figures import report_charts
-from .charts.mpl_render import to_png, to_svg
+from .charts.mpl_render import to_svg_and_png
 from .charts.plotly_render import to_plotly
 from .charts.spec import Chart
 from .formatting import format_date, plural, shorten
@@ -64,6 +63,7 @@ PLOTLY_CONFIG = {
     "responsive": True,
     "showSendToCloud": False,
     "modeBarButtonsToRemove": ["sendDataToCloud", "sendChartToCloud", "editInChartStudio"],
+    "typesetMath": False,  # JupyterLab loads MathJax: no chart text is read as TeX (its dollars are escaped too)
 }
 RUNNING_TITLE_CHARS = 60  # the PDF footer repeats the title and the as-of date on one line: longer titles end in "…"
 
@@ -234,7 +234,7 @@ class Report:
             display(self._html(f"<p class='caption'>No data for this chart as of {self.view.as_of}.</p>"))
             return
         number = self.figure_numbers.setdefault(chart_id, len(self.figure_numbers) + 1)
-        bundle, metadata = chart_bundle(chart, number, list(self.rec.sources["source_id"]), unit=self.view.unit)
+        bundle, metadata = chart_bundle(chart, number, unit=self.view.unit)
         display(bundle, raw=True, metadata=metadata)
 
     def statements(self, topic: str):
@@ -447,15 +447,23 @@ def cited(view: text.View, source_ids, codes: bool = False) -> Markup:
     return Markup(text.join_words(links))
 
 
-def chart_bundle(
-    chart: Chart, number: int, source_ids: Sequence[str] = (), unit: str | None = None
-) -> tuple[dict, dict]:
+def chart_caption(chart: Chart) -> Markup:
+    """The chart's caption, then its sources by their readers' names, each a link to its row in the appendix."""
+    links = [Markup('<a href="#source-{0}" title="{0}">{1}</a>').format(sid, name) for sid, name in chart.sources]
+    if not links:
+        return Markup(escape(chart.caption))
+    label = "Sources" if len(links) > 1 else "Source"
+    return Markup("{0} {1}: {2}.").format(chart.caption, label, Markup(text.join_words(links)))
+
+
+def chart_bundle(chart: Chart, number: int, unit: str | None = None) -> tuple[dict, dict]:
     """A display bundle and its metadata: plotly JSON (JupyterLab), SVG (print) and text; PNG in the metadata.
 
     The bundle holds no HTML, so that JupyterLab shows the interactive plotly figure (and plain
     nbconvert the SVG). The report's HTML figure (the chart, its numbered caption, its data as a
     table) travels in the metadata, for the report's exporter; the print template wraps the SVG
-    in a figure with the same caption and the text alternative.
+    in a figure with the same caption and the text alternative. The caption names its sources from the
+    chart (source_ids is kept for callers, and no longer used: the chart knows its own sources).
     """
     fig = to_plotly(chart)
     spec = json.loads(pio.to_json(fig, validate=False))
@@ -464,7 +472,7 @@ def chart_bundle(
     )
     found = marks(chart, unit)
     alt = alt_text(chart, found)
-    caption = linked(chart.caption, list(source_ids))
+    caption = chart_caption(chart)
     heading, numeric = value_column(found)
     figure = render(
         "figure.html.j2",
@@ -477,14 +485,15 @@ def chart_bundle(
         value_heading=heading,
         numeric=numeric,
     )
+    svg, png_bytes = to_svg_and_png(chart)  # one drawing of the print figure for both
     bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
-        "image/svg+xml": to_svg(chart),
+        "image/svg+xml": svg,
         "text/plain": alt,
     }
     numbered = f"<strong>Figure {number}.</strong> {caption}"
     # The PNG (for slides) stays out of the bundle: JupyterLab's plotly renderer would show it instead.
-    png = base64.b64encode(to_png(chart)).decode("ascii")
+    png = base64.b64encode(png_bytes).decode("ascii")
     about = {
         "chart": chart.id,
         "number": number,

@@ -20,9 +20,10 @@ class Mark:
 
 
 def marks(chart: Chart, unit: str | None = None) -> list[Mark]:
-    """Every mark of the chart, in drawing order; an amount as "$1.25B" (the value axis is in `unit`, e.g.
-    "billions", of US dollars), whatever words surround it on the chart ("total $4B", "Amazon $4B")."""
-    key = dict(chart.key)
+    """Every mark of the chart: in drawing order, or in date order on a laid-out chart (the timeline); an amount
+    as "$1.25B" (the value axis is in `unit`, e.g. "billions", of US dollars), whatever words surround it."""
+    if chart.y_kind == "number":
+        return _laid_out_marks(chart)
     found = []
     for trace in chart.traces:
         where = trace.y if chart.horizontal else trace.x
@@ -30,11 +31,20 @@ def marks(chart: Chart, unit: str | None = None) -> list[Mark]:
         for i, (position, value) in enumerate(zip(where, values, strict=True)):
             label = trace.labels[i] if i < len(trace.labels) else ""
             hover = trace.hover[i] if i < len(trace.hover) else ""
-            if label in key:  # a numbered marker (the timeline): its key text, and the hover's details
-                found.append(Mark(trace.name, key[label], _details(hover)))
-                continue
-            found.append(Mark(trace.name, _item(position), _value(label, value, unit) or _first_line(hover)))
+            value_text = _value(_last_line(label), value, unit) or _first_line(hover)
+            found.append(Mark(trace.name, _item(position), value_text))
     return found
+
+
+def _laid_out_marks(chart: Chart) -> list[Mark]:
+    """Each marker and period of a timeline, by date: what it is (its label) and its date and sources."""
+    dated = [
+        (pd.Timestamp(x), Mark(trace.name, _first_line(hover), _details(hover)))
+        for trace in chart.traces
+        for x, hover in zip(trace.x, trace.hover, strict=False)
+    ]
+    dated += [(pd.Timestamp(s.start), Mark(s.series, _first_line(s.hover), _details(s.hover))) for s in chart.spans]
+    return [mark for _, mark in sorted(dated, key=lambda pair: pair[0])]
 
 
 def alt_text(chart: Chart, found: list[Mark]) -> str:
@@ -50,6 +60,10 @@ def _item(position) -> str:
     if isinstance(position, pd.Timestamp):
         return format_day(position)
     return " ".join(str(position).split())
+
+
+def _last_line(text: str) -> str:
+    return text.rsplit("\n", 1)[-1].strip()
 
 
 def _first_line(text: str) -> str:

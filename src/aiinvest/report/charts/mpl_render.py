@@ -37,6 +37,7 @@ STYLE: dict[RcKeyType, Any] = {
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    "text.parse_math": False,  # a dollar sign is a dollar: "$6B of ... $10B" is never read as TeX
     "svg.fonttype": "none",  # keep text as text: selectable and searchable in the PDF
     "svg.hashsalt": "aiinvest",  # stable ids: the same chart gives the same SVG
     "hatch.color": HATCH_COLOUR,
@@ -62,25 +63,17 @@ def to_matplotlib(chart: Chart):
     if chart.y_kind == "number":
         return _laid_out(chart)
     with plt.rc_context(STYLE):
-        height = 1.5 + 0.6 * len(chart.categories) if chart.horizontal else HEIGHT_IN
+        height = 1.75 + 0.55 * len(chart.categories) if chart.horizontal else HEIGHT_IN
         fig, ax = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
         positions = {c: i for i, c in enumerate(chart.categories)}
         for trace in chart.traces:
             _draw(ax, trace, chart, positions)
-        for line in chart.lines:
-            draw = ax.axvline if chart.horizontal else ax.axhline
-            draw(line.value, color=line.color, linestyle="--", linewidth=1)
-            if chart.horizontal:
-                ax.annotate(
-                    line.label,
-                    (line.value, 1.0),
-                    xycoords=("data", "axes fraction"),
-                    ha="center",
-                    va="bottom",
-                    fontsize=8,
-                )
+        _ref_lines(ax, chart)
         _axes(ax, chart, positions)
-        ax.set_title(chart.title, loc="left", fontsize=11, fontweight="bold")
+        measure = _measurer(fig)
+        ticks = max((measure(str(c), 9)[0] for c in chart.categories), default=0) if len(chart.categories) > 1 else 0
+        width = WIDTH_IN - 2 * KEY_PAD_IN - ticks - 0.25
+        _titles(ax, _wrap(chart.title, width, lambda t: measure(t, 11, "bold")), chart.subtitle)
         handles, labels = ax.get_legend_handles_labels()
         order = [t.name for t in chart.traces]  # the specification's order, not matplotlib's
         pairs = sorted(zip(handles, labels, strict=True), key=lambda pair: order.index(pair[1]))
@@ -92,17 +85,61 @@ def to_matplotlib(chart: Chart):
     return fig
 
 
+SUBTITLE_SIZE = 8.5
+HEADROOM = 0.45  # above the first bar of a horizontal chart with a reference line: room for the line's label
+
+
+def _ref_lines(ax, chart: Chart) -> None:
+    """Dashed reference lines; on a horizontal chart each labelled inside the plot, left of the line's top end."""
+    for line in chart.lines:
+        draw = ax.axvline if chart.horizontal else ax.axhline
+        draw(line.value, color=line.color, linestyle="--", linewidth=1)
+        if chart.horizontal:
+            ax.annotate(
+                line.label,
+                (line.value, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(-4, -2),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize=8,
+                bbox={"boxstyle": "square,pad=0.1", "fc": BACKGROUND, "ec": "none"},
+            )
+
+
+def _titles(ax, title: list[str], subtitle: str) -> None:
+    """The title's lines in bold at the top left, the subtitle (unit and date) under them, above the plot."""
+    ax.set_title("\n".join(title), loc="left", fontsize=11, fontweight="bold", pad=20 if subtitle else 6)
+    if subtitle:
+        ax.annotate(
+            subtitle,
+            (0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=SUBTITLE_SIZE,
+            color=MUTED_TEXT,
+        )
+
+
 def _draw(ax, trace: Trace, chart: Chart, positions: dict) -> None:
     style = {"color": trace.color, "label": trace.name if trace.show_in_legend else None}
     if trace.kind == "bar":
         cats = trace.y if chart.horizontal else trace.x
         values = trace.x if chart.horizontal else trace.y
         where = [positions[c] for c in cats]
-        hatch = {"hatch": "///", "edgecolor": HATCH_COLOUR, "linewidth": 0.8} if trace.hatch else {}
-        if chart.horizontal:
-            bars = ax.barh(where, values, left=trace.base or 0, height=0.55, **style, **hatch)
-        else:
-            bars = ax.bar(where, values, bottom=trace.base or 0, width=0.55, **style, **hatch)
+        # a stacked segment is edged in the page's colour, so that segments of one colour stay apart
+        edge = {"edgecolor": BACKGROUND, "linewidth": 1.2} if trace.base is not None else {}
+        hatch = {"hatch": "///", "edgecolor": HATCH_COLOUR, "linewidth": 0.8} if trace.hatch else edge
+        draw = ax.barh if chart.horizontal else ax.bar
+        start = {"left" if chart.horizontal else "bottom": trace.base or 0}
+        size = {"height" if chart.horizontal else "width": 0.55}
+        if trace.hatch:  # a solid bar under the hatched one: a PDF viewer's seams between pattern tiles show no page
+            draw(where, values, **start, **size, color=trace.color, linewidth=0)
+        bars = draw(where, values, **start, **size, **style, **hatch)
         labels = list(trace.labels)
         if chart.horizontal and chart.value_max:  # a label wider than its segment would overlap
             labels = [
@@ -156,8 +193,10 @@ def _axes(ax, chart: Chart, positions: dict) -> None:
     ticks = list(positions.values())
     names = list(positions)
     if chart.horizontal:
-        ax.set_yticks(ticks, names)
-        ax.invert_yaxis()
+        ax.set_yticks(ticks, names if len(names) > 1 else [""])  # one bar: the title says what it is
+        ax.set_ylim(len(names) - 0.5, -0.5 - (HEADROOM if chart.lines else 0))  # the first at the top
+        if len(names) == 1:
+            ax.tick_params(axis="y", length=0)
         ax.set_xlabel(chart.x_title)
         if chart.value_max:
             ax.set_xlim(0, chart.value_max)
@@ -192,8 +231,13 @@ KEY_COLUMN_GAP_IN = 0.2
 SYMBOLS = {"circle": "o", "diamond": "D"}
 
 
+SPAN_HEIGHT = 0.42  # a period's bar, in sub-rows
+LABEL_OFFSET = 7  # points between a mark's date and its label: clear of a marker's half width
+DATE_FORMAT = "%b\n%Y"  # month, and the year under it: the year is always on the axis
+
+
 def _laid_out(chart: Chart):
-    """A chart whose positions the specification fixes (the timeline): markers, numbers above them, a key below."""
+    """A chart whose positions the specification fixes (the timeline): marks, labels beside them, a key below."""
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
         measure = _measurer(fig)
@@ -202,7 +246,8 @@ def _laid_out(chart: Chart):
         top, bottom = chart.y_range or (-0.5, len(chart.categories) - 0.5)
         lanes = max((measure(c, 9)[0] for c in chart.categories), default=0)
         title = _wrap(chart.title, WIDTH_IN - 2 * KEY_PAD_IN - lanes - 0.2, lambda t: measure(t, 11, "bold"))
-        plot_height = FRAME_IN + TITLE_LINE_IN * (len(title) - 1) + ROW_IN * (bottom - top)
+        extra = TITLE_LINE_IN * (len(title) - 1) + (TITLE_LINE_IN if chart.subtitle else 0)
+        plot_height = FRAME_IN + extra + ROW_IN * (bottom - top)
         if columns:
             fig.set_size_inches(WIDTH_IN, plot_height + key_height)
             rows = fig.subfigures(2, 1, height_ratios=(plot_height, key_height))
@@ -212,8 +257,11 @@ def _laid_out(chart: Chart):
             fig.set_size_inches(WIDTH_IN, plot_height)
             upper = fig
         ax = upper.subplots()
+        _draw_spans(ax, chart)
         for trace in chart.traces:
             _draw_numbered(ax, trace)
+        for mark in chart.texts:
+            _draw_label(ax, mark)
         ax.set_yticks(chart.category_positions or range(len(chart.categories)), chart.categories)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(bottom, top)  # the first value at the top
@@ -221,29 +269,82 @@ def _laid_out(chart: Chart):
         for y in chart.dividers:
             ax.axhline(y, color=GRID_COLOUR, linewidth=0.6, zorder=0)
         if chart.x_kind == "date":
-            locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
-            ax.xaxis.set_major_locator(locator)
-            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+            ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter(DATE_FORMAT))
         if chart.x_range:
             ax.set_xlim(*chart.x_range)
         ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.set_title("\n".join(title), loc="left", fontsize=11, fontweight="bold")
-        handles = [
-            Line2D([], [], linestyle="", marker=SYMBOLS[(t.symbols or ("circle",))[0]], markersize=6, color=t.color)
-            for t in chart.traces
-        ]
-        labels = [t.name for t in chart.traces]
-        if any(h for t in chart.traces for h in t.hollow):
-            handles.append(Line2D([], [], linestyle="", marker="o", markersize=6, color=MUTED_TEXT, fillstyle="none"))
-            labels.append("Date inferred (hollow marker)")
+        _titles(ax, title, chart.subtitle)
+        handles = [_handle(entry) for entry in chart.legend]
         if handles:
-            upper.legend(handles, labels, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8)
+            upper.legend(
+                handles,
+                [entry.name for entry in chart.legend],
+                loc="outside lower center",
+                ncols=min(len(handles), 3),
+                frameon=False,
+                fontsize=8,
+            )
     return fig
 
 
+def _handle(entry) -> Line2D:
+    """A legend handle for one kind of mark: a marker, or a short bar for a period; hollow when inferred."""
+    if entry.symbol == "span":
+        return Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="s",
+            markersize=8,
+            color=entry.color,
+            fillstyle="none" if entry.hollow else "full",
+            markeredgewidth=1.6,
+        )
+    return Line2D(
+        [],
+        [],
+        linestyle="",
+        marker=SYMBOLS[entry.symbol],
+        markersize=6,
+        color=entry.color,
+        fillstyle="none" if entry.hollow else "full",
+    )
+
+
+def _draw_spans(ax, chart: Chart) -> None:
+    """Each period as a bar across it: filled where the sources state the date, an outline where it is inferred."""
+    for span in chart.spans:
+        start, end = mdates.date2num(span.start), mdates.date2num(span.end)
+        ax.barh(
+            span.y,
+            end - start,
+            left=start,
+            height=SPAN_HEIGHT,
+            facecolor=BACKGROUND if span.hollow else span.color,
+            edgecolor=span.color,
+            linewidth=1.6,
+            zorder=3,
+        )
+
+
+def _draw_label(ax, mark) -> None:
+    after = mark.align == "left"
+    ax.annotate(
+        mark.text,
+        (mdates.date2num(mark.x), mark.y),
+        textcoords="offset points",
+        xytext=(LABEL_OFFSET if after else -LABEL_OFFSET, 0),
+        ha="left" if after else "right",
+        va="center",
+        fontsize=NUMBER_SIZE,
+        color=TEXT_COLOUR,
+    )
+
+
 def _draw_numbered(ax, trace: Trace) -> None:
-    """One trace's markers at the positions given, each with its short label just above it."""
+    """One trace's markers at the positions given."""
     symbols = trace.symbols or ("circle",) * len(trace.x)
     hollow = trace.hollow or (False,) * len(trace.x)
     for symbol in dict.fromkeys(symbols):
@@ -257,18 +358,6 @@ def _draw_numbered(ax, trace: Trace) -> None:
             edgecolors=trace.color,
             linewidths=1.6,
             zorder=3,
-        )
-    for x, y, text in zip(trace.x, trace.y, trace.labels, strict=False):
-        ax.annotate(
-            text,
-            (x, y),
-            textcoords="offset points",
-            xytext=(0, 4.5) if trace.label_position == "above" else (7, 0),
-            ha="center" if trace.label_position == "above" else "left",
-            va="bottom" if trace.label_position == "above" else "center",
-            fontsize=NUMBER_SIZE,
-            color=TEXT_COLOUR,
-            parse_math=False,
         )
 
 
@@ -341,14 +430,36 @@ def _draw_key(subfig, count: int, columns, measure, height: float) -> None:
                 row += 1
 
 
-def to_svg(chart: Chart) -> str:
-    """The chart as SVG text (vector, text kept as text), its ids prefixed with the chart id."""
-    fig = to_matplotlib(chart)
+def _save_svg(fig, chart: Chart) -> str:
     buffer = io.StringIO()
     with plt.rc_context(STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
     return _prefix_ids(buffer.getvalue(), chart.id)
+
+
+def _save_png(fig, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    with plt.rc_context(STYLE):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def to_svg(chart: Chart) -> str:
+    """The chart as SVG text (vector, text kept as text), its ids prefixed with the chart id."""
+    fig = to_matplotlib(chart)
+    try:
+        return _save_svg(fig, chart)
+    finally:
+        plt.close(fig)
+
+
+def to_svg_and_png(chart: Chart, dpi: int = 200) -> tuple[str, bytes]:
+    """The chart as SVG (print) and PNG (slides), from one drawing of the figure."""
+    fig = to_matplotlib(chart)
+    try:
+        return _save_svg(fig, chart), _save_png(fig, dpi)
+    finally:
+        plt.close(fig)
 
 
 def _prefix_ids(svg: str, prefix: str) -> str:
@@ -361,8 +472,7 @@ def _prefix_ids(svg: str, prefix: str) -> str:
 def to_png(chart: Chart, dpi: int = 200) -> bytes:
     """The chart as PNG bytes, for slides."""
     fig = to_matplotlib(chart)
-    buffer = io.BytesIO()
-    with plt.rc_context(STYLE):
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    try:
+        return _save_png(fig, dpi)
+    finally:
+        plt.close(fig)

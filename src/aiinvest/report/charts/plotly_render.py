@@ -9,6 +9,7 @@ company called `<a href=...>` is shown as those characters; the markup this modu
 import html
 import textwrap
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from .spec import (
@@ -26,6 +27,9 @@ from .spec import (
 
 TITLE_WRAP = 40  # characters per title line: a title stays whole in a phone-wide chart
 TITLE_SIZE = 15
+SUBTITLE_WRAP = 52  # the subtitle, smaller, in as many characters per line
+SUBTITLE_SIZE = 12
+HEADROOM = 0.5  # above the first bar of a horizontal chart with a reference line, in category bands
 BAR_WIDTH = 0.55  # of a category's band, as in print: room above a bar for a reference line's label
 CATEGORY_WRAP = 16  # characters per line of a category's tick label
 LEGEND = {  # below the plot, left-aligned; plotly wraps it into rows when the chart is narrow
@@ -44,8 +48,12 @@ MODEBAR = {"bgcolor": "rgba(0,0,0,0)", "color": MUTED_TEXT, "activecolor": TEXT_
 
 
 def _text(value: str) -> str:
-    """Text from the data, escaped (plotly reads a subset of HTML), with line breaks: the one place data is escaped."""
-    return html.escape(str(value), quote=False).replace("\n", "<br>")
+    """Text from the data, escaped (plotly reads a subset of HTML), with line breaks: the one place data is escaped.
+
+    A dollar sign becomes its character reference, which plotly draws as "$": two dollars in one text are
+    otherwise typeset as TeX wherever MathJax is loaded (JupyterLab), and the text between them vanishes.
+    """
+    return html.escape(str(value), quote=False).replace("$", "&#36;").replace("\n", "<br>")
 
 
 def _category(value) -> str:
@@ -55,18 +63,20 @@ def _category(value) -> str:
 
 
 def _title(chart: Chart) -> dict:
-    """The chart's title on lines short enough for a phone, at the top left; its height pushes the plot down."""
+    """The chart's title on lines short enough for a phone, at the top left, its subtitle (unit, date) under it."""
     lines = textwrap.wrap(str(chart.title), TITLE_WRAP, break_on_hyphens=False) or [""]
+    subtitle = textwrap.wrap(str(chart.subtitle), SUBTITLE_WRAP, break_on_hyphens=False)
     return {
-        "text": "<br>".join(_text(line) for line in lines),
+        "text": "<br>".join(f"<b>{_text(line)}</b>" for line in lines),
         "font": {"size": TITLE_SIZE, "color": TEXT_COLOUR},
+        "subtitle": {"text": "<br>".join(_text(line) for line in subtitle), "font": {"size": SUBTITLE_SIZE}},
         "xref": "container",
         "x": 0,
         "xanchor": "left",
         "yref": "paper",  # just above the plot, the top margin growing with its lines
         "y": 1,
         "yanchor": "bottom",
-        "pad": {"l": 4, "b": 16},
+        "pad": {"l": 4, "b": 12 + SUBTITLE_LINE_PX * len(subtitle)},  # plotly draws the subtitle in this pad
         "automargin": True,
     }
 
@@ -112,20 +122,22 @@ def to_plotly(chart: Chart) -> go.Figure:
             annotation_text=_text(line.label),
             # inside the plot, beside the line's top end: clear of the title and the legend
             annotation_position="top left",
-            annotation_font={"color": TEXT_COLOUR},
+            annotation_font={"color": TEXT_COLOUR, "size": 12},
         )
-    category_axis = {
+    category_axis: dict[str, object] = {
         "categoryorder": "array",
         "categoryarray": [_category(c) for c in chart.categories],
     }
-    if chart.horizontal:
-        category_axis["autorange"] = "reversed"
+    if chart.horizontal:  # the first at the top, and room above it for a reference line's label
+        category_axis["range"] = [len(chart.categories) - 0.5, -0.5 - (HEADROOM if chart.lines else 0)]
+    if len(chart.categories) == 1:  # one bar: the title says what it is, and a phone keeps its width for the values
+        category_axis["showticklabels"] = False
     value_axis = {"range": [0, chart.value_max]} if chart.value_max else {"range": [0, 1.25 * _top(chart)]}
     fig.update_layout(
         title=_title(chart),
         **_style(),
         barmode="overlay",
-        height=420 if chart.x_kind == "date" else (220 + 70 * len(chart.categories) if chart.horizontal else 400),
+        height=420 if chart.x_kind == "date" else (_bars_height(chart) if chart.horizontal else 400),
         margin={"l": 8, "r": 16, "t": 8, "b": 8},
         legend=LEGEND,
         xaxis=_axis(
@@ -140,6 +152,11 @@ def to_plotly(chart: Chart) -> go.Figure:
         ),
     )
     return fig
+
+
+def _bars_height(chart: Chart) -> int:
+    """A horizontal chart's height: room for each bar to hold two lines of its label, when the legend wraps too."""
+    return 260 + 80 * len(chart.categories) + (50 if chart.lines else 0) + (30 if len(chart.traces) > 2 else 0)
 
 
 def _top(chart: Chart) -> float:
@@ -157,7 +174,7 @@ def _top(chart: Chart) -> float:
 
 def _trace(trace: Trace, chart: Chart):
     text = [_text(t) for t in trace.labels] or None
-    hover = [_text(h) for h in trace.hover] or None
+    hover = [_text(h) for h in trace.hover or trace.labels] or None  # with its unit ("$4B"), never a bare 4
     if trace.kind == "bar":
         values, cats = (trace.x, trace.y) if chart.horizontal else (trace.y, trace.x)
         stacked = trace.base is not None and chart.horizontal
@@ -171,7 +188,11 @@ def _trace(trace: Trace, chart: Chart):
             marker={
                 "color": trace.color,
                 "pattern": {"shape": "/" if trace.hatch else "", "fgcolor": HATCH_COLOUR, "solidity": 0.25},
-                "line": {"color": HATCH_COLOUR, "width": 1 if trace.hatch else 0},
+                # a hatched bar is edged in the hatch's colour; a stacked segment in the page's, to keep it apart
+                "line": {
+                    "color": HATCH_COLOUR if trace.hatch else BACKGROUND,
+                    "width": 1 if trace.hatch else (1.5 if stacked else 0),
+                },
             },
             text=text,
             # Labels sit beside a bar, on the page; on a bar (a stacked segment, or where there is no room beside
@@ -183,6 +204,7 @@ def _trace(trace: Trace, chart: Chart):
             outsidetextfont={"color": TEXT_COLOUR},
             cliponaxis=False,
             hovertext=hover,
+            hoverinfo="text" if hover else "name",
             showlegend=trace.show_in_legend,
         )
     if trace.kind == "line":
@@ -198,6 +220,7 @@ def _trace(trace: Trace, chart: Chart):
             textfont={"color": TEXT_COLOUR},
             cliponaxis=False,
             hovertext=hover,
+            hoverinfo="text" if hover else "name",
         )
     symbols = [s + ("-open" if hollow else "") for s, hollow in zip(trace.symbols, trace.hollow, strict=True)]
     return go.Scatter(
@@ -216,47 +239,92 @@ def _trace(trace: Trace, chart: Chart):
 
 
 ROW_PX = 28  # one unit of a numeric y axis (a timeline sub-row)
-TOP_PX, TICKS_PX, LEGEND_PX = 64, 40, 58  # a two-line title above the plot; date ticks, then the legend below it
+TICKS_PX, LEGEND_PX = 40, 58  # date ticks below the plot, then the legend
+TITLE_LINE_PX, SUBTITLE_LINE_PX, TITLE_PAD_PX = 22, 17, 22  # above the plot: the title's and subtitle's lines
 KEY_LINE_PX = 16
 KEY_WRAP = 44  # characters per key line: one column that fits the plot at the chart's least width (report.css)
-SYMBOLS = {"circle": "circle", "diamond": "diamond"}
+SYMBOLS = {"circle": "circle", "diamond": "diamond", "span": "square"}
+SPAN_HEIGHT = 0.42  # a period's bar, in sub-rows
+LABEL_SHIFT = 8  # pixels between a mark's date and its label: clear of a marker's half width
+LABEL_SIZE = 10  # a label beside its mark: the layout's width per character holds at the chart's least width
+DATE_TICKS = "%b<br>%Y"  # month, and the year under it: the year is always on the axis
+
+
+def _markers(trace: Trace) -> go.Scatter:
+    symbols = trace.symbols or ("circle",) * len(trace.x)
+    hollow = trace.hollow or (False,) * len(trace.x)
+    return go.Scatter(
+        name=_text(trace.name),
+        x=list(trace.x),
+        y=list(trace.y),
+        mode="markers",
+        marker={
+            "color": trace.color,
+            "size": 11,
+            "symbol": [SYMBOLS[s] + ("-open" if h else "") for s, h in zip(symbols, hollow, strict=True)],
+            "line": {"width": 2, "color": trace.color},
+        },
+        hovertext=[_text(h) for h in trace.hover] or None,
+        hoverinfo="text",
+        showlegend=False,  # the legend lists each kind of mark once (chart.legend)
+    )
+
+
+def _spans(chart: Chart) -> go.Bar:
+    """Each period as a bar across it: filled where the sources state the date, an outline where it is inferred."""
+    return go.Bar(
+        name="periods",
+        orientation="h",
+        base=[pd.Timestamp(s.start).isoformat() for s in chart.spans],
+        x=[(pd.Timestamp(s.end) - pd.Timestamp(s.start)).total_seconds() * 1000 for s in chart.spans],
+        y=[s.y for s in chart.spans],
+        width=SPAN_HEIGHT,
+        marker={
+            "color": [BACKGROUND if s.hollow else s.color for s in chart.spans],
+            "line": {"color": [s.color for s in chart.spans], "width": 2},
+        },
+        hovertext=[_text(s.hover) for s in chart.spans],
+        hoverinfo="text",
+        showlegend=False,
+    )
+
+
+def _label(fig: go.Figure, mark) -> None:
+    fig.add_annotation(
+        x=pd.Timestamp(mark.x).isoformat(),
+        y=mark.y,
+        text=_text(mark.text),
+        xanchor="left" if mark.align == "left" else "right",
+        xshift=LABEL_SHIFT if mark.align == "left" else -LABEL_SHIFT,
+        yanchor="middle",
+        showarrow=False,
+        font={"size": 11, "color": TEXT_COLOUR},
+    )
+
+
+def _title_height(chart: Chart) -> int:
+    """The top margin for the title's and subtitle's lines as _title wraps them."""
+    title = textwrap.wrap(str(chart.title), TITLE_WRAP, break_on_hyphens=False) or [""]
+    subtitle = textwrap.wrap(str(chart.subtitle), SUBTITLE_WRAP, break_on_hyphens=False)
+    return TITLE_PAD_PX + TITLE_LINE_PX * len(title) + SUBTITLE_LINE_PX * len(subtitle)
 
 
 def _laid_out(chart: Chart) -> go.Figure:
-    """A chart whose positions the specification fixes (the timeline): markers, numbers above them, a key below."""
+    """A chart whose positions the specification fixes (the timeline): marks, labels beside them, a key below."""
     fig = go.Figure()
+    if chart.spans:
+        fig.add_trace(_spans(chart))
     for trace in chart.traces:
-        symbols = trace.symbols or ("circle",) * len(trace.x)
-        hollow = trace.hollow or (False,) * len(trace.x)
-        fig.add_trace(
-            go.Scatter(
-                name=_text(trace.name),
-                x=list(trace.x),
-                y=list(trace.y),
-                mode="markers+text" if trace.labels else "markers",
-                marker={
-                    "color": trace.color,
-                    "size": 11,
-                    "symbol": [SYMBOLS[s] + ("-open" if h else "") for s, h in zip(symbols, hollow, strict=True)],
-                    "line": {"width": 2, "color": trace.color},
-                },
-                text=[_text(t) for t in trace.labels] or None,
-                textposition="top center" if trace.label_position == "above" else "middle right",
-                textfont={"size": 11, "color": TEXT_COLOUR},
-                cliponaxis=False,  # a number above a marker in the top sub-row is drawn whole
-                hovertext=[_text(h) for h in trace.hover] or None,
-                hoverinfo="text",
-                legendgroup=_text(trace.name),
-                showlegend=False,  # the legend would show the first marker, hollow or not: a filled one follows
-            )
-        )
-        fig.add_trace(_legend_entry(trace.name, SYMBOLS[symbols[0]], trace.color))
-    if any(h for t in chart.traces for h in t.hollow):
-        fig.add_trace(_legend_entry("Date inferred (hollow marker)", "circle-open", MUTED_TEXT))
+        fig.add_trace(_markers(trace))
+    for entry in chart.legend:
+        fig.add_trace(_legend_entry(entry.name, SYMBOLS[entry.symbol] + ("-open" if entry.hollow else ""), entry.color))
+    for mark in chart.texts:
+        _label(fig, mark)
     for y in chart.dividers:
         fig.add_hline(y, line_color=GRID_COLOUR, line_width=1, layer="below")
     top, bottom = chart.y_range or (-0.5, len(chart.categories) - 0.5)
     plot_px = ROW_PX * (bottom - top)
+    title_px = _title_height(chart)
     lines = _key_lines(chart.key)
     key_px = KEY_LINE_PX * len(lines) + (20 if lines else 0)
     if lines:
@@ -273,13 +341,22 @@ def _laid_out(chart: Chart) -> go.Figure:
             font={"size": 12, "color": TEXT_COLOUR},
         )
     x_range = [x.isoformat() if hasattr(x, "isoformat") else x for x in chart.x_range] if chart.x_range else None
+    height = round(title_px + plot_px + TICKS_PX + LEGEND_PX + key_px)
     fig.update_layout(
         title=_title(chart),
         **_style(),
-        height=round(TOP_PX + plot_px + TICKS_PX + LEGEND_PX + key_px),
-        margin={"l": 8, "r": 16, "t": TOP_PX, "b": round(TICKS_PX + LEGEND_PX + key_px)},
+        barmode="overlay",
+        height=height,
+        margin={"l": 8, "r": 16, "t": title_px, "b": round(TICKS_PX + LEGEND_PX + key_px)},
         legend={**LEGEND, "xref": "paper", "yref": "paper", "y": -TICKS_PX / plot_px, "yanchor": "top"},
-        xaxis=_axis(title={"text": _text(chart.x_title)}, range=x_range, showgrid=True, tickangle=0),
+        xaxis=_axis(
+            title={"text": _text(chart.x_title)},
+            range=x_range,
+            type="date",
+            showgrid=True,
+            tickangle=0,
+            tickformat=DATE_TICKS,
+        ),
         yaxis=_axis(
             title={"text": _text(chart.y_title)},
             range=[bottom, top],  # the first value at the top
@@ -293,14 +370,13 @@ def _laid_out(chart: Chart) -> go.Figure:
 
 
 def _legend_entry(name: str, symbol: str, color: str) -> go.Scatter:
-    """A legend entry with no data (toggling it toggles the traces of its group)."""
+    """A legend entry with no data: one kind of mark the chart draws."""
     return go.Scatter(
         name=_text(name),
         x=[None],
         y=[None],
         mode="markers",
         marker={"color": color, "size": 11, "symbol": symbol, "line": {"width": 2, "color": color}},
-        legendgroup=_text(name),
         hoverinfo="skip",
     )
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 # One accessible palette for both renderers (plotly for the HTML, matplotlib for print), after Okabe-Ito's
 # colour-blind-safe hues. Every series colour keeps a contrast of at least 3:1 (WCAG 1.4.11, graphics) against
 # the light page and against the dark one (DARK_BACKGROUND, the HTML report's dark scheme); Okabe-Ito's orange
@@ -75,6 +77,39 @@ class Trace:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A dated item whose date is a month or a year: a bar across that period, on a numeric y position."""
+
+    start: pd.Timestamp  # the period's first day
+    end: pd.Timestamp  # the day after its last
+    y: float
+    color: str
+    series: str  # what it is ("Reported", "Rumoured"), as the markers' trace name
+    hollow: bool = False  # the date is inferred: drawn as an outline
+    hover: str = ""  # its label, then details on further lines
+
+
+@dataclass(frozen=True)
+class TextMark:
+    """A label drawn beside a mark of a laid-out chart: starting at x ("left" aligned) or ending there ("right")."""
+
+    x: pd.Timestamp
+    y: float
+    text: str
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One entry of a laid-out chart's legend, listed only when such a mark is drawn."""
+
+    name: str
+    symbol: str  # "circle", "diamond" or "span"
+    color: str
+    hollow: bool = False
+
+
+@dataclass(frozen=True)
 class RefLine:
     """A labelled reference line across the value axis."""
 
@@ -105,3 +140,22 @@ class Chart:
     x_range: tuple | None = None  # (start, end) of the x axis
     y_range: tuple[float, float] | None = None  # (top, bottom) of a numeric y axis: the first value is drawn at the top
     key: tuple[tuple[str, str], ...] = ()  # (mark, full text) per marker label, listed below the plot
+    subtitle: str = ""  # the unit and the date the figures are measured on: "US$ billions · as of 27 March 2024"
+    sources: tuple[tuple[str, str], ...] = ()  # (source id, reader's name) behind the chart, in publication order
+    spans: tuple[Span, ...] = ()  # periods drawn as bars across their time (a month- or year-precision date)
+    texts: tuple[TextMark, ...] = ()  # labels placed beside their marks (the timeline)
+    legend: tuple[LegendEntry, ...] = ()  # a laid-out chart's legend: only the marks it draws
+
+    @property
+    def sources_note(self) -> str:
+        """'Sources: Article of 27 March 2024 and ...': the sources by their readers' names, never their ids."""
+        names = [name for _, name in self.sources]
+        if not names:
+            return ""
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return f"Source{'s' if len(names) > 1 else ''}: {listed}."
+
+    @property
+    def full_caption(self) -> str:
+        """The caption and its sources note, as plain text (the HTML caption links each source instead)."""
+        return " ".join(part for part in (self.caption, self.sources_note) if part)

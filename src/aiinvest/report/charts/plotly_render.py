@@ -156,7 +156,7 @@ def to_plotly(chart: Chart) -> go.Figure:
 
 def _bars_height(chart: Chart) -> int:
     """A horizontal chart's height: room for each bar to hold two lines of its label, when the legend wraps too."""
-    return 260 + 80 * len(chart.categories) + (50 if chart.lines else 0) + (30 if len(chart.traces) > 2 else 0)
+    return 190 + 75 * len(chart.categories) + (50 if chart.lines else 0) + (30 if len(chart.traces) > 2 else 0)
 
 
 def _top(chart: Chart) -> float:

@@ -1,6 +1,6 @@
 """Screenshots of a built report's first screen, desktop (1280 px) and phone (390 px), for docs/.
 
-Usage: python scripts/screenshots.py REPORT.html OUT_PREFIX  (writes OUT_PREFIX-desktop.png, OUT_PREFIX-phone.png)
+Usage: python scripts/screenshots.py REPORT.html OUT_PREFIX  (writes OUT_PREFIX-desktop.png, -phone.png, -dark.png)
 """
 
 import shutil
@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+DARK = ("dark", (1280, 900))  # the desktop width in the dark colour scheme
 
 
 def main(report: str, prefix: str) -> None:
@@ -17,8 +18,9 @@ def main(report: str, prefix: str) -> None:
     url = Path(report).resolve().as_uri()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"))
-        for name, (width, height) in WIDTHS.items():
-            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+        for name, (width, height) in [*WIDTHS.items(), DARK]:
+            scheme = "dark" if name == "dark" else "light"
+            page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
             page.goto(url)
             page.wait_for_timeout(500)
             page.screenshot(path=f"{prefix}-{name}.png")

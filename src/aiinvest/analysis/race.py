@@ -14,7 +14,10 @@ from .result import Reconciliation
 
 AMOUNTLESS_KINDS = ("investment",)  # events that are money changing hands, without an amount
 TIE_KINDS = ("cloud_partnership", "consulting_partnership", "rumoured_collaboration", "backing")
-INVESTOR_ROLE, INVESTEE_ROLE = "subject", "partner"  # an investment event: the investor acts, the investee is acted with
+INVESTOR_ROLE, INVESTEE_ROLE = (
+    "subject",
+    "partner",
+)  # an investment event: the investor acts, the investee is acted with
 DEVELOPER_ROLE = "ai_developer"
 
 

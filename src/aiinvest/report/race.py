@@ -1,0 +1,269 @@
+"""The race overview's words, tables and figures: every investor and every AI developer side by side.
+
+Numbers from `analysis.race` (the reconciliation's own queries); each pair's figures are made by the
+functions that make a subject report's (`key_figures`), so both show the same amounts under the same ids.
+"""
+
+from dataclasses import replace
+
+import pandas as pd
+
+from ..analysis.race import Developer, Pair, Race
+from . import key_figures as kf
+from . import text
+from .formatting import format_date, join_words, plural
+from .rows import rows
+
+RACE_ID = "race"  # the overview's folder under the output folder, and its figures.json company_id
+RACE_NAME = "The whole race"  # its subject, as figures.json and the index name it
+RACE_TITLE = "The AI investment race: every investor and AI developer, side by side"
+NOT_REPORTED = "amount not reported"
+TIE_WORDS = {
+    "cloud_partnership": "cloud partnership",
+    "consulting_partnership": "consulting partnership",
+    "rumoured_collaboration": "rumoured collaboration",
+    "backing": "backing without a figure",
+}
+EVENT_WORDS = {"tranche": "{0} invests {amount} in {1}", "valuation": "{0} valued at {amount}"}
+
+
+def race_view(rec, unit: str, names: dict[str, str]) -> text.View:
+    """A view without a subject: the words' helpers (names, amounts, sources' names) for the whole race."""
+    return text.View(rec, RACE_ID, unit, {**names, RACE_ID: RACE_NAME})
+
+
+def race_figures(view: text.View, race: Race) -> list[kf.Figure]:
+    """Every pair's tranches and total, then every developer's funding and valuation, as a subject report has them."""
+    found: dict[str, kf.Figure] = {}
+    for pair in (p for p in race.pairs if p.amount_known):
+        for tranche in rows(pair.tranches):
+            figure = kf._tranche(view, pair.investor_id, pair.investee_id, tranche)
+            found.setdefault(figure.id, figure)
+        figure = kf._total(view, pair.investor_id, pair.investee_id, pair, pair.source_ids)
+        found.setdefault(figure.id, figure)
+    for developer in race.developers:
+        own = text.View(view.rec, developer.company_id, view.unit, view.names)
+        for figure in kf._investee_figures(own) if own.is_investee else []:
+            label = figure.label if own.subject in figure.label else f"{own.subject}: {figure.label}"
+            found.setdefault(figure.id, replace(figure, label=label))
+    return list(found.values())
+
+
+def race_document(view: text.View, figures: list[kf.Figure]) -> dict:
+    """figures.json of the overview: the subject report's layout, the whole race as its subject."""
+    document = kf.figures_document(view, figures)
+    document["company_id"], document["company_name"] = RACE_ID, RACE_NAME
+    for claim in document["claims"].values():
+        claim["about_subject"] = True  # every claim is about the race
+    return document
+
+
+def amount(view: text.View, pair: Pair) -> str:
+    """A pair's amount as the subject reports show it, or 'amount not reported' (never $0)."""
+    return view.usd(pair.total_usd, pair.qualifier) if pair.total_usd is not None else NOT_REPORTED
+
+
+def pair_detail(view: text.View, pair: Pair) -> str:
+    """How a pair's amount is known: its tranches, or a running total, or a relation without an amount."""
+    if not pair.amount_known:
+        return "The sources report the investment without an amount."
+    parts = pair.tranches
+    if parts.empty:
+        return "A running total the sources report; they itemise no tranche."
+    listed = text.tranche_list(view, parts)
+    if pair.basis == "tranches":
+        return f"The sum of {plural(len(parts), 'tranche')}: {listed}." if len(parts) > 1 else f"One tranche: {listed}."
+    return f"A running total the sources report; they itemise {plural(len(parts), 'tranche')}: {listed}."
+
+
+def investor_rows(view: text.View, race: Race) -> pd.DataFrame:
+    """One row per investor and company it backs: amounts first, by investor then by amount."""
+    ordered = sorted(race.pairs, key=lambda p: (view.name(p.investor_id), p.total_usd is None, -(p.total_usd or 0)))
+    return pd.DataFrame(
+        {
+            "Investor": [view.name(p.investor_id) for p in ordered],
+            "Invests in": [view.name(p.investee_id) for p in ordered],
+            "Amount": [amount(view, p) for p in ordered],
+            "How it is known": [pair_detail(view, p) for p in ordered],
+            "source_ids": [p.source_ids for p in ordered],
+        }
+    )
+
+
+def funding_words(view: text.View, developer: Developer) -> str:
+    """A developer's funding raised: the reported total (a bound stays a bound), else what named investors put in."""
+    f = developer.funding
+    if f.total_usd is not None:
+        return view.usd(f.total_usd, f.total_qualifier)
+    if f.named_usd > 0:
+        return f"{view.usd(f.named_usd)} from named investors; no total reported"
+    return "not reported"
+
+
+def valuation_words(view: text.View, developer: Developer) -> str:
+    """'about $86B (15 January 2024)', or 'not reported'."""
+    v = developer.valuation
+    if v is None:
+        return "not reported"
+    return f"{view.usd(v['valuation_usd'], v['qualifier'])} ({text.dated(v['date'], v['date_precision'], v['date_inferred'])})"
+
+
+def investors_words(view: text.View, race: Race, developer: Developer) -> str:
+    """The developer's named investors, those without an amount marked."""
+    known = {(p.investor_id, p.investee_id): p.amount_known for p in race.pairs}
+    named = [
+        view.name(i) + ("" if known.get((i, developer.company_id)) else f" ({NOT_REPORTED})")
+        for i in developer.investor_ids
+    ]
+    return join_words(named) or "none named"
+
+
+def developer_sources(developer: Developer) -> tuple[str, ...]:
+    """Every source behind a developer's row."""
+    valuation = () if developer.valuation is None else (str(developer.valuation["source_id"]),)
+    return tuple(sorted({*developer.funding.source_ids, *valuation}))
+
+
+def developer_rows(view: text.View, race: Race) -> pd.DataFrame:
+    """One row per AI developer: funding raised, latest valuation, named investors."""
+    ordered = sorted(race.developers, key=lambda d: (-_raised(d), view.name(d.company_id)))
+    return pd.DataFrame(
+        {
+            "AI developer": [view.name(d.company_id) for d in ordered],
+            "Funding raised": [funding_words(view, d) for d in ordered],
+            "Latest valuation": [valuation_words(view, d) for d in ordered],
+            "Named investors": [investors_words(view, race, d) for d in ordered],
+            "source_ids": [developer_sources(d) for d in ordered],
+        }
+    )
+
+
+def _raised(developer: Developer) -> float:
+    f = developer.funding
+    return f.total_usd if f.total_usd is not None else f.named_usd
+
+
+def tie_rows(view: text.View, race: Race) -> pd.DataFrame:
+    """One row per tie: what, its kind in words, who, when, and its sources."""
+    t = race.ties
+    return pd.DataFrame(
+        {
+            "Tie": [str(r.description) for r in rows(t)],
+            "Kind": [_kind(str(k), str(s)) for k, s in zip(t["kind"], t["status"], strict=True)],
+            "Companies": [join_words(view.name(c) for c in ids) for ids in t["company_ids"]],
+            "When": [_when(r) for r in rows(t)],
+            "source_ids": list(t["source_ids"]),
+        }
+    )
+
+
+def _kind(kind: str, status: str) -> str:
+    """A tie's kind in words; 'rumoured' added where the kind does not say it."""
+    words = TIE_WORDS.get(kind, kind.replace("_", " "))
+    return f"{words} (rumoured)" if status == "rumoured" and "rumoured" not in words else words
+
+
+def _when(row) -> str:
+    return "not dated" if pd.isna(row.date) else text.dated(row.date, row.date_precision, row.date_inferred)
+
+
+def timeline_rows(view: text.View, race: Race) -> pd.DataFrame:
+    """The race's dated events across companies, oldest first."""
+    t = race.timeline
+    return pd.DataFrame(
+        {
+            "When": [text.dated(r.date, r.date_precision, r.date_inferred) for r in rows(t)],
+            "What": [_event(view, r) for r in rows(t)],
+            "source_ids": list(t["source_ids"]),
+        }
+    )
+
+
+def _event(view: text.View, row) -> str:
+    names = [view.name(c) for c in row.company_ids]
+    if row.kind in EVENT_WORDS:
+        return EVENT_WORDS[row.kind].format(*names, amount=view.usd(row.amount_usd, row.qualifier))
+    return f"{TIE_WORDS.get(row.kind, row.kind)}: {join_words(names)}"
+
+
+def summary(view: text.View, race: Race) -> list[str]:
+    """The finding first: who backs whom with how much, who has raised and is valued most; then disagreements."""
+    with_amount = [p for p in race.pairs if p.amount_known]
+    investors = {p.investor_id for p in race.pairs}
+    developers = {p.investee_id for p in race.pairs}
+    if not race.pairs and not race.developers:
+        return [f"The sources published by {view.as_of} report no investment.", disagreements(view)]
+    found = [
+        f"As of {view.as_of}, the sources name {plural(len(investors), 'investor')} backing "
+        f"{plural(len(developers), 'company', 'companies')}; they give an amount for {len(with_amount)} of "
+        f"{plural(len(race.pairs), 'commitment')}."
+    ]
+    if with_amount:
+        top = max(with_amount, key=lambda p: (p.total_usd, p.investor_id))
+        found.append(
+            f"The largest known commitment is {view.name(top.investor_id)}'s {amount(view, top)} in "
+            f"{view.name(top.investee_id)}."
+        )
+    found += [s for s in (_valued_most(view, race), _amountless(view, race)) if s]
+    return [*found, disagreements(view)]
+
+
+def disagreements(view: text.View) -> str:
+    """How many points the sources disagree on (the race has no subject to count them for)."""
+    d = view.rec.disagreements
+    if d.empty or len(view.rec.sources) < 2:
+        return text.disagreement_sentence(view)
+    return f"The sources disagree on {plural(len(d), 'point')}, set out under 'Where the sources disagree'."
+
+
+def _valued_most(view: text.View, race: Race) -> str | None:
+    valued = [d for d in race.developers if d.valuation is not None]
+    if not valued:
+        return None
+    top = max(valued, key=lambda d: (d.valuation["valuation_usd"], d.company_id))
+    others = len(valued) - 1
+    rest = f", the highest of {plural(len(valued), 'valuation')} reported" if others else ""
+    return f"{view.name(top.company_id)} is valued at {valuation_words(view, top)}{rest}."
+
+
+def _amountless(view: text.View, race: Race) -> str | None:
+    said = [f"{view.name(p.investor_id)} in {view.name(p.investee_id)}" for p in race.pairs if not p.amount_known]
+    if not said:
+        return None
+    return f"No source gives an amount for {text.listed(said, 'investment')}."
+
+
+def cannot_tell(view: text.View, race: Race, figures) -> list[str]:
+    """What the sources do not establish about the race, one sentence each."""
+    found = [
+        _amountless(view, race),
+        _no_funding(view, race),
+        _unattributed(view, race),
+        text.single_source_figures(view, figures),
+        text.inferred_dates(view),
+    ]
+    return [s for s in found if s]
+
+
+def _no_funding(view: text.View, race: Race) -> str | None:
+    names = [view.name(d.company_id) for d in race.developers if _raised(d) == 0 and d.valuation is None]
+    if not names:
+        return None
+    return f"How much {text.listed(names, 'company')} {'has' if len(names) == 1 else 'have'} raised, or is worth: no source says."
+
+
+def _unattributed(view: text.View, race: Race) -> str | None:
+    said = [
+        f"{view.usd(d.funding.unattributed_usd, d.funding.total_qualifier)} of {view.name(d.company_id)}'s "
+        f"{view.usd(d.funding.total_usd, d.funding.total_qualifier)}"
+        for d in race.developers
+        if d.funding.total_usd is not None and (d.funding.unattributed_usd or 0) > 0
+    ]
+    if not said:
+        return None
+    return f"Who provided the rest: no source names the investors behind {text.listed(said, 'sum')}."
+
+
+def dated_words(date, precision, inferred) -> str:
+    """A date in words at its precision, for a caption."""
+    return format_date(date, precision, bool(inferred))

@@ -97,9 +97,9 @@ def amount_pairs(rec: Reconciliation) -> list[Pair]:
 
 def amountless_pairs(rec: Reconciliation) -> list[Pair]:
     """Pairs only an investment event reports (no amount), unless an amount is known for the pair."""
-    with_amount = {(str(i), str(e)) for i, e in zip(rec.tranches["investor_id"], rec.tranches["investee_id"])}
+    with_amount = {(str(i), str(e)) for i, e in zip(rec.tranches["investor_id"], rec.tranches["investee_id"], strict=True)}
     totals = rec.totals_at()
-    with_amount |= {(str(i), str(e)) for i, e in zip(totals["investor_id"], totals["investee_id"])}
+    with_amount |= {(str(i), str(e)) for i, e in zip(totals["investor_id"], totals["investee_id"], strict=True)}
     sources: dict[tuple[str, str], set[str]] = {}
     for pair, source in _event_pairs(rec):
         if pair not in with_amount:

@@ -105,7 +105,8 @@ def valuation_words(view: text.View, developer: Developer) -> str:
     v = developer.valuation
     if v is None:
         return "not reported"
-    return f"{view.usd(v['valuation_usd'], v['qualifier'])} ({text.dated(v['date'], v['date_precision'], v['date_inferred'])})"
+    when = text.dated(v["date"], v["date_precision"], v["date_inferred"])
+    return f"{view.usd(v['valuation_usd'], v['qualifier'])} ({when})"
 
 
 def investors_words(view: text.View, race: Race, developer: Developer) -> str:
@@ -249,7 +250,8 @@ def _no_funding(view: text.View, race: Race) -> str | None:
     names = [view.name(d.company_id) for d in race.developers if _raised(d) == 0 and d.valuation is None]
     if not names:
         return None
-    return f"How much {text.listed(names, 'company')} {'has' if len(names) == 1 else 'have'} raised, or is worth: no source says."
+    verb = "has" if len(names) == 1 else "have"
+    return f"How much {text.listed(names, 'company')} {verb} raised, or is worth: no source says."
 
 
 def _unattributed(view: text.View, race: Race) -> str | None:

@@ -97,9 +97,7 @@ def amount_pairs(rec: Reconciliation) -> list[Pair]:
 
 def amountless_pairs(rec: Reconciliation) -> list[Pair]:
     """Pairs only an investment event reports (no amount), unless an amount is known for the pair."""
-    with_amount = {(str(i), str(e)) for i, e in zip(rec.tranches["investor_id"], rec.tranches["investee_id"], strict=True)}
-    totals = rec.totals_at()
-    with_amount |= {(str(i), str(e)) for i, e in zip(totals["investor_id"], totals["investee_id"], strict=True)}
+    with_amount = _pairs_of(rec.tranches) | _pairs_of(rec.totals_at())
     sources: dict[tuple[str, str], set[str]] = {}
     for pair, source in _event_pairs(rec):
         if pair not in with_amount:
@@ -117,6 +115,11 @@ def amountless_pairs(rec: Reconciliation) -> list[Pair]:
         )
         for (investor, investee), ids in sorted(sources.items())
     ]
+
+
+def _pairs_of(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (investor, investee) pairs of a frame's rows."""
+    return {(str(i), str(e)) for i, e in zip(frame["investor_id"], frame["investee_id"], strict=True)}
 
 
 def _event_pairs(rec: Reconciliation) -> list[tuple[tuple[str, str], str]]:

@@ -9,13 +9,13 @@ from dataclasses import replace
 import pandas as pd
 
 from ..analysis.race import Developer, Pair, Race
+from ..analysis.race import race as race_at
 from . import key_figures as kf
 from . import text
 from .formatting import format_date, join_words, plural
+from .params import RACE_ID, RACE_NAME
 from .rows import rows
 
-RACE_ID = "race"  # the overview's folder under the output folder, and its figures.json company_id
-RACE_NAME = "The whole race"  # its subject, as figures.json and the index name it
 RACE_TITLE = "The AI investment race: every investor and AI developer, side by side"
 NOT_REPORTED = "amount not reported"
 TIE_WORDS = {
@@ -56,6 +56,12 @@ def race_document(view: text.View, figures: list[kf.Figure]) -> dict:
     for claim in document["claims"].values():
         claim["about_subject"] = True  # every claim is about the race
     return document
+
+
+def race_document_as_of(rec, unit: str, names: dict[str, str]) -> dict:
+    """figures.json of the overview as of the reconciliation's date, without drawing anything (`build --dry-run`)."""
+    view = race_view(rec, unit, names)
+    return race_document(view, race_figures(view, race_at(rec)))
 
 
 def amount(view: text.View, pair: Pair) -> str:

@@ -125,10 +125,11 @@ def investors_words(view: text.View, race: Race, developer: Developer) -> str:
     return join_words(named) or "none named"
 
 
-def developer_sources(developer: Developer) -> tuple[str, ...]:
-    """Every source behind a developer's row."""
+def developer_sources(race: Race, developer: Developer) -> tuple[str, ...]:
+    """Every source behind a developer's row: its funding, its valuation, and its investors' relations."""
     valuation = () if developer.valuation is None else (str(developer.valuation["source_id"]),)
-    return tuple(sorted({*developer.funding.source_ids, *valuation}))
+    pairs = (s for p in race.pairs if p.investee_id == developer.company_id for s in p.source_ids)
+    return tuple(sorted({*developer.funding.source_ids, *valuation, *pairs}))
 
 
 def developer_rows(view: text.View, race: Race) -> pd.DataFrame:
@@ -140,7 +141,7 @@ def developer_rows(view: text.View, race: Race) -> pd.DataFrame:
             "Funding raised": [funding_words(view, d) for d in ordered],
             "Latest valuation": [valuation_words(view, d) for d in ordered],
             "Named investors": [investors_words(view, race, d) for d in ordered],
-            "source_ids": [developer_sources(d) for d in ordered],
+            "source_ids": [developer_sources(race, d) for d in ordered],
         }
     )
 
@@ -190,7 +191,8 @@ def _event(view: text.View, row) -> str:
     names = [view.name(c) for c in row.company_ids]
     if row.kind in EVENT_WORDS:
         return EVENT_WORDS[row.kind].format(*names, amount=view.usd(row.amount_usd, row.qualifier))
-    return f"{TIE_WORDS.get(row.kind, row.kind)}: {join_words(names)}"
+    kind = TIE_WORDS.get(row.kind, str(row.kind).replace("_", " "))
+    return f"{kind[0].upper()}{kind[1:]}: {join_words(names)}"
 
 
 def summary(view: text.View, race: Race) -> list[str]:

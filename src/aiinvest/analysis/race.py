@@ -85,7 +85,7 @@ def amount_pairs(rec: Reconciliation) -> list[Pair]:
             Pair(
                 investor_id=str(row.investor_id),
                 investee_id=investee,
-                total_usd=float(row.total_usd),
+                total_usd=float(row.total_usd),  # type: ignore[arg-type]  # a number in this column
                 qualifier=str(row.qualifier),
                 basis=str(row.basis),
                 tranches=rec.tranches_of(str(row.investor_id), investee),

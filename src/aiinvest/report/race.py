@@ -226,10 +226,10 @@ def disagreements(view: text.View) -> str:
 
 
 def _valued_most(view: text.View, race: Race) -> str | None:
-    valued = [d for d in race.developers if d.valuation is not None]
+    valued = [(float(v["valuation_usd"]), d.company_id, d) for d in race.developers if (v := d.valuation) is not None]
     if not valued:
         return None
-    top = max(valued, key=lambda d: (d.valuation["valuation_usd"], d.company_id))
+    top = max(valued, key=lambda v: v[:2])[2]
     others = len(valued) - 1
     rest = f", the highest of {plural(len(valued), 'valuation')} reported" if others else ""
     return f"{view.name(top.company_id)} is valued at {valuation_words(view, top)}{rest}."
@@ -264,8 +264,8 @@ def _no_funding(view: text.View, race: Race) -> str | None:
 
 def _unattributed(view: text.View, race: Race) -> str | None:
     said = [
-        f"{view.usd(d.funding.unattributed_usd, d.funding.total_qualifier)} of {view.name(d.company_id)}'s "
-        f"{view.usd(d.funding.total_usd, d.funding.total_qualifier)}"
+        f"{view.usd(d.funding.unattributed_usd or 0, d.funding.total_qualifier)} of {view.name(d.company_id)}'s "
+        f"{view.usd(d.funding.total_usd or 0, d.funding.total_qualifier)}"
         for d in race.developers
         if d.funding.total_usd is not None and (d.funding.unattributed_usd or 0) > 0
     ]

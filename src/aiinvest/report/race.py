@@ -12,7 +12,9 @@ from ..analysis.race import Developer, Pair, Race
 from ..analysis.race import race as race_at
 from . import key_figures as kf
 from . import text
-from .formatting import format_date, join_words, plural
+from .charts.figures import entity_colours
+from .charts.spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, Chart, Trace
+from .formatting import UNITS, format_date, join_words, plural
 from .params import RACE_ID, RACE_NAME
 from .rows import rows
 
@@ -277,3 +279,58 @@ def _unattributed(view: text.View, race: Race) -> str | None:
 def dated_words(date, precision, inferred) -> str:
     """A date in words at its precision, for a caption."""
     return format_date(date, precision, bool(inferred))
+
+
+def developers_chart(view: text.View, race: Race) -> Chart | None:
+    """Funding raised by each developer with a figure, side by side; a lower bound grey and hatched."""
+    shown = sorted((d for d in race.developers if _raised(d) > 0), key=lambda d: (-_raised(d), d.company_id))
+    if not shown:
+        return None
+    colours = entity_colours(view)
+    divisor, axis = UNITS[view.unit][0], f"US$ {view.unit}"
+    names = tuple(view.name(d.company_id) for d in shown)
+    traces = tuple(
+        _developer_bar(view, d, name, colours.get(d.company_id, INVESTOR_COLOURS[0]), divisor)
+        for d, name in zip(shown, names, strict=True)
+    )
+    top = shown[0]
+    title = f"{names[0]} has raised {funding_words(view, top).split(';')[0]}"
+    if len(shown) > 1:
+        title += f", the most of {plural(len(shown), 'AI developer')} with a figure"
+    bound = any(d.funding.total_qualifier == "at_least" for d in shown if d.funding.total_usd is not None)
+    return Chart(
+        id="developers",
+        title=title,
+        subtitle=f"US$ {view.unit} · as of {view.as_of}",
+        caption=(
+            f"Funding raised by each AI developer as of {view.as_of}: the reported total carried forward, or, "
+            "where no total is reported, what its named investors put in."
+            + (" Hatched: a lower bound." if bound else "")
+        ),
+        sources=tuple(
+            (sid, n) for sid, n in view.source_names.items() if sid in {s for d in shown for s in d.funding.source_ids}
+        ),
+        x_title=axis,
+        y_title="",
+        categories=names,
+        horizontal=True,
+        traces=traces,
+        value_max=_raised(top) / divisor * 1.25,
+    )
+
+
+def _developer_bar(view: text.View, developer: Developer, name: str, colour: str, divisor: float) -> Trace:
+    f = developer.funding
+    bound = f.total_usd is not None and f.total_qualifier == "at_least"
+    label = funding_words(view, developer).split(";")[0]
+    return Trace(
+        name,
+        "bar",
+        (_raised(developer) / divisor,),
+        (name,),
+        LOWER_BOUND_COLOUR if bound else colour,
+        labels=(label,),
+        hover=(f"{name}: {label}",),
+        hatch=bound,
+        show_in_legend=False,
+    )

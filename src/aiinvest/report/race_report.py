@@ -93,6 +93,8 @@ class RaceReport(Report):
                 display(self._html(render("paragraphs.html.j2", paragraphs=[f"None known as of {self.view.as_of}."])))
                 continue
             display(self._table(self._cited(found), f"race-{part}", None))
+            if part in self.charts:
+                self.chart(part)
 
     def _cited(self, found: pd.DataFrame) -> pd.DataFrame:
         """The rows with their sources as links (readers' names; ids only in tooltips)."""
@@ -116,6 +118,6 @@ def prepare_race(**raw_params) -> RaceReport:
     rec = reconcile(tables, params.as_of)
     names = dict(zip(rec.companies["company_id"], rec.companies["name"], strict=True))
     view = race.race_view(rec, params.unit, names)
-    return RaceReport(
-        params, view, {}, descriptor_sha256=descriptor_sha256, built=about.build_date(), race=race_at(rec)
-    )
+    numbers = race_at(rec)
+    charts = {c.id: c for c in (race.developers_chart(view, numbers),) if c is not None}
+    return RaceReport(params, view, charts, descriptor_sha256=descriptor_sha256, built=about.build_date(), race=numbers)

@@ -170,3 +170,16 @@ def test_the_overviews_pair_figures_are_the_subject_reports(tables, history, day
         assert pair.total_usd >= pair.tranches["amount_usd"].sum()
     amountless = [p for p in r.pairs if not p.amount_known]
     assert not {f"total:{p.investor_id}:{p.investee_id}" for p in amountless} & set(figures)
+
+
+def test_the_developers_chart_states_its_finding_with_bounds_hatched(tables):
+    view, r, _ = overview(tables(frozenset()), "2024-03-27")
+    chart = words.developers_chart(view, r)
+    assert chart.title == "Anthropic has raised at least $10B"  # OpenAI has no figure: no bar, no zero
+    (bar,) = chart.traces
+    assert bar.hatch and bar.labels == ("at least $10B",)
+    view, r, _ = overview(tables(frozenset(INVENTED)), "2024-06-15")
+    chart = words.developers_chart(view, r)
+    assert chart.categories == ("OpenAI", "Anthropic")
+    assert chart.title.startswith("OpenAI has raised $15B from named investors, the most of 2 AI developers")
+    assert codes_in([chart.title, chart.caption], r.rec) == set()

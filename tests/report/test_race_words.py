@@ -142,7 +142,8 @@ def test_the_race_parameter_needs_no_company(tables):
 def subject_figures(rec, names, company_id: str) -> dict[str, kf.Figure]:
     """The figures of a subject report on one company (as the build makes them), by id."""
     view = text.View(rec, company_id, "billions", names)
-    return {f.id: f for f in kf.key_figures(view)}
+    made = {f.id: f for f in kf.key_figures(view)}
+    return {**{f.id: f for f in kf._investor_figures(view)}, **made}  # a company that also raises money: both views
 
 
 PAIR_PREFIXES = ("tranche:", "total:")

@@ -79,6 +79,7 @@ class RaceReport(Report):
         """The PDF's metadata: the subject report's, about the whole race."""
         found = super().document_metadata()
         n, verb = len(self.rec.sources), "says" if len(self.rec.sources) == 1 else "say"
+        found["keywords"] = [k for k in found["keywords"] if k != self.view.subject]  # the companies, not "the race"
         found["subject"] = (
             f"What {plural(n, 'news article')} published by {self.view.as_of} {verb} about investment in AI developers"
         )

@@ -184,3 +184,12 @@ def test_the_developers_chart_states_its_finding_with_bounds_hatched(tables):
     assert chart.categories == ("OpenAI", "Anthropic")
     assert chart.title.startswith("OpenAI has raised $15B from named investors, the most of 2 AI developers")
     assert codes_in([chart.title, chart.caption], r.rec) == set()
+
+
+def test_the_race_timeline_chart_spans_every_company(tables):
+    view, r, _ = overview(tables(frozenset(INVENTED)), "2024-03-27")
+    chart = words.timeline_chart(view, r)
+    assert chart.title == "8 dated events across 7 companies, from July 2019 to March 2024"
+    assert codes_in([chart.title, chart.caption], r.rec) == set()
+    view, r, _ = overview(tables(frozenset()), "2024-03-01")
+    assert "from September 2023 to March 2024" in words.timeline_chart(view, r).title  # art-000 only

@@ -12,8 +12,10 @@ from ..analysis.race import Developer, Pair, Race
 from ..analysis.race import race as race_at
 from . import key_figures as kf
 from . import text
+from .charts.chronology import MAX_MARKERS, _by_quarter
 from .charts.figures import entity_colours
 from .charts.spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, Chart, Trace
+from .charts.timeline import Timeline, period_end, timeline_chart_spec
 from .formatting import UNITS, format_date, join_words, plural
 from .params import RACE_ID, RACE_NAME
 from .rows import rows
@@ -334,3 +336,68 @@ def _developer_bar(view: text.View, developer: Developer, name: str, colour: str
         hatch=bound,
         show_in_legend=False,
     )
+
+
+RACE_LANES = {"tranche": "Investment", "valuation": "Valuation", "rumoured_collaboration": "Rumour"}
+RACE_LANE_ORDER = ("Investment", "Valuation", "Partnership", "Rumour")
+
+
+def timeline_chart(view: text.View, race: Race) -> Chart | None:
+    """Investments, valuations and ties across companies over time (dated ones), one lane each."""
+    t = race.timeline
+    if t.empty:
+        return None
+    items = pd.DataFrame(
+        {
+            "date": pd.to_datetime(t["date"]),
+            "precision": t["date_precision"].to_numpy(),
+            "inferred": t["date_inferred"].astype(bool).to_numpy(),
+            "lane": [RACE_LANES.get(k, "Partnership") for k in t["kind"]],
+            "label": [_short(view, r) for r in rows(t)],
+            "status": ["rumoured" if k == "rumoured_collaboration" else "confirmed" for k in t["kind"]],
+            "kind": t["kind"].to_numpy(),
+            "fact_id": "",
+            "source_ids": list(t["source_ids"]),
+        }
+    )
+    aggregated = len(items) > MAX_MARKERS
+    if aggregated:
+        items = _by_quarter(items)
+    detail = [
+        f"{r.label}, {r.date.year} Q{r.date.quarter}"
+        if aggregated
+        else f"{format_date(r.date, r.precision, r.inferred)}\n{view.sources_in_words(r.source_ids)}"
+        for r in rows(items)
+    ]
+    companies = {c for ids in t["company_ids"] for c in ids}
+    first, last = t.iloc[0], t.iloc[-1]
+    span = f"from {format_date(first['date'], 'month')} to {format_date(last['date'], 'month')}"
+    wanted = {s for ids in t["source_ids"] for s in ids}
+    lanes = tuple(lane for lane in RACE_LANE_ORDER if lane in set(items["lane"]))
+    return timeline_chart_spec(
+        items.assign(
+            detail=detail,
+            inferred=items["inferred"].astype(bool),
+            end=[period_end(d, p) for d, p in zip(items["date"], items["precision"], strict=True)],
+        )[["date", "end", "lane", "label", "status", "inferred", "detail"]],
+        Timeline(
+            title=f"{plural(len(t), 'dated event')} across {plural(len(companies), 'company', 'companies')}, {span}",
+            subtitle=f"Dates as the sources give them · as of {view.as_of}",
+            caption="Investments, valuations and ties by the date they describe; hollow marks are dates inferred "
+            "from the text. Undated ones are in the tables.",
+            lanes=lanes,
+            colours={"confirmed": INVESTOR_COLOURS[4], "rumoured": INVESTOR_COLOURS[5]},
+            numbered=not aggregated,
+            sources=tuple((sid, name) for sid, name in view.source_names.items() if sid in wanted),
+        ),
+    )
+
+
+def _short(view: text.View, row) -> str:
+    """A timeline label: 'Microsoft in OpenAI $1B', 'OpenAI about $86B', or the tie's companies."""
+    names = [view.name(c) for c in row.company_ids]
+    if row.kind == "tranche":
+        return f"{names[0]} in {names[1]} {view.usd(row.amount_usd)}"
+    if row.kind == "valuation":
+        return f"{names[0]} valued {view.usd(row.amount_usd, row.qualifier)}"
+    return join_words(names)

@@ -120,5 +120,6 @@ def prepare_race(**raw_params) -> RaceReport:
     names = dict(zip(rec.companies["company_id"], rec.companies["name"], strict=True))
     view = race.race_view(rec, params.unit, names)
     numbers = race_at(rec)
-    charts = {c.id: c for c in (race.developers_chart(view, numbers),) if c is not None}
+    drawn = (race.developers_chart(view, numbers), race.timeline_chart(view, numbers))
+    charts = {c.id: c for c in drawn if c is not None}
     return RaceReport(params, view, charts, descriptor_sha256=descriptor_sha256, built=about.build_date(), race=numbers)

@@ -167,3 +167,25 @@ def test_markup_is_valid_html(built):
     )
     messages = json.loads(run.stderr or run.stdout)["messages"]
     assert [(m.get("lastLine"), m["message"]) for m in messages if m["type"] != "info"] == []
+
+
+def test_a_dry_run_compares_with_the_published_overview(built, data, out):
+    run = subprocess.run(
+        [
+            str(PROJECT_ROOT / ".venv" / "bin" / "aiinvest"),
+            "build",
+            str(PARAMS_DIR / "race.yaml"),
+            "--dry-run",
+            "--force",
+            "-o",
+            str(out),
+            "-p",
+            f"data_dir={data}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "The whole race: dry run:" in run.stdout
+    assert not (out / RACE_ID / ".tmp").exists()

@@ -193,3 +193,19 @@ def test_the_race_timeline_chart_spans_every_company(tables):
     assert codes_in([chart.title, chart.caption], r.rec) == set()
     view, r, _ = overview(tables(frozenset()), "2024-03-01")
     assert "from September 2023 to March 2024" in words.timeline_chart(view, r).title  # art-000 only
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    history=st.frozensets(st.sampled_from(INVENTED)),
+    later=st.frozensets(st.sampled_from(INVENTED), min_size=1),
+    day=st.sampled_from(sorted({D("2024-03-27"), *map(published, INVENTED)})),
+)
+def test_a_later_article_never_changes_an_earlier_overviews_figures_or_words(tables, history, later, day):
+    known = frozenset(a for a in history if published(a) <= day)
+    added = history | frozenset(a for a in later if published(a) > day)
+    (view, r, _), (view2, r2, _) = overview(tables(known), day), overview(tables(added), day)
+    assert words.race_document(view, words.race_figures(view, r)) == words.race_document(
+        view2, words.race_figures(view2, r2)
+    )
+    assert body_strings(view, r) == body_strings(view2, r2)

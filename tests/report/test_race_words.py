@@ -137,6 +137,8 @@ def test_the_race_parameter_needs_no_company(tables):
     assert (params.company_id, params.company_name) == (RACE_ID, RACE_NAME)
     with pytest.raises(ValueError, match="'view'"):
         resolve({"view": "everything"}, tables(frozenset()))
+    with pytest.raises(ValueError, match="'company': value 'Amazon': expected none with view race"):
+        resolve({"view": "race", "company": "Amazon"}, tables(frozenset()))
 
 
 def subject_figures(rec, names, company_id: str) -> dict[str, kf.Figure]:

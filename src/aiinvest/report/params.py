@@ -180,8 +180,7 @@ def resolve(raw: dict, tables: Tables) -> ResolvedParams:
         problems.append(f"'page_size': value {_SHOWN.repr(params.page_size)}: expected one of {', '.join(PAGE_SIZES)}")
     if params.title and not params.title.strip():
         problems.append(f"'title': value {_SHOWN.repr(params.title)}: expected a title, or nothing")
-    if params.view and params.view not in VIEWS:
-        problems.append(f"'view': value {_SHOWN.repr(params.view)}: expected one of {', '.join(VIEWS)}")
+    problems += _view_problems(params, raw)
     as_of = _resolve_as_of(params.as_of, tables["sources"]["published_date"], problems)
     from ..analysis.asof import tables_as_of  # imported here: pandas, as above
 
@@ -206,6 +205,16 @@ def merged(from_file: dict, overrides: dict) -> dict:
         if str(overrides["company"]).strip().casefold() != written_for:
             del params["title"]
     return params
+
+
+def _view_problems(params: ReportParams, raw: dict) -> list[str]:
+    """A view that does not exist, or a company named for the race overview (which is about every company)."""
+    if params.view and params.view not in VIEWS:
+        return [f"'view': value {_SHOWN.repr(params.view)}: expected one of {', '.join(VIEWS)}"]
+    if is_race(raw) and str(raw.get("company") or "").strip():
+        shown = _SHOWN.repr(params.company)
+        return [f"'company': value {shown}: expected none with view race (it shows every company)"]
+    return []
 
 
 def is_race(params: dict) -> bool:

@@ -160,8 +160,28 @@ def benchmark(repeat: int, scales: tuple[int, ...], work: Path) -> list[str]:
         "",
     ]
     lines += scale_section(scales, work, build_s, sizes["report.html"], repeat)
+    lines += race_section(work, build_s, repeat)
     lines += parallel_section(work)
     return lines
+
+
+def race_section(work: Path, subject_s: float, repeat: int) -> list[str]:
+    """The race overview's build against the subject report's, and one command building every parameter file."""
+    base = [str(BIN / "aiinvest"), "build", "--force", "-o", str(work / "race")]
+    race = [run([*base, str(PARAMS_DIR / "race.yaml")])["seconds"] for _ in range(repeat)]
+    files = sorted(str(p) for p in PARAMS_DIR.glob("*.yaml"))
+    every = run([*base, *files, "-j", str(os.cpu_count() or 1)])["seconds"]
+    race_s = statistics.median(race)
+    return [
+        f"## The race overview against the subject report (median of {repeat})",
+        "",
+        "| build | seconds |",
+        "| --- | ---: |",
+        f"| subject report ({PARAMS_DIR.name}/anthropic.yaml) | {subject_s:.2f} |",
+        f"| race overview ({PARAMS_DIR.name}/race.yaml) | {race_s:.2f} |",
+        f"| every parameter file ({len(files)}) in one command, in parallel | {every:.2f} |",
+        "",
+    ]
 
 
 def scale_section(scales, work: Path, real_seconds: float, real_html: int, repeat: int) -> list[str]:

@@ -24,6 +24,7 @@ page_size: str = "A4"  # PDF page size: A4 or Letter
 data_dir: str = ""  # data folder; empty means the project's data/
 previous: str = ""  # figures.json of the previous report, for "Changes since"; the build sets it
 version: str = ""  # short input fingerprint, for the dateline and the citation; the build sets it
+view: str = ""  # subject (empty: the same); the race overview has its own notebook, race.ipynb
 
 # %% tags=["remove-cell"]
 from aiinvest.report import prepare
@@ -37,6 +38,7 @@ report = prepare(
     data_dir=data_dir,
     previous=previous,
     version=version,
+    view=view,
 )
 
 # %% tags=["remove-input"]

@@ -313,7 +313,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, str]:
 def _build_requests(args: argparse.Namespace, progress: bool) -> list["BuildRequest"]:
     """One request per parameter file (default: params/anthropic.yaml), with the overrides."""
     from .pipeline import BuildRequest  # as in _build
-    from .pipeline.manifest import REPORT_NOTEBOOK  # as in _build
+    from .pipeline.manifest import notebook_for  # as in _build
     from .report.params import merged, read_params_file, subject_label  # PyYAML: 0.02 s
 
     files = args.params_files or [PARAMS_DIR / "anthropic.yaml"]
@@ -329,7 +329,7 @@ def _build_requests(args: argparse.Namespace, progress: bool) -> list["BuildRequ
             cell_timeout=args.cell_timeout,
             lock_timeout=args.lock_timeout,
             validation_timeout=args.validation_timeout,
-            notebook=args.notebook or REPORT_NOTEBOOK,
+            notebook=args.notebook or notebook_for(params),
             progress=progress and len(files) == 1,
         )
         for params in given

@@ -32,6 +32,12 @@ PACKAGES = (
     "jinja2",
 )
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "report.ipynb"
+RACE_NOTEBOOK = NOTEBOOKS_DIR / "race.ipynb"  # the race overview (parameter view: race)
+
+
+def notebook_for(params: dict) -> Path:
+    """The notebook a report's parameters call for: the race overview's, or the subject report's."""
+    return RACE_NOTEBOOK if str(params.get("view") or "").strip() == "race" else REPORT_NOTEBOOK
 
 
 def relative_name(path: Path) -> str:

@@ -27,10 +27,12 @@ from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_type
 from .execute import execute, keep_failed
 from .manifest import (
     MANIFEST_NAME,
+    REPORT_NOTEBOOK,
     fingerprint,
     hash_inputs,
     hash_outputs,
     manifest_record,
+    notebook_for,
     read_manifest,
     scrub,
     write_json,
@@ -157,9 +159,9 @@ def start(request: BuildRequest) -> Run:
             f"unknown format(s) {', '.join(unknown)}: expected {', '.join(FORMATS)}",
         )
     # papermill changes the working directory while it runs: hold absolute paths from here on
-    request = dataclasses.replace(
-        request, output_dir=Path(request.output_dir).resolve(), notebook=Path(request.notebook).resolve()
-    )
+    notebook = Path(request.notebook)
+    notebook = notebook_for(request.params) if notebook == REPORT_NOTEBOOK else notebook  # the race: its own
+    request = dataclasses.replace(request, output_dir=Path(request.output_dir).resolve(), notebook=notebook.resolve())
     run = Run(request, data_folder(request))
     _refuse_output_among_inputs(request.output_dir, run.data_dir)
     log.info("%s: data from %s", request.label, display(run.data_dir))

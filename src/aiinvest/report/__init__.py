@@ -10,7 +10,11 @@ def __getattr__(name: str):
         from . import document  # imported here: pandas, plotly and matplotlib, 1.5 s, unneeded by the build
 
         return getattr(document, name)
+    if name == "prepare_race":
+        from . import race_report  # as above
+
+        return race_report.prepare_race
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Report", "prepare"]
+__all__ = ["Report", "prepare", "prepare_race"]

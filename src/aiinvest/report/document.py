@@ -163,12 +163,12 @@ class Report:
                 dateline=self.stamp.dateline(),
                 unit=self.params.unit,
                 about=about.sources_note(self.view),
-                summary=text.summary(self.view),
+                summary=self.summary(),
                 key_figures=[{**f.row(), "sources": cited(self.view, f.source_ids)} for f in self.key_figures],
             ),
             {
                 "document": self.document_metadata(),
-                "figures": figures_document(self.view, self.key_figures),
+                "figures": self.figures_document(),
                 "evidence": {"descriptor_sha256": self.descriptor_sha256},
             },
         )
@@ -177,6 +177,14 @@ class Report:
     def key_figures(self) -> list[Figure]:
         """The headline figures: the key-figures table and figures.json are both made from these."""
         return key_figures(self.view)
+
+    def summary(self) -> list[str]:
+        """The summary's sentences, the finding first."""
+        return text.summary(self.view)
+
+    def figures_document(self) -> dict:
+        """What figures.json holds (and "what changed" compares)."""
+        return figures_document(self.view, self.key_figures)
 
     def document_metadata(self) -> dict:
         """Title, subject, keywords, language and date of the report, for the PDF's metadata."""
@@ -198,7 +206,7 @@ class Report:
         """'Changes since the previous report': sources, figures and disagreements, when the build names one."""
         if not self.params.previous:
             return None
-        changes = compare(read_figures(Path(self.params.previous)), figures_document(self.view, self.key_figures))
+        changes = compare(read_figures(Path(self.params.previous)), self.figures_document())
         when = format_date(pd.Timestamp(changes.old_as_of), "day")
         intro = f"Compared with the previous report (as of {when}): {changes.summary().split(': ', 1)[-1]}."
         if changes.empty:

@@ -12,6 +12,7 @@ import pandas as pd
 from ..analysis.reconcile import reconcile
 from . import text
 from .formatting import format_date, format_ids, plural
+from .params import RACE_ID
 from .rows import rows
 
 MAX_FIGURES = 30  # the table stays readable at any data size
@@ -275,5 +276,9 @@ def figures_as_of(tables, params) -> dict:
     """figures.json for resolved parameters, without drawing anything (what `build --dry-run` compares)."""
     rec = reconcile(tables, params.as_of)
     names = dict(zip(rec.companies["company_id"], rec.companies["name"], strict=True))
+    if params.company_id == RACE_ID:
+        from .race import race_document_as_of  # imported here: it builds on this module
+
+        return race_document_as_of(rec, params.unit, names)
     view = text.View(rec, params.company_id, params.unit, names)
     return figures_document(view, key_figures(view))

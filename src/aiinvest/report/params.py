@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # pandas is imported only where data is handled: checking nam
 
 
 PAGE_SIZES = ("A4", "Letter")
+VIEWS = ("subject", "race")  # a report on one company, or the race overview (every investor and developer)
+RACE_ID = "race"  # the overview's folder under the output folder, and its figures.json company_id
+RACE_NAME = "The whole race"  # the overview's subject, as figures.json, the citation and the log lines name it
 _SHOWN = reprlib.Repr()  # a value in a message, cut short: a value may be megabytes
 _SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlist, _SHOWN.maxdict = 2, 60, 60, 4, 4
 
@@ -43,6 +46,7 @@ class ReportParams:
     data_dir: str = ""
     previous: str = ""  # figures.json of the previous report: the build sets it
     version: str = ""  # the build's short input fingerprint: the build sets it (empty: an interactive run)
+    view: str = ""  # subject (empty: the same) or race: the overview of every investor and developer
 
 
 @dataclass(frozen=True)
@@ -176,10 +180,13 @@ def resolve(raw: dict, tables: Tables) -> ResolvedParams:
         problems.append(f"'page_size': value {_SHOWN.repr(params.page_size)}: expected one of {', '.join(PAGE_SIZES)}")
     if params.title and not params.title.strip():
         problems.append(f"'title': value {_SHOWN.repr(params.title)}: expected a title, or nothing")
+    problems += _view_problems(params, raw)
     as_of = _resolve_as_of(params.as_of, tables["sources"]["published_date"], problems)
     from ..analysis.asof import tables_as_of  # imported here: pandas, as above
 
-    company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of is not None else None
+    company: tuple[str, str] | None = (RACE_ID, RACE_NAME)
+    if not is_race(raw) and as_of is not None:
+        company = _resolve_company(params.company, tables_as_of(tables, as_of), problems)
     if problems or company is None or as_of is None:  # neither is missing without a problem that says why
         raise ParameterError(problems)
     p = params
@@ -200,9 +207,24 @@ def merged(from_file: dict, overrides: dict) -> dict:
     return params
 
 
+def _view_problems(params: ReportParams, raw: dict) -> list[str]:
+    """A view that does not exist, or a company named for the race overview (which is about every company)."""
+    if params.view and params.view not in VIEWS:
+        return [f"'view': value {_SHOWN.repr(params.view)}: expected one of {', '.join(VIEWS)}"]
+    if is_race(raw) and str(raw.get("company") or "").strip():
+        shown = _SHOWN.repr(params.company)
+        return [f"'company': value {shown}: expected none with view race (it shows every company)"]
+    return []
+
+
+def is_race(params: dict) -> bool:
+    """Whether the parameters ask for the race overview rather than a report on one company."""
+    return str(params.get("view") or "").strip() == "race"
+
+
 def subject_label(params: dict) -> str:
     """How log lines name a build: its subject as given (and its date, when given), not the parameter file."""
-    company = str(params.get("company") or ReportParams.company).strip()
+    company = RACE_NAME if is_race(params) else str(params.get("company") or ReportParams.company).strip()
     as_of = params.get("as_of")
     return f"{company} as of {as_of}" if as_of else company
 

@@ -1,0 +1,75 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (aiinvest)
+#     language: python
+#     name: aiinvest
+# ---
+
+# %% tags=["parameters", "remove-cell"]
+company: str = ""  # not used by the overview (every company is in it)
+as_of: str = ""  # as-of date YYYY-MM-DD; empty means the latest source date
+unit: str = "billions"  # display unit for amounts: billions or millions
+title: str = ""  # report title; empty: the overview's own
+page_size: str = "A4"  # PDF page size: A4 or Letter
+data_dir: str = ""  # data folder; empty means the project's data/
+previous: str = ""  # figures.json of the previous overview, for "Changes since"; the build sets it
+version: str = ""  # short input fingerprint, for the dateline and the citation; the build sets it
+view: str = "race"  # the race overview: every investor and AI developer side by side
+
+# %% tags=["remove-cell"]
+from aiinvest.report import prepare_race
+
+report = prepare_race(
+    as_of=as_of,
+    unit=unit,
+    title=title,
+    page_size=page_size,
+    data_dir=data_dir,
+    previous=previous,
+    version=version,
+)
+
+# %% tags=["remove-input"]
+report.header()
+
+# %% tags=["remove-input"]
+report.changes()
+
+# %% tags=["remove-input"]
+report.figures()
+
+# %% [markdown]
+# ## Where the sources disagree
+#
+# The sources disagree where they give different amounts or dates for the same fact, or where a wording is
+# contradicted by the arithmetic. Each claim is compared with what was known at its own date; each entry says
+# which reading the report uses, and why.
+#
+# The evidence for each is in [the appendix](#appendix).
+
+# %% tags=["remove-input"]
+report.discrepancies()
+
+# %% [markdown]
+# ## What the sources cannot tell
+#
+# What a reader might assume but the sources do not establish.
+
+# %% tags=["remove-input"]
+report.cannot_tell()
+
+# %% tags=["remove-input"]
+report.appendix()
+
+# %% tags=["remove-input"]
+report.how_to_cite()

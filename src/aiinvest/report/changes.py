@@ -112,6 +112,12 @@ class Changes:
         """One line: what changed, counted, the new sources by name."""
         if self.empty:
             return f"no change since the report as of {self.old_as_of}"
+        return f"since the report as of {self.old_as_of}: " + self.counted()
+
+    def counted(self) -> str:
+        """What changed, counted, without the date: '1 new source (Article of 15 June 2024); 1 figure changed'."""
+        if self.empty:
+            return "no change"
         parts = []
         if self.sources_added:
             added = self.sources_added  # one is named here; several (whose names hold commas) in the table's rows
@@ -126,7 +132,7 @@ class Changes:
             parts.append(plural(len(self.disagreements_resolved), "disagreement") + " resolved")
         if self.disagreements_widened:
             parts.append(plural(len(self.disagreements_widened), "disagreement") + " now between other sources")
-        return f"since the report as of {self.old_as_of}: " + "; ".join(parts)
+        return "; ".join(parts)
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(what, before, now, why) in words, for a table: sources, figures, other claims, disagreements."""

@@ -87,13 +87,14 @@ def _published(subject: Path, date: str) -> Published | None:
     if manifest is None:
         return None
     report = _record(manifest, "report")
+    changes = report.get("changes")
     return Published(
         subject=subject.name,
         as_of=date,
         title=str(report.get("title") or _title(folder, manifest)),
         built_at=str(manifest.get("built_at") or ""),
-        changes=report.get("changes"),
-        recorded="changes" in report,
+        changes=changes if isinstance(changes, dict) else None,
+        recorded="changes" in report and (changes is None or isinstance(changes, dict)),
         files={kind: name for kind, name in FILES.items() if (folder / name).is_file()},
     )
 

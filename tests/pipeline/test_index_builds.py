@@ -126,3 +126,14 @@ def test_a_writer_killed_before_publishing_leaves_the_old_index_and_the_next_cle
     (left,) = [p for p in out.iterdir() if p.name.startswith(f".{INDEX_NAME}-")]
     assert refresh_index(out, 5).read_bytes() != before
     assert not left.exists()
+
+
+def test_make_report_builds_every_parameter_file_at_once():
+    from aiinvest.config import PARAMS_DIR, PROJECT_ROOT
+
+    shown = subprocess.run(
+        ["make", "-n", "--no-print-directory", "report"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    (line,) = [line for line in shown.splitlines() if " build " in line]
+    files = sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in PARAMS_DIR.glob("*.yaml"))
+    assert line.split(" build ", 1)[1].split() == files  # one command: built in parallel, then the index

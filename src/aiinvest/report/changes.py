@@ -32,6 +32,7 @@ class FiguresError(CommandError, ValueError):
 COLUMNS = ("What", "Before", "Now", "Why")  # the changes table, in the report, the terminal and Markdown
 QUOTE_CHARS = 90  # a claim's quote in the table is cut to this many characters
 UNKNOWN_SOURCE = "a source no longer in the data"  # a source (or claim) that neither figures.json describes
+NO_CHANGE = "no change"  # Changes.counted() when nothing changed
 
 
 class Row(NamedTuple):
@@ -117,7 +118,7 @@ class Changes:
     def counted(self) -> str:
         """What changed, counted, without the date: '1 new source (Article of 15 June 2024); 1 figure changed'."""
         if self.empty:
-            return "no change"
+            return NO_CHANGE
         parts = []
         if self.sources_added:
             added = self.sources_added  # one is named here; several (whose names hold commas) in the table's rows

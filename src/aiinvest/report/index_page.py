@@ -10,6 +10,7 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 from ..config import TEMPLATES_DIR
+from .changes import NO_CHANGE
 from .formatting import MONTHS, format_day, plural
 
 PRODUCT = "The AI investment race"  # the reports' title prefix (about.TITLE_PREFIX, which loads pandas)
@@ -73,7 +74,7 @@ def what_changed(report: Published) -> str:
         return FIRST
     previous, summary = report.changes.get("previous_as_of", ""), report.changes.get("summary", "")
     before = "the earlier build of this date" if previous == report.as_of else f"the report as of {day(previous)}"
-    if summary == "no change":
+    if summary == NO_CHANGE:
         return f"No change since {before}"
     return f"Since {before}: {summary}"
 

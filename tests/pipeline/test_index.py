@@ -260,3 +260,10 @@ def test_a_dry_run_does_not_write_the_index(tmp_path, monkeypatch, capsys):
     assert main(["--data-dir", str(SEED_DIR), "build", "--dry-run", "-o", str(out)]) == 0
     assert "dry run:" in capsys.readouterr().out
     assert not (out / INDEX_NAME).exists()
+
+
+def test_a_subject_folder_with_characters_links_need_escaped_still_resolves(output):
+    fake_report(output, "odd name #1?", "2024-03-27", "Odd")
+    hrefs = [h for h in parsed(write_index(output)).hrefs if h.startswith("odd")]
+    assert "odd%20name%20%231%3F/latest/report.html" in hrefs
+    assert hrefs and all((output / unquote(h)).is_file() for h in hrefs)

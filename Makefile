@@ -15,7 +15,7 @@ CODE := src tests scripts benchmarks notebooks jupyter-config
 COMPILE := $(BIN)/python -m compileall -q src benchmarks
 # Whole test files per worker: a module's fixtures are built once.
 PYTEST := $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
-PARAMS ?= params/anthropic.yaml
+PARAMS ?= $(sort $(wildcard params/*.yaml))  # make report builds every parameter file, in parallel
 LAB_ARGS ?=
 # The project's Jupyter configuration (server and JupyterLab settings), read after the user's own ~/.jupyter.
 JUPYTER_CONFIG := $(CURDIR)/jupyter-config
@@ -59,7 +59,7 @@ system-deps: ## Install missing system packages: Pango and fonts (PDF), Chromium
 validate: $(STAMP) ## Validate the curated data package (schema, hashes, provenance)
 	$(BIN)/aiinvest validate
 
-report: $(STAMP) ## Build the HTML and PDF report for the default parameters
+report: $(STAMP) ## Build the HTML and PDF report of every parameter file in params/ (in parallel), and reports/index.html
 	@bash scripts/system-deps.sh report
 	$(BIN)/aiinvest build $(PARAMS)
 

@@ -82,7 +82,7 @@ def build_parser(width: int | None = None) -> _Parser:
             _build,
             "build the report (HTML, PDF, executed notebook, figures, manifest)",
             "Build reports atomically into OUTPUT/<company>/<as-of date>/, with OUTPUT/<company>/latest "
-            "pointing at the newest.",
+            "pointing at the newest, and OUTPUT/index.html listing every report in OUTPUT.",
         )
     )
     notebooks = command(
@@ -141,7 +141,8 @@ def _build_options(build: argparse.ArgumentParser) -> None:
     build.add_argument(
         "--dry-run",
         action="store_true",
-        help="validate, reconcile and print what would change against the published report; render and publish nothing",
+        help="validate, reconcile and print what would change against the published report; render and publish "
+        "nothing (not the index either)",
     )
     build.add_argument(
         "-j", "--jobs", type=_whole_number, help="parameter files built at once (default: the number of cores)"
@@ -292,6 +293,8 @@ def _build(args: argparse.Namespace) -> int:
     results = [preview(r) for r in requests] if args.dry_run else build_many(requests, args.jobs or os.cpu_count() or 1)
     for request, result in zip(requests, results, strict=True):
         _print_result(request.label, result)
+    for index in sorted({r.index for r in results if r.index is not None}):
+        print(f"index of all reports: {display(index)}")
     return max((r.status for r in results), default=ExitStatus.OK)
 
 

@@ -217,6 +217,9 @@ def test_several_parameter_files_build_in_parallel(tmp_path):
     assert "$1,250M" in (tmp_path / "out" / "anthropic" / "2024-03-27" / "report.html").read_text()
     early_html = (tmp_path / "out" / "anthropic" / "2024-03-15" / "report.html").read_text()
     assert "$18.4B" not in early_html  # the valuation source was published later
+    assert stdout.count("index of all reports: out/index.html") == 1  # each build made it current; named once
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert 'href="anthropic/2024-03-15/report.html"' in index and 'href="anthropic/2024-03-27/report.html"' in index
 
 
 def test_text_from_the_data_is_escaped_and_no_local_path_leaks(tmp_path, data_dir):

@@ -47,6 +47,7 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)
     changes: str = ""  # what changed since the previous report, for the terminal
+    index: Path | None = None  # the index of all reports in the output folder, once made current
 
 
 class BuildFailure(CommandError):
@@ -71,6 +72,8 @@ class Run:
     key: str = ""  # the fingerprint of parameters, formats and inputs
     previous: Path | None = None  # figures.json of the report published before, for "what changed"
     changes: str = ""  # what changed since then, for the terminal
+    changed: dict | None = None  # the same in one line (previous_as_of, summary), for the manifest and the index
+    document: dict = field(default_factory=dict)  # what the report says about itself (its title), for the index
     steps: dict[str, float] = field(default_factory=dict)  # seconds per stage
     _params: "ResolvedParams | None" = None
     _validation: "BackgroundValidation | None" = None

@@ -25,6 +25,7 @@ from ..report.changes import FIGURES_FILE, compare, read_figures, to_text
 from ..report.formatting import plural
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
 from .execute import execute, keep_failed
+from .index import refresh_index
 from .manifest import (
     MANIFEST_NAME,
     REPORT_NOTEBOOK,
@@ -47,9 +48,12 @@ __all__ = ["BuildRequest", "BuildResult", "build", "build_many", "configure_logg
 
 
 def build(request: BuildRequest) -> BuildResult:
-    """Build one report; never raises for expected failures, returns a result with a status."""
+    """Build one report, then make the output folder's index current; never raises for expected failures."""
     try:
-        return _build(request)
+        result = _build(request)
+        if result.status == exitcodes.OK:
+            result.index = refresh_index(request.output_dir, request.lock_timeout)
+        return result
     except CommandError as failure:  # a failed step, or the data locked by a data command past the timeout
         log.error("%s: %s", request.label, failure)
         return BuildResult(failure.exit_status, str(failure))
@@ -129,6 +133,7 @@ def changes_text(run: Run) -> str:
         return ""
     changes = compare(read_figures(run.previous), read_figures(run.work / FIGURES_FILE))
     log.info("%s: %s", run.request.label, changes.summary())
+    run.changed = {"previous_as_of": changes.old_as_of, "summary": changes.counted()}
     return to_text(changes)
 
 
@@ -249,6 +254,8 @@ def execute_and_render(run: Run) -> None:
     """Execute and render while the data is validated; the validation result gates publication."""
     import nbformat  # imported here: 0.3 s, and a build found up to date never reads a notebook
 
+    from ..report.exporters import output_metadata  # nbconvert, as nbformat
+
     notebook_path = run.work / "report.ipynb"
     with run.timed("execute"):
         log.info("%s: executing the notebook", run.request.label)
@@ -261,6 +268,7 @@ def execute_and_render(run: Run) -> None:
         finally:
             os.environ.pop(ENV_GATED, None)
     nb = nbformat.read(notebook_path, as_version=4)
+    run.document = output_metadata(nb, "document")
     try:
         render(run, nb)
     except Exception as error:
@@ -278,6 +286,7 @@ def write_manifest(run: Run) -> None:
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "steps_seconds": {k: round(v, 3) for k, v in run.steps.items()},
         "outputs": hash_outputs(run.work),
+        "report": {"title": run.document.get("title") or run.params.company_name, "changes": run.changed},
     }
     write_json(run.work / MANIFEST_NAME, json.loads(scrub(json.dumps(manifest), run.data_dir)))
 

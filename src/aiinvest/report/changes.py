@@ -32,6 +32,7 @@ class FiguresError(CommandError, ValueError):
 COLUMNS = ("What", "Before", "Now", "Why")  # the changes table, in the report, the terminal and Markdown
 QUOTE_CHARS = 90  # a claim's quote in the table is cut to this many characters
 UNKNOWN_SOURCE = "a source no longer in the data"  # a source (or claim) that neither figures.json describes
+NO_CHANGE = "no change"  # Changes.counted() when nothing changed
 
 
 class Row(NamedTuple):
@@ -112,6 +113,12 @@ class Changes:
         """One line: what changed, counted, the new sources by name."""
         if self.empty:
             return f"no change since the report as of {self.old_as_of}"
+        return f"since the report as of {self.old_as_of}: " + self.counted()
+
+    def counted(self) -> str:
+        """What changed, counted, without the date: '1 new source (Article of 15 June 2024); 1 figure changed'."""
+        if self.empty:
+            return NO_CHANGE
         parts = []
         if self.sources_added:
             added = self.sources_added  # one is named here; several (whose names hold commas) in the table's rows
@@ -126,7 +133,7 @@ class Changes:
             parts.append(plural(len(self.disagreements_resolved), "disagreement") + " resolved")
         if self.disagreements_widened:
             parts.append(plural(len(self.disagreements_widened), "disagreement") + " now between other sources")
-        return f"since the report as of {self.old_as_of}: " + "; ".join(parts)
+        return "; ".join(parts)
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(what, before, now, why) in words, for a table: sources, figures, other claims, disagreements."""

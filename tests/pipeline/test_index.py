@@ -116,6 +116,13 @@ def test_any_published_folder_is_listed_whatever_its_subject_with_its_own_title(
     assert "notes" not in text and "failed" not in text
 
 
+def test_the_race_overview_comes_first_then_the_subjects_by_title(output):
+    fake_report(output, "race", "2024-03-27", "The AI investment race: every investor, side by side")
+    text = words(write_index(output))
+    headings = [text.index(h) for h in ("Every investor, side by side", "Acme AI's funding", "Bigco's investments")]
+    assert headings == sorted(headings), text
+
+
 def test_a_report_built_before_builds_recorded_their_title_and_changes(output):
     folder = output / "oldco" / "2024-03-27"
     folder.mkdir(parents=True)

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from ..config import TEMPLATES_DIR
 from .changes import NO_CHANGE
 from .formatting import MONTHS, format_day, plural
+from .params import RACE_ID
 
 PRODUCT = "The AI investment race"  # the reports' title prefix (about.TITLE_PREFIX, which loads pandas)
 INDEX_TITLE = f"{PRODUCT}: all reports"
@@ -106,8 +107,11 @@ def subjects_of(reports: list[Published], latest: dict[str, str]) -> list[Subjec
     for number, (name, found) in enumerate(sorted(grouped.items())):
         found.sort(key=lambda r: r.as_of, reverse=True)
         newest = next((r for r in found if r.as_of == latest.get(name)), None)
-        subjects.append(Subject(f"subject-{number + 1}", heading((newest or found[0]).title), found, newest))
-    return sorted(subjects, key=lambda s: (s.title.casefold(), s.key))
+        subject = Subject(f"subject-{number + 1}", heading((newest or found[0]).title), found, newest)
+        subjects.append((name != RACE_ID, subject))
+    # The race overview first (readers who follow the race start there), then each subject by its title.
+    ordered = sorted(subjects, key=lambda pair: (pair[0], pair[1].title.casefold(), pair[1].key))
+    return [subject for _, subject in ordered]
 
 
 def render_index(reports: list[Published], latest: dict[str, str], state: str = "") -> str:

@@ -54,7 +54,10 @@ class Figure:
 
 def key_figures(view: text.View) -> list[Figure]:
     """The subject's headline figures as of the report date (bounded at any data size)."""
-    figures = _investee_figures(view) if view.is_investee else _investor_figures(view)
+    figures = _investee_figures(view) if view.is_investee else []
+    if view.is_investor:  # a company that also invests: its investments follow its funding
+        seen = {f.id for f in figures}
+        figures += [f for f in _investor_figures(view) if f.id not in seen]
     return figures[:MAX_FIGURES]
 
 

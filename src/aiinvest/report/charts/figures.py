@@ -2,7 +2,8 @@
 
 An investee subject gets the funding view (tranches of its lead investor, funding by investor,
 funding against valuation, timeline); an investor subject gets the investments-made view
-(its tranches adding up to its total, its total in each company, timeline). Each chart's title is
+(its tranches adding up to its total, its total in each company, timeline); a company that does both gets
+both views; one without any figure gets the timeline of its dated events (none when it has none). Each chart's title is
 a sentence stating its finding with its key figure; its subtitle gives the unit and the date.
 Every company keeps one colour in every chart of a report (`entity_colours`); a lower bound is grey and hatched
 (white or black text keeps 4.5:1 on grey and its hatch, which no company colour does on its hatch).
@@ -60,15 +61,12 @@ def entity_colours(view: View) -> dict[str, str]:
 def report_charts(view: View) -> list[Chart]:
     """Every chart the report shows for the subject company, in order."""
     colours = entity_colours(view)
+    charts = []
     if view.is_investee:
-        charts = [
-            tranche_chart(view, colours),
-            funding_chart(view, colours),
-            valuation_chart(view, colours),
-            timeline_chart(view),
-        ]
-    else:
-        charts = [investments_made_chart(view, colours), portfolio_chart(view, colours), timeline_chart(view)]
+        charts += [tranche_chart(view, colours), funding_chart(view, colours), valuation_chart(view, colours)]
+    if view.is_investor:  # a company that also invests gets both views, its funding first
+        charts += [investments_made_chart(view, colours), portfolio_chart(view, colours)]
+    charts.append(timeline_chart(view))  # a subject without figures: its dated events, if any
     return [chart for chart in charts if chart is not None]
 
 

@@ -188,9 +188,8 @@ def _investee_figures(view: text.View) -> list[Figure]:
     named_claims = _claims(view, {"investment"}, subject, sources=funding.source_ids)
     if len(funding.by_investor):
         basis = _Basis("sum of the named investors' totals", named_claims, funding.source_ids)
-        figures.append(
-            _on_report_date(view, f"named:{subject}", "Named investors, in all", (funding.named_usd, "exact"), basis)
-        )
+        named = (funding.named_usd, text.named_qualifier(funding))
+        figures.append(_on_report_date(view, f"named:{subject}", "Named investors, in all", named, basis))
     if funding.total_usd is not None:
         how = f"reported as of {view.claim_date(funding.reported_claim_id)}"
         if funding.added_usd > 0:

@@ -179,7 +179,9 @@ def resolve(raw: dict, tables: Tables) -> ResolvedParams:
     as_of = _resolve_as_of(params.as_of, tables["sources"]["published_date"], problems)
     from ..analysis.asof import tables_as_of  # imported here: pandas, as above
 
-    company = _resolve_company(params.company, tables_as_of(tables, as_of), problems) if as_of is not None else None
+    company = (
+        _resolve_company(params.company, tables_as_of(tables, as_of), as_of, problems) if as_of is not None else None
+    )
     if problems or company is None or as_of is None:  # neither is missing without a problem that says why
         raise ParameterError(problems)
     p = params
@@ -236,7 +238,7 @@ def _resolve_as_of(given: str, published: pd.Series, problems: list[str]) -> pd.
     return as_of
 
 
-def _resolve_company(wanted: str, tables: Tables, problems: list[str]) -> tuple[str, str] | None:
+def _resolve_company(wanted: str, tables: Tables, as_of: pd.Timestamp, problems: list[str]) -> tuple[str, str] | None:
     """Any company of companies.csv that a source known on the date mentions, by id or name (without case).
 
     A company with figures gets them; one the sources only mention gets what they say of it.
@@ -250,7 +252,7 @@ def _resolve_company(wanted: str, tables: Tables, problems: list[str]) -> tuple[
     company_id, name = match.iloc[0]["company_id"], match.iloc[0]["name"]
     known = mentioned(tables)
     if company_id not in known:
-        day = tables["sources"]["published_date"].max().date().isoformat()
+        day = as_of.date().isoformat()
         options = ", ".join(companies.loc[companies["company_id"].isin(known), "name"])
         problems.append(
             f"'company': value {_SHOWN.repr(wanted)}: expected a company that a source published on or before {day} "
@@ -265,7 +267,6 @@ def mentioned(tables: Tables) -> set[str]:
     companies = tables["companies"]
     found = set(companies.loc[companies["source_id"].isin(tables["sources"]["source_id"]), "company_id"])
     found |= set(tables["investments"]["investee_id"]) | set(tables["investments"]["investor_id"])
-    for table, columns in (("valuations", ["company_id"]), ("funding_totals", ["company_id"])):
-        found |= {c for column in columns for c in tables[table][column]}
+    found |= set(tables["valuations"]["company_id"]) | set(tables["funding_totals"]["company_id"])
     found |= set(tables["statements"]["company_id"]) | set(tables["statements"]["counterparty_id"].dropna())
     return found | set(tables["event_parties"]["company_id"])

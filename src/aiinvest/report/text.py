@@ -193,8 +193,8 @@ def funding_finding(view: View) -> str:
         if not len(f.by_investor):
             return f"The sources give no funding figure for {subject}."
         return (
-            f"The sources name {view.usd(f.named_usd)} invested in {subject} ({named}) and report no total, so it "
-            "has raised at least that."
+            f"The sources name {view.usd(f.named_usd, named_qualifier(f))} invested in {subject} ({named}) and report "
+            "no total, so it has raised at least that."
         )
     raised = f"{subject} has raised {view.usd(f.total_usd, f.total_qualifier)}"
     if f.added_usd > 0:
@@ -206,8 +206,14 @@ def funding_finding(view: View) -> str:
     if not len(f.by_investor):
         return f"{raised}; the sources name none of its investors."
     if f.unattributed_usd and f.unattributed_usd > 0:
-        return f"{raised}, and the sources name who provided {view.usd(f.named_usd)} of it: {named}."
+        provided = view.usd(f.named_usd, named_qualifier(f))
+        return f"{raised}, and the sources name who provided {provided} of it: {named}."
     return f"{raised}, all of it from investors the sources name: {named}."
+
+
+def named_qualifier(funding: FundingPosition) -> str:
+    """The qualifier of the named investors' sum: a lower bound if any of their totals is one."""
+    return combined_qualifier(funding.by_investor["qualifier"]) if len(funding.by_investor) else "exact"
 
 
 def when_claim(view: View, claim_id: str | None) -> str:
@@ -404,7 +410,7 @@ def investee_context(view: View, investee_id: str) -> str | None:
         return None
     return (
         f"{view.name(investee_id)} has raised {view.usd(f.total_usd, f.total_qualifier)} in all; the sources name who "
-        f"provided {view.usd(f.named_usd)} of it."
+        f"provided {view.usd(f.named_usd, named_qualifier(f))} of it."
     )
 
 
@@ -565,11 +571,19 @@ def listed(items: list[str], noun: str) -> str:
 def amountless_relations(view: View) -> str | None:
     """Investments the sources mention without an amount (events of kind investment)."""
     e = view.rec.events
-    e = e[e["kind"].isin(AMOUNTLESS_KINDS)].drop_duplicates("fact_id")
+    e = e[e["kind"].isin(AMOUNTLESS_KINDS) & ~e["event_id"].isin(quantified_events(view))].drop_duplicates("fact_id")
     if e.empty:
         return None
     said = [f"{str(r.description).rstrip('.')} (according to {view.source_name(r.source_id)})" for r in rows(e)]
     return f"How much: {listed(said, 'investment')}; no source says how much."
+
+
+def quantified_events(view: View) -> set[str]:
+    """The events between companies for which a source gives an amount invested (one of them in the other)."""
+    reads = view.rec.interpretations
+    pairs = {frozenset(p) for p in zip(reads["investor_id"], reads["investee_id"], strict=True)}
+    parties = view.rec.event_parties.groupby("event_id")["company_id"].agg(frozenset)
+    return {str(event) for event, companies in parties.items() if companies in pairs}
 
 
 def no_figures(view: View) -> str | None:

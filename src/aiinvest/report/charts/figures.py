@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..formatting import MONTHS, UNITS, format_date, plural
 from ..rows import rows
-from ..text import View, lead_investor, ratio_text
+from ..text import View, lead_investor, named_qualifier, ratio_text
 from .chronology import MAX_MARKERS, timeline_chart, timeline_items
 from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, SKY_BLUE, Chart, RefLine, Trace
 
@@ -295,7 +295,7 @@ def _investor_segments(view: View, colours: dict[str, str], row: tuple[str]) -> 
 
 def _funding_title(view: View) -> str:
     funding = view.funding
-    named = view.usd(funding.named_usd)
+    named = view.usd(funding.named_usd, named_qualifier(funding))
     if funding.total_usd is None:
         return f"Named investors have put {named} into {view.subject}"
     total = view.usd(funding.total_usd, funding.total_qualifier)
@@ -315,8 +315,9 @@ def funding_chart(view: View, colours: dict[str, str]) -> Chart | None:
     row = ("Funding",)
     traces, start = _investor_segments(view, colours, row)
     lines: tuple[RefLine, ...] = ()
+    named = view.usd(funding.named_usd, named_qualifier(funding))
     caption = (
-        f"Each named investor's total as of {view.as_of}, {view.usd(funding.named_usd)} in all."
+        f"Each named investor's total as of {view.as_of}, {named} in all."
         if len(funding.by_investor)
         else f"As of {view.as_of}, the sources name no investor."
     )

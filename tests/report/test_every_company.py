@@ -16,6 +16,7 @@ from fixtures import SEED_DIR
 from fixtures.later import add_article, published
 
 from aiinvest.report import about, text
+from aiinvest.report.charts.figures import timeline_items
 from aiinvest.report.document import RELATIONS, prepare
 from aiinvest.report.key_figures import figures_document
 from aiinvest.report.params import ParameterError
@@ -174,8 +175,16 @@ def test_a_company_that_invests_and_receives_money_gets_both_views(dual, monkeyp
     labels = [f.label for f in report.key_figures]
     assert "Anthropic's total funding" in labels and "Anthropic in Nimbus Robotics, in all" in labels
     assert len({f.id for f in report.key_figures}) == len(report.key_figures)
+    labels = set(timeline_items(view)["label"])
+    assert {"Amazon $1.25B", "Into Nimbus Robotics $0.25B", "Into Nimbus Robotics $0.5B"} <= labels  # which way
     html, charts = body(report, monkeypatch)
     assert charts == list(report.charts)
+    headings = [h.get_text() for h in BeautifulSoup(html, "html.parser").select("h2")]
+    assert headings[-3:] == [
+        "Investments Anthropic made, by tranche",
+        "Anthropic's investment in each company",
+        "Timeline",
+    ]
     assert codes_in(visible(BeautifulSoup(html, "html.parser").select_one(".summary").decode()), report) == []
 
 

@@ -76,11 +76,11 @@ SECTIONS = {
         "investment",
     ),
     "investments": (
-        "Investments made, by tranche",
+        "Investments {subject} made, by tranche",
         "Each distinct tranche the subject made, counted once however many articles mention it.",
         "investment",
     ),
-    "portfolio": ("Investment in each company", None, "investment"),
+    "portfolio": ("{subject}'s investment in each company", None, "investment"),
     "funding": (
         "Who funds {subject}",
         "Named investors against the total funding the sources report, both measured on the report date. A "

@@ -7,6 +7,7 @@ has it invest in an invented startup) gets both views in one report.
 
 import json
 import re
+from pathlib import Path
 
 import jsonschema
 import pandas as pd
@@ -15,19 +16,15 @@ from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
 from fixtures.later import add_article, published
 
-from aiinvest.report import about, text
+from aiinvest.report import about, key_figures, text
+from aiinvest.report.changes import compare
 from aiinvest.report.charts.figures import timeline_items
 from aiinvest.report.document import RELATIONS, prepare
 from aiinvest.report.key_figures import figures_document
 from aiinvest.report.params import ParameterError
 
 SEED = {"data_dir": str(SEED_DIR)}
-SCHEMA = json.loads(
-    (
-        __import__("aiinvest.config", fromlist=["PROJECT_ROOT"]).PROJECT_ROOT
-        / "src/aiinvest/report/figures.schema.json"
-    ).read_text(encoding="utf-8")
-)
+SCHEMA = json.loads((Path(key_figures.__file__).parent / "figures.schema.json").read_text(encoding="utf-8"))
 DUAL = "art-301"  # INVENTED FOR TESTS: Anthropic puts money into Nimbus Robotics, an invented startup
 
 
@@ -229,3 +226,15 @@ def test_a_later_article_with_amounts_turns_a_company_without_figures_into_an_in
     earlier = prepare(company="OpenAI", as_of="2024-03-27", data_dir=str(data_dir))
     assert earlier.title == "The AI investment race: what the sources say about OpenAI"
     assert "How much: Microsoft has invested in OpenAI" in " ".join(text.cannot_tell(earlier.view, []))
+
+
+def test_what_changed_when_a_company_without_figures_gets_them(data_dir):
+    """The previous report had no figure: each figure the later article brings is new, with its quote."""
+    old = prepare(company="OpenAI", **SEED)
+    add_article(data_dir, "art-201")
+    new = prepare(company="OpenAI", data_dir=str(data_dir))
+    changes = compare(figures_document(old.view, old.key_figures), figures_document(new.view, new.key_figures))
+    rows = {row.what: (row.before, row.now) for row in changes.entries()}
+    assert rows["OpenAI's valuation"] == ("new", "about $86B")
+    assert rows["Microsoft in OpenAI, in all"] == ("new", "at least $14B")
+    assert "1 new source" in changes.summary()

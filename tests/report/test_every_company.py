@@ -238,3 +238,21 @@ def test_what_changed_when_a_company_without_figures_gets_them(data_dir):
     assert rows["OpenAI's valuation"] == ("new", "about $86B")
     assert rows["Microsoft in OpenAI, in all"] == ("new", "at least $14B")
     assert "1 new source" in changes.summary()
+
+
+def test_statements_about_a_company_without_figures_are_pointed_to_and_shown(data_dir, edit_csv, monkeypatch):
+    edit_csv(
+        "statements",
+        lambda t: t.replace(
+            "st-05,anthropic-attracts-investment,art-000,anthropic,",
+            "st-05,anthropic-attracts-investment,art-000,openai,",
+        ),
+    )
+    openai = prepare(company="OpenAI", data_dir=str(data_dir))
+    assert text.summary(openai.view)[2] == (
+        "Undated article (March 2024, inferred) quotes 1 statement about OpenAI, under 'What the sources say in words'."
+    )
+    html, _ = body(openai, monkeypatch)
+    soup = BeautifulSoup(html, "html.parser")
+    assert [h.get_text() for h in soup.select("h2")] == ["What the sources report about OpenAI", text.WORDS_HEADING]
+    assert "underscored by its ability to attract significant investment" in soup.get_text(" ")

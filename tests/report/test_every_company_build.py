@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 
+import pikepdf
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
@@ -215,3 +216,23 @@ def test_an_unknown_company_still_stops_the_build_with_exit_status_64(tmp_path):
     assert result.returncode == exitcodes.PARAMETERS == 64
     assert "'company': value 'Nvidia': expected a company in the data (Anthropic, Amazon," in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_the_pdf_without_charts_is_still_a_tagged_pdf_a_with_its_outline_and_links(openai_report):
+    with pikepdf.open(openai_report.outputs["pdf"]) as pdf:
+        assert pdf.Root.Lang == "en" and pdf.Root.MarkInfo.Marked is True
+        with pdf.open_metadata() as xmp:
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "A")
+            assert xmp["dc:title"] == "The AI investment race: what the sources say about OpenAI"
+            assert "OpenAI" in xmp["pdf:Keywords"]
+        with pdf.open_outline() as outline:
+            (title,) = outline.root
+            sections = [item.title for item in title.children]
+        assert sections[:3] == ["Contents", "What the sources report about OpenAI", "Where the sources disagree"]
+        names = {str(k) for k in pdf.Root.Names.Dests.Names[::2]} if "/Names" in pdf.Root else set()
+        links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        internal = [a for a in links if "/Dest" in a or ("/A" in a and a.A.get("/S") == "/GoTo")]
+        assert len(internal) >= 4  # the contents, and the sources of the ties
+        for link in internal:
+            dest = link.get("/Dest", link.get("/A", {}).get("/D"))
+            assert isinstance(dest, pikepdf.Array) or str(dest) in names

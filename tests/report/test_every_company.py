@@ -14,14 +14,16 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
-from fixtures.later import add_article, published
+from fixtures.later import ARTICLES, add_article, published
 
+from aiinvest.analysis.asof import tables_as_of
+from aiinvest.data.load import load_tables
 from aiinvest.report import about, key_figures, text
 from aiinvest.report.changes import compare
 from aiinvest.report.charts.figures import timeline_items
 from aiinvest.report.document import RELATIONS, prepare
 from aiinvest.report.key_figures import figures_document
-from aiinvest.report.params import ParameterError
+from aiinvest.report.params import ParameterError, mentioned
 
 SEED = {"data_dir": str(SEED_DIR)}
 SCHEMA = json.loads((Path(key_figures.__file__).parent / "figures.schema.json").read_text(encoding="utf-8"))
@@ -256,3 +258,31 @@ def test_statements_about_a_company_without_figures_are_pointed_to_and_shown(dat
     soup = BeautifulSoup(html, "html.parser")
     assert [h.get_text() for h in soup.select("h2")] == ["What the sources report about OpenAI", text.WORDS_HEADING]
     assert "underscored by its ability to attract significant investment" in soup.get_text(" ")
+
+
+def test_every_company_the_sources_mention_gets_a_report_at_every_date(data_dir):
+    """With every invented article added, each company any known source mentions is a subject at each date: its
+    title names it, its summary and key figures carry no code, and a company is refused before any source names it."""
+    for article in (*ARTICLES, "art-201", DUAL):
+        add_article(data_dir, article)
+    tables = load_tables(data_dir)
+    dates = sorted(set(tables["sources"]["published_date"]))
+    refused, titles = [], set()
+    for as_of in (dates[1], published(DUAL), dates[-1]):
+        known = mentioned(tables_as_of(tables, as_of))
+        for company in tables["companies"]["company_id"]:
+            params = {"company": company, "as_of": as_of.date().isoformat(), "data_dir": str(data_dir)}
+            if company not in known:
+                with pytest.raises(ParameterError, match="no source known then mentions"):
+                    prepare(**params)
+                refused.append((company, as_of))
+                continue
+            report = prepare(**params)
+            assert report.view.subject in report.title
+            header = BeautifulSoup(report.header().data, "html.parser")
+            assert codes_in(visible(str(header)), report) == [], (company, as_of)
+            assert len({f.id for f in report.key_figures}) == len(report.key_figures)
+            titles.add(about.subject_title(report.view))
+    assert refused == [("nimbus", pd.Timestamp("2024-03-27"))]  # known from art-301 only
+    assert {"Anthropic's funding", "Anthropic's funding and investments", "Microsoft's investments in AI"} <= titles
+    assert {"OpenAI's funding", "what the sources say about OpenAI", "what the sources say about Apple"} <= titles

@@ -16,7 +16,7 @@
 # ---
 
 # %% tags=["parameters", "remove-cell"]
-company: str = "Anthropic"  # subject company, by name or id; it must have quantified data
+company: str = "Anthropic"  # subject company, by name or id: any company the sources mention
 as_of: str = ""  # as-of date YYYY-MM-DD; empty means the latest source date
 unit: str = "billions"  # display unit for amounts: billions or millions
 title: str = ""  # report title; empty: made from the subject and its role

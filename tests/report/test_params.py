@@ -56,10 +56,17 @@ def test_wrong_type_is_refused(tables):
     assert "'unit': value 1000000 (int): expected text" in error_of({"unit": 1_000_000}, tables)
 
 
-def test_company_without_quantified_data_is_refused(tables):
-    message = error_of({"company": "Apple"}, tables)
-    assert "'company': value 'Apple': expected a company with quantified data" in message
-    assert "Anthropic" in message
+@pytest.mark.parametrize("company", ["OpenAI", "Microsoft", "Apple", "accenture", "Amazon Web Services (AWS)"])
+def test_a_company_without_figures_can_be_the_subject(tables, company):
+    """Issue 23: every company the sources mention is a subject, by name (without case) or id."""
+    params = resolve({"company": company}, tables)
+    row = tables["companies"].set_index("company_id").loc[params.company_id]
+    assert company.casefold() in {params.company_id, row["name"].casefold()}
+
+
+def test_every_company_in_the_data_can_be_the_subject(tables):
+    for company_id in tables["companies"]["company_id"]:
+        assert resolve({"company": company_id}, tables).company_id == company_id
 
 
 def test_unknown_company_is_refused(tables):
@@ -90,10 +97,20 @@ def test_an_investor_can_be_the_subject(tables):
     assert (params.company_id, params.company_name) == ("amazon", "Amazon")
 
 
-def test_a_company_without_figures_is_refused_naming_those_with_data(tables):
-    message = error_of({"company": "Apple"}, tables)
-    assert "'company': value 'Apple': expected a company with quantified data" in message
-    assert "Anthropic, Amazon, Google" in message
+def test_a_company_no_source_known_on_the_date_mentions_is_refused(tables):
+    """Apple first appears in the article of 27 March 2024: a report as of 15 March cannot be about it."""
+    message = error_of({"company": "Apple", "as_of": "2024-03-15"}, tables)
+    assert (
+        "'company': value 'Apple': expected a company that a source published on or before 2024-03-15 mentions "
+        "(no source known then mentions Apple; they mention Anthropic, Amazon, Amazon Web Services (AWS), Google, "
+        "Google Cloud, Microsoft, OpenAI)"
+    ) in message
+    assert resolve({"company": "OpenAI", "as_of": "2024-03-15"}, tables).company_id == "openai"
+
+
+def test_an_unknown_company_is_refused_naming_every_company(tables):
+    message = error_of({"company": "Nvidia"}, tables)
+    assert ", ".join(tables["companies"]["name"]) in message
 
 
 def test_a_bad_as_of_gives_no_second_error_about_the_company(tables):

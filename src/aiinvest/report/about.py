@@ -47,8 +47,18 @@ def title(view: View, given: str = "") -> str:
     """The given title, else one made from the subject and its role: '... Anthropic's funding'."""
     if given.strip():
         return given.strip()
-    about = f"{view.subject}'s funding" if view.is_investee else f"{view.subject}'s investments in AI"
-    return f"{TITLE_PREFIX}: {about}"
+    return f"{TITLE_PREFIX}: {subject_title(view)}"
+
+
+def subject_title(view: View) -> str:
+    """The subject and its role(s): "Anthropic's funding", "X's funding and investments", "what the sources say..."."""
+    if view.is_investee and view.is_investor:
+        return f"{view.subject}'s funding and investments"
+    if view.is_investee:
+        return f"{view.subject}'s funding"
+    if view.is_investor:
+        return f"{view.subject}'s investments in AI"
+    return f"what the sources say about {view.subject}"
 
 
 def _count(n: int) -> str:

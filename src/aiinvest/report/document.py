@@ -76,11 +76,11 @@ SECTIONS = {
         "investment",
     ),
     "investments": (
-        "Investments made, by tranche",
+        "Investments {subject} made, by tranche",
         "Each distinct tranche the subject made, counted once however many articles mention it.",
         "investment",
     ),
-    "portfolio": ("Investment in each company", None, "investment"),
+    "portfolio": ("{subject}'s investment in each company", None, "investment"),
     "funding": (
         "Who funds {subject}",
         "Named investors against the total funding the sources report, both measured on the report date. A "
@@ -100,7 +100,12 @@ SECTIONS = {
 DATED_ONCE_TITLE = "Dated by one source only (not a disagreement: another source gives no date):"
 CANNOT_TELL_NOTHING = "Every figure here rests on more than one source, with stated dates and amounts."
 STATEMENT_TOPICS = ("investment", "funding", "valuation", "context")
-WORDS_HEADING = "What the sources say in words"
+WORDS_HEADING = text.WORDS_HEADING
+RELATIONS = (
+    "section-relations",
+    "What the sources report about {subject}",
+    "Each tie with another company that the sources report, once however many of them report it.",
+)
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "report"),
@@ -165,6 +170,7 @@ class Report:
                 about=about.sources_note(self.view),
                 summary=self.summary(),
                 key_figures=[{**f.row(), "sources": cited(self.view, f.source_ids)} for f in self.key_figures],
+                no_key_figures=text.no_key_figures(self.view),
             ),
             {
                 "document": self.document_metadata(),
@@ -218,7 +224,10 @@ class Report:
         return self._html(section + self._table(table, "changes", None).data)
 
     def figures(self) -> None:
-        """Every chart for the subject, each in its section with heading, chart, caption and statements."""
+        """Every chart for the subject, each in its section with heading, chart, caption and statements; for a
+        subject the sources give no figure for, first what they report about it."""
+        if not self.view.has_figures and (ties := self.relations()) is not None:
+            display(ties)
         shown = set()
         for chart_id in self.charts:
             heading, intro, topic = SECTIONS[chart_id]
@@ -234,6 +243,24 @@ class Report:
             for said in rest:
                 if said is not None:
                     display(said)
+
+    def relations(self):
+        """'What the sources report about X': its ties with other companies, each with when and its sources."""
+        ties = text.relations(self.view)
+        if ties.empty:
+            return None
+        anchor, heading, intro = RELATIONS
+        heading = heading.format(subject=self.view.subject)
+        section = render("section.html.j2", anchor=anchor, heading=heading, intro=intro)
+        table = pd.DataFrame(
+            {
+                "What the sources report": ties["what"],
+                "With": ties["others"],
+                "When": ties["when"],
+                "Sources": [cited(self.view, ids) for ids in ties["source_ids"]],
+            }
+        )
+        return self._html(section + self._table(table, "relations", None).data)
 
     def chart(self, chart_id: str) -> None:
         """Display one chart (interactive and print renderings) with its numbered caption."""

@@ -55,7 +55,10 @@ class Figure:
 
 def key_figures(view: text.View) -> list[Figure]:
     """The subject's headline figures as of the report date (bounded at any data size)."""
-    figures = _investee_figures(view) if view.is_investee else _investor_figures(view)
+    figures = _investee_figures(view) if view.is_investee else []
+    if view.is_investor:  # a company that also invests: its investments follow its funding
+        seen = {f.id for f in figures}
+        figures += [f for f in _investor_figures(view) if f.id not in seen]
     return figures[:MAX_FIGURES]
 
 
@@ -186,9 +189,8 @@ def _investee_figures(view: text.View) -> list[Figure]:
     named_claims = _claims(view, {"investment"}, subject, sources=funding.source_ids)
     if len(funding.by_investor):
         basis = _Basis("sum of the named investors' totals", named_claims, funding.source_ids)
-        figures.append(
-            _on_report_date(view, f"named:{subject}", "Named investors, in all", (funding.named_usd, "exact"), basis)
-        )
+        named = (funding.named_usd, text.named_qualifier(funding))
+        figures.append(_on_report_date(view, f"named:{subject}", "Named investors, in all", named, basis))
     if funding.total_usd is not None:
         how = f"reported as of {view.claim_date(funding.reported_claim_id)}"
         if funding.added_usd > 0:

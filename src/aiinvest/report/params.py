@@ -186,7 +186,7 @@ def resolve(raw: dict, tables: Tables) -> ResolvedParams:
 
     company: tuple[str, str] | None = (RACE_ID, RACE_NAME)
     if not is_race(raw) and as_of is not None:
-        company = _resolve_company(params.company, tables_as_of(tables, as_of), problems)
+        company = _resolve_company(params.company, tables_as_of(tables, as_of), as_of, problems)
     if problems or company is None or as_of is None:  # neither is missing without a problem that says why
         raise ParameterError(problems)
     p = params
@@ -258,21 +258,35 @@ def _resolve_as_of(given: str, published: pd.Series, problems: list[str]) -> pd.
     return as_of
 
 
-def _resolve_company(wanted: str, tables: Tables, problems: list[str]) -> tuple[str, str] | None:
+def _resolve_company(wanted: str, tables: Tables, as_of: pd.Timestamp, problems: list[str]) -> tuple[str, str] | None:
+    """Any company of companies.csv that a source known on the date mentions, by id or name (without case).
+
+    A company with figures gets them; one the sources only mention gets what they say of it.
+    """
     companies = tables["companies"]
-    quantified = set(tables["investments"]["investee_id"]) | set(tables["investments"]["investor_id"])
-    quantified |= set(tables["valuations"]["company_id"]) | set(tables["funding_totals"]["company_id"])
-    with_data = companies[companies["company_id"].isin(quantified)]
     match = companies[(companies["company_id"] == wanted) | (companies["name"].str.casefold() == wanted.casefold())]
-    options = ", ".join(with_data["name"])
     if match.empty:
+        options = ", ".join(companies["name"])
         problems.append(f"'company': value {_SHOWN.repr(wanted)}: expected a company in the data ({options})")
         return None
     company_id, name = match.iloc[0]["company_id"], match.iloc[0]["name"]
-    if company_id not in quantified:
+    known = mentioned(tables)
+    if company_id not in known:
+        day = as_of.date().isoformat()
+        options = ", ".join(companies.loc[companies["company_id"].isin(known), "name"])
         problems.append(
-            f"'company': value {_SHOWN.repr(wanted)}: expected a company with quantified data "
-            f"(investments made or received, a valuation or a funding total): {options}"
+            f"'company': value {_SHOWN.repr(wanted)}: expected a company that a source published on or before {day} "
+            f"mentions (no source known then mentions {name}; they mention {options})"
         )
         return None
     return company_id, name
+
+
+def mentioned(tables: Tables) -> set[str]:
+    """The companies the known sources mention: in companies.csv (by the row's source), a claim or an event."""
+    companies = tables["companies"]
+    found = set(companies.loc[companies["source_id"].isin(tables["sources"]["source_id"]), "company_id"])
+    found |= set(tables["investments"]["investee_id"]) | set(tables["investments"]["investor_id"])
+    found |= set(tables["valuations"]["company_id"]) | set(tables["funding_totals"]["company_id"])
+    found |= set(tables["statements"]["company_id"]) | set(tables["statements"]["counterparty_id"].dropna())
+    return found | set(tables["event_parties"]["company_id"])

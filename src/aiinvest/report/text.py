@@ -93,6 +93,16 @@ class View:
         return "investee" in self.rec.roles(self.subject_id)
 
     @cached_property
+    def is_investor(self) -> bool:
+        """The subject put an amount into a company (the investments-made view)."""
+        return "investor" in self.rec.roles(self.subject_id)
+
+    @property
+    def has_figures(self) -> bool:
+        """The sources give an amount for the subject in some role; else the report tells what they say of it."""
+        return self.is_investee or self.is_investor
+
+    @cached_property
     def funding(self) -> FundingPosition:
         """The subject's funding position on the report date."""
         return self.rec.funding_at(self.subject_id)
@@ -183,8 +193,8 @@ def funding_finding(view: View) -> str:
         if not len(f.by_investor):
             return f"The sources give no funding figure for {subject}."
         return (
-            f"The sources name {view.usd(f.named_usd)} invested in {subject} ({named}) and report no total, so it "
-            "has raised at least that."
+            f"The sources name {view.usd(f.named_usd, named_qualifier(f))} invested in {subject} ({named}) and report "
+            "no total, so it has raised at least that."
         )
     raised = f"{subject} has raised {view.usd(f.total_usd, f.total_qualifier)}"
     if f.added_usd > 0:
@@ -196,8 +206,14 @@ def funding_finding(view: View) -> str:
     if not len(f.by_investor):
         return f"{raised}; the sources name none of its investors."
     if f.unattributed_usd and f.unattributed_usd > 0:
-        return f"{raised}, and the sources name who provided {view.usd(f.named_usd)} of it: {named}."
+        provided = view.usd(f.named_usd, named_qualifier(f))
+        return f"{raised}, and the sources name who provided {provided} of it: {named}."
     return f"{raised}, all of it from investors the sources name: {named}."
+
+
+def named_qualifier(funding: FundingPosition) -> str:
+    """The qualifier of the named investors' sum: a lower bound if any of their totals is one."""
+    return combined_qualifier(funding.by_investor["qualifier"]) if len(funding.by_investor) else "exact"
 
 
 def when_claim(view: View, claim_id: str | None) -> str:
@@ -271,13 +287,93 @@ def ratio_caveat(view: View) -> str:
 
 
 def summary(view: View) -> list[str]:
-    """Two to four sentences, the finding first, every number computed from the reconciliation."""
-    found: list[str | None] = (
-        [funding_finding(view), tranches_finding(view), valuation_finding(view)]
-        if view.is_investee
-        else list(investor_findings(view))
-    )
+    """Two to five sentences, the finding first, every number computed from the reconciliation.
+
+    A company that receives and invests money gets both findings (what it raised, then what it put in and
+    where); one the sources give no figure for gets what they report about it.
+    """
+    found: list[str | None] = []
+    if view.is_investee:
+        found += [funding_finding(view), tranches_finding(view), valuation_finding(view)]
+    if view.is_investor:
+        found += investor_findings(view)[: 1 if view.is_investee else None]
+    if not view.has_figures:
+        found += known_findings(view)
     return [s for s in found if s] + [disagreement_sentence(view)]
+
+
+NO_FIGURE = "no amount invested in it or by it, no valuation and no total funding"
+
+
+def known_findings(view: View) -> list[str]:
+    """A company the sources give no figure for: that they give none, and what they do report about it."""
+    first = f"No source published by {view.as_of} gives a figure for {view.subject}: {NO_FIGURE}."
+    ties = relations(view)
+    said = subject_statements(view)
+    if ties.empty and said.empty:
+        named = view.rec.companies.set_index("company_id")["source_id"].get(view.subject_id)
+        where = f" ({view.source_name(named)})" if named in view.source_names else ""
+        return [first, f"They mention {view.subject} by name only{where}."]
+    found = [first]
+    if not ties.empty:
+        listed_ties = listed([f"{r.what} ({view.sources_in_words(r.source_ids)})" for r in rows(ties)], "tie")
+        count = "one tie with another company" if len(ties) == 1 else f"{len(ties)} ties with other companies"
+        found.append(f"They report {count}: {listed_ties}.")
+    if not said.empty:
+        verb = "quotes" if said["source_id"].nunique() == 1 else "quote"
+        found.append(
+            f"{view.sources_in_words(said['source_id'])} {verb} {plural(len(said), 'statement')} about "
+            f"{view.subject}, under '{WORDS_HEADING}'."
+        )
+    return found
+
+
+WORDS_HEADING = "What the sources say in words"
+
+
+def relations(view: View) -> pd.DataFrame:
+    """The events the subject takes part in, one row per fact: what, with whom, when, status, and the sources.
+
+    Columns: what (the description; a rumour says so), others (the other companies' names), when (in words),
+    status and source_ids (every source that reports the fact), in the order of the events table.
+    """
+    parties = view.rec.event_parties
+    ids = set(parties.loc[parties["company_id"] == view.subject_id, "event_id"])
+    events = view.rec.events
+    events = events[events["event_id"].isin(ids)]
+    found = []
+    for fact_id, group in events.groupby("fact_id", sort=False):
+        dated = group[group["date"].notna()]
+        first = (dated if len(dated) else group).iloc[0]
+        others = parties[parties["event_id"].isin(group["event_id"]) & (parties["company_id"] != view.subject_id)]
+        found.append(
+            {
+                "fact_id": fact_id,
+                "what": _described(first),
+                "others": join_words(dict.fromkeys(view.name(c) for c in others["company_id"])),
+                "when": format_date(first["date"], first["date_precision"], bool(first["date_inferred"])),
+                "status": str(first["status"]),
+                "source_ids": tuple(dict.fromkeys(group["source_id"])),
+            }
+        )
+    return pd.DataFrame(found, columns=["fact_id", "what", "others", "when", "status", "source_ids"])
+
+
+def _described(event) -> str:
+    """An event's description without its full stop; a rumour says so (unless its description does)."""
+    what = str(event["description"]).rstrip(".")
+    return what + " (rumoured)" if event["status"] == "rumoured" and "rumour" not in what.casefold() else what
+
+
+def subject_statements(view: View) -> pd.DataFrame:
+    """The statements about the subject (by it, or about it as counterparty)."""
+    s = view.rec.statements
+    return s[((s["company_id"] == view.subject_id) | (s["counterparty_id"] == view.subject_id)).fillna(False)]
+
+
+def no_key_figures(view: View) -> str:
+    """What the key-figures table says when the sources give no figure for the subject."""
+    return f"None: the sources published by {view.as_of} give no figure for {view.subject}."
 
 
 def investor_findings(view: View) -> list[str | None]:
@@ -314,7 +410,7 @@ def investee_context(view: View, investee_id: str) -> str | None:
         return None
     return (
         f"{view.name(investee_id)} has raised {view.usd(f.total_usd, f.total_qualifier)} in all; the sources name who "
-        f"provided {view.usd(f.named_usd)} of it."
+        f"provided {view.usd(f.named_usd, named_qualifier(f))} of it."
     )
 
 
@@ -453,6 +549,7 @@ AMOUNTLESS_KINDS = ("investment",)  # events that are money changing hands, whic
 def cannot_tell(view: View, figures) -> list[str]:
     """What a reader might assume but the sources do not establish, one plain sentence each."""
     found = [
+        no_figures(view),
         amountless_relations(view),
         unattributed_funding(view),
         announced_only(view),
@@ -474,11 +571,29 @@ def listed(items: list[str], noun: str) -> str:
 def amountless_relations(view: View) -> str | None:
     """Investments the sources mention without an amount (events of kind investment)."""
     e = view.rec.events
-    e = e[e["kind"].isin(AMOUNTLESS_KINDS)].drop_duplicates("fact_id")
+    e = e[e["kind"].isin(AMOUNTLESS_KINDS) & ~e["event_id"].isin(quantified_events(view))].drop_duplicates("fact_id")
     if e.empty:
         return None
     said = [f"{str(r.description).rstrip('.')} (according to {view.source_name(r.source_id)})" for r in rows(e)]
     return f"How much: {listed(said, 'investment')}; no source says how much."
+
+
+def quantified_events(view: View) -> set[str]:
+    """The events between companies for which a source gives an amount invested (one of them in the other)."""
+    reads = view.rec.interpretations
+    pairs = {frozenset(p) for p in zip(reads["investor_id"], reads["investee_id"], strict=True)}
+    parties = view.rec.event_parties.groupby("event_id")["company_id"].agg(frozenset)
+    return {str(event) for event, companies in parties.items() if companies in pairs}
+
+
+def no_figures(view: View) -> str | None:
+    """For a subject the sources give no figure for: the amounts a reader might expect and no source gives."""
+    if view.has_figures:
+        return None
+    return (
+        f"Any figure: no source says how much {view.subject} has raised or invested, or what it is worth "
+        "(no investment amount, valuation or total funding)."
+    )
 
 
 def dated(date, precision, inferred) -> str:

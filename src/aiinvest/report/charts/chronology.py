@@ -34,6 +34,8 @@ def _tranche_items(view: View) -> pd.DataFrame:
     subject = view.subject_id
     parts = parts[(parts["investee_id"] == subject) | (parts["investor_id"] == subject)]
     other = parts["investor_id"].where(parts["investee_id"] == subject, parts["investee_id"])
+    both = view.is_investee and view.is_investor  # money both ways: say which way each went
+    into = ["" if not both or i == subject else "Into " for i in parts["investee_id"]]
     return pd.DataFrame(
         {
             "kind": "investment",
@@ -41,7 +43,9 @@ def _tranche_items(view: View) -> pd.DataFrame:
             "date": parts["date"],
             "precision": parts["date_precision"],
             "inferred": parts["date_inferred"],
-            "label": [f"{view.name(o)} {view.usd(a)}" for o, a in zip(other, parts["amount_usd"], strict=True)],
+            "label": [
+                f"{to}{view.name(o)} {view.usd(a)}" for to, o, a in zip(into, other, parts["amount_usd"], strict=True)
+            ],
             "status": "confirmed",
             "source_ids": parts["source_ids"],
         }

@@ -2,7 +2,8 @@
 
 An investee subject gets the funding view (tranches of its lead investor, funding by investor,
 funding against valuation, timeline); an investor subject gets the investments-made view
-(its tranches adding up to its total, its total in each company, timeline). Each chart's title is
+(its tranches adding up to its total, its total in each company, timeline); a company that does both gets
+both views; one without any figure gets the timeline of its dated events (none when it has none). Each chart's title is
 a sentence stating its finding with its key figure; its subtitle gives the unit and the date.
 Every company keeps one colour in every chart of a report (`entity_colours`); a lower bound is grey and hatched
 (white or black text keeps 4.5:1 on grey and its hatch, which no company colour does on its hatch).
@@ -14,7 +15,7 @@ import pandas as pd
 
 from ..formatting import MONTHS, UNITS, format_date, plural
 from ..rows import rows
-from ..text import View, lead_investor, ratio_text
+from ..text import View, lead_investor, named_qualifier, ratio_text
 from .chronology import MAX_MARKERS, timeline_chart, timeline_items
 from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, SKY_BLUE, Chart, RefLine, Trace
 
@@ -60,15 +61,12 @@ def entity_colours(view: View) -> dict[str, str]:
 def report_charts(view: View) -> list[Chart]:
     """Every chart the report shows for the subject company, in order."""
     colours = entity_colours(view)
+    charts = []
     if view.is_investee:
-        charts = [
-            tranche_chart(view, colours),
-            funding_chart(view, colours),
-            valuation_chart(view, colours),
-            timeline_chart(view),
-        ]
-    else:
-        charts = [investments_made_chart(view, colours), portfolio_chart(view, colours), timeline_chart(view)]
+        charts += [tranche_chart(view, colours), funding_chart(view, colours), valuation_chart(view, colours)]
+    if view.is_investor:  # a company that also invests gets both views, its funding first
+        charts += [investments_made_chart(view, colours), portfolio_chart(view, colours)]
+    charts.append(timeline_chart(view))  # a subject without figures: its dated events, if any
     return [chart for chart in charts if chart is not None]
 
 
@@ -297,7 +295,7 @@ def _investor_segments(view: View, colours: dict[str, str], row: tuple[str]) -> 
 
 def _funding_title(view: View) -> str:
     funding = view.funding
-    named = view.usd(funding.named_usd)
+    named = view.usd(funding.named_usd, named_qualifier(funding))
     if funding.total_usd is None:
         return f"Named investors have put {named} into {view.subject}"
     total = view.usd(funding.total_usd, funding.total_qualifier)
@@ -317,8 +315,9 @@ def funding_chart(view: View, colours: dict[str, str]) -> Chart | None:
     row = ("Funding",)
     traces, start = _investor_segments(view, colours, row)
     lines: tuple[RefLine, ...] = ()
+    named = view.usd(funding.named_usd, named_qualifier(funding))
     caption = (
-        f"Each named investor's total as of {view.as_of}, {view.usd(funding.named_usd)} in all."
+        f"Each named investor's total as of {view.as_of}, {named} in all."
         if len(funding.by_investor)
         else f"As of {view.as_of}, the sources name no investor."
     )

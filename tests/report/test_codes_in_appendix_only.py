@@ -1,18 +1,15 @@
 """Issue 22: no claim, fact or source id nor reason code before the appendix, in the built HTML and PDF; the
 appendix holds them. Built from the seeds, for the default subject and for an investor (company=Amazon)."""
 
-import re
-
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
+from fixtures.report_text import codes_of, found, html_parts, pdf_parts
 
-from aiinvest.analysis import codes
 from aiinvest.analysis.reconcile import reconcile
 from aiinvest.config import PARAMS_DIR
 from aiinvest.data.load import load_tables
-from aiinvest.report.document import APPENDIX_HEADING
 from aiinvest.report.params import merged, read_params_file
 
 pytestmark = pytest.mark.slow
@@ -39,41 +36,7 @@ def rec():
 @pytest.fixture(scope="module")
 def all_codes(rec) -> set[str]:
     """Every claim, fact and source id of the reconciliation, and every reason code it uses."""
-    ids = set(rec.claims["claim_id"]) | set(rec.claims["fact_id"].dropna()) | set(rec.sources["source_id"])
-    return ids | {v for k, v in vars(codes).items() if k.isupper() and isinstance(v, str) and "_" in v}
-
-
-def found(text: str, wanted: set[str]) -> dict[str, str]:
-    """Each code found in the text, with the words around its first occurrence."""
-    hits = {}
-    for code in sorted(wanted):
-        if match := re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text):
-            hits[code] = text[max(0, match.start() - 60) : match.end() + 20]
-    return hits
-
-
-def html_parts(path) -> tuple[str, str]:
-    """The HTML's visible text (and text alternatives) before the appendix's heading, and from it on."""
-    html = path.read_text(encoding="utf-8")
-    at = html.index('id="appendix"')
-    parts = []
-    for chunk in (html[:at], html[at:]):
-        soup = BeautifulSoup(chunk, "html.parser")
-        for tag in soup(["script", "style"]):
-            tag.decompose()
-        alternatives = [t.get("aria-label", "") for t in soup.select("[aria-label]")] + [
-            t.get("alt", "") for t in soup.select("img[alt]")
-        ]
-        parts.append(" ".join((soup.get_text(" ") + " " + " ".join(alternatives)).split()))
-    return parts[0], parts[1]
-
-
-def pdf_parts(path) -> tuple[str, str]:
-    """The PDF's text before the appendix's heading (not its entry in the contents), and from it on."""
-    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(path).pages)
-    text = re.sub(r"-\s+", "-", text)  # a code broken across lines at its hyphen
-    at = text.rindex(APPENDIX_HEADING)
-    return text[:at], text[at:]
+    return codes_of(rec)
 
 
 @pytest.mark.parametrize("kind", ["html", "pdf"])

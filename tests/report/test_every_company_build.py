@@ -4,7 +4,6 @@ titled from the subject, no code before the appendix, no axe violation, valid HT
 An unknown company still stops the build with exit status 64."""
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -15,12 +14,12 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
 from fixtures.later import add_article
+from fixtures.report_text import found, html_parts, pdf_parts
 
 from aiinvest import exitcodes
 from aiinvest.analysis.reconcile import reconcile
 from aiinvest.config import PARAMS_DIR, PROJECT_ROOT
 from aiinvest.data.load import load_tables
-from aiinvest.report.document import APPENDIX_HEADING
 from aiinvest.report.params import merged, read_params_file
 
 pytestmark = pytest.mark.slow
@@ -50,38 +49,6 @@ def _axe(page, **context) -> dict:
 
 def _summary(results: list) -> list:
     return [(r["id"], len(r["nodes"]), [n["target"] for n in r["nodes"][:3]]) for r in results]
-
-
-def found(text: str, wanted: set[str]) -> dict[str, str]:
-    """Each code found in the text, with the words around its first occurrence."""
-    hits = {}
-    for code in sorted(wanted):
-        if match := re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text):
-            hits[code] = text[max(0, match.start() - 60) : match.end() + 20]
-    return hits
-
-
-def html_parts(path) -> tuple[str, str]:
-    """The HTML's visible text and text alternatives before the appendix's heading, and from it on."""
-    html = path.read_text(encoding="utf-8")
-    at = html.index('id="appendix"')
-    parts = []
-    for chunk in (html[:at], html[at:]):
-        soup = BeautifulSoup(chunk, "html.parser")
-        for tag in soup(["script", "style"]):
-            tag.decompose()
-        alternatives = [t.get("aria-label", "") for t in soup.select("[aria-label]")]
-        alternatives += [t.get("alt", "") for t in soup.select("img[alt]")]
-        parts.append(" ".join((soup.get_text(" ") + " " + " ".join(alternatives)).split()))
-    return parts[0], parts[1]
-
-
-def pdf_parts(path) -> tuple[str, str]:
-    """The PDF's text before the appendix's heading (not its entry in the contents), and from it on."""
-    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(path).pages)
-    text = re.sub(r"-\s+", "-", text)  # a code broken across lines at its hyphen
-    at = text.rindex(APPENDIX_HEADING)
-    return text[:at], text[at:]
 
 
 def _build(data_dir, company: str, out):

@@ -11,8 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
 from fixtures.later import RIVAL_ARTICLES, add_article
+from fixtures.report_text import codes_of
 
-from aiinvest.analysis import codes
 from aiinvest.analysis.reconcile import reconcile
 from aiinvest.config import PARAMS_DIR, PROJECT_ROOT
 from aiinvest.data.load import load_tables
@@ -96,9 +96,7 @@ def test_diff_reads_two_overviews(built, early):
 
 def all_codes(data) -> set[str]:
     tables = load_tables(data, validate=False)
-    rec = reconcile(tables, tables["sources"]["published_date"].max())
-    ids = set(rec.claims["claim_id"]) | set(rec.claims["fact_id"].dropna().astype(str)) | set(rec.sources["source_id"])
-    return ids | {v for k, v in vars(codes).items() if k.isupper() and isinstance(v, str) and "_" in v}
+    return codes_of(reconcile(tables, tables["sources"]["published_date"].max()))
 
 
 def test_no_code_appears_before_the_appendix(built, data):

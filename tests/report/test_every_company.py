@@ -166,8 +166,8 @@ def test_a_company_that_invests_and_receives_money_gets_both_views(dual, monkeyp
     summary = text.summary(view)
     assert summary[0].startswith("Anthropic has raised at least $10B")  # the funding view first
     assert summary[3] == (
-        "Anthropic has put $0.75B into Nimbus Robotics, in 2 tranches: $0.25B in January 2024 and $0.5B on 20 May 2024 "
-        "(inferred)."
+        "Anthropic has put $0.75B into Nimbus Robotics, in two tranches: $0.25B in January 2024 and $0.5B on "
+        "20 May 2024 (inferred)."
     )  # then what it put in, and where
     assert len(summary) == 5 and summary[-1].startswith("The sources disagree")
     assert list(report.charts) == ["tranches", "funding", "valuation", "investments", "portfolio", "timeline"]

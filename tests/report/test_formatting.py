@@ -23,3 +23,14 @@ def test_format_date_by_precision():
 
 def test_format_percent():
     assert format_percent(10 / 18.4) == "54%"
+
+
+def test_small_counts_are_words_and_larger_ones_digits():
+    from aiinvest.report.formatting import counted, in_words
+
+    assert [in_words(n) for n in (0, 1, 2, 10, 11)] == ["zero", "one", "two", "ten", "11"]
+    assert (counted(1, "tranche"), counted(2, "tranche"), counted(12, "company", "companies")) == (
+        "one tranche",
+        "two tranches",
+        "12 companies",
+    )

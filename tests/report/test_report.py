@@ -55,7 +55,7 @@ def test_html_shows_key_figures_as_currency(html_text):
     for figure in KEY_FIGURES:
         assert figure in html_text, figure
     assert "\\$" not in html_text
-    assert "Amazon's $4B came in 2 tranches: $1.25B in September 2023 (inferred)" in html_text
+    assert "Amazon's $4B came in two tranches: $1.25B in September 2023 (inferred)" in html_text
     assert "and the sources name who provided $6B of it: Amazon $4B and Google $2B" in html_text
 
 

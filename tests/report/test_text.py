@@ -41,7 +41,7 @@ def test_summary_and_key_figures_say_as_of_when_and_from_which_sources(report):
         "with a date inferred from its content."
     ) in header
     assert "Articles published after 27 March 2024 are not used" in header
-    assert "Amazon&#39;s $4B came in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B in March" in header
+    assert "Amazon&#39;s $4B came in two tranches: $1.25B in September 2023 (inferred) and $2.75B in March" in header
     rows = [f.row() for f in key_figures(report.view)]
     assert all(row["as_of"] and row["sources"] for row in rows)
     total = next(row for row in rows if row["label"] == "Anthropic's total funding")
@@ -106,7 +106,7 @@ def test_an_investor_subject_gets_the_investments_made_view():
     report = prepare(company="Amazon", **SEED)
     assert list(report.charts) == ["investments", "portfolio", "timeline"]
     header = report.header().data
-    assert "Amazon has put $4B into Anthropic, in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B" in header
+    assert "Amazon has put $4B into Anthropic, in two tranches: $1.25B in September 2023 (inferred) and $2.75" in header
     assert [f.label for f in key_figures(report.view)] == [
         "Amazon in Anthropic, tranche 1",
         "Amazon in Anthropic, tranche 2",

@@ -42,7 +42,7 @@ def later(data_dir):
 def test_the_summary_states_the_finding_first(seeds):
     assert text.summary(seeds.view) == [
         "Anthropic has raised at least $10B, and the sources name who provided $6B of it: Amazon $4B and Google $2B.",
-        "Amazon's $4B came in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B in March 2024 (inferred).",
+        "Amazon's $4B came in two tranches: $1.25B in September 2023 (inferred) and $2.75B in March 2024 (inferred).",
         "Anthropic was reported to be valued at $18.4B on 27 March 2024 (date inferred).",
         "The sources disagree on 2 points, set out under 'Where the sources disagree'.",
     ]
@@ -59,7 +59,7 @@ def test_the_summary_has_two_to_four_sentences_without_codes_or_as_of_openings(c
 
 def test_an_investor_summary_says_what_it_put_in_and_where():
     assert text.summary(prepare(company="Amazon", **SEED).view) == [
-        "Amazon has put $4B into Anthropic, in 2 tranches: $1.25B in September 2023 (inferred) and $2.75B in "
+        "Amazon has put $4B into Anthropic, in two tranches: $1.25B in September 2023 (inferred) and $2.75B in "
         "March 2024 (inferred).",
         "Anthropic has raised at least $10B in all; the sources name who provided $6B of it.",
         "The sources disagree on 2 points, 1 of them about Amazon, set out under 'Where the sources disagree'.",
@@ -72,12 +72,12 @@ def test_the_summary_follows_later_articles(later):
         "Anthropic has raised at least $16B (at least $12B reported on 15 June 2024, inferred, plus $4B in tranches "
         "announced since), and the sources name who provided $11B of it: Amazon $8B and Google $3B."
     )
-    assert summary[1].startswith("Amazon's $8B came in 3 tranches: ")
+    assert summary[1].startswith("Amazon's $8B came in three tranches: ")
     assert summary[2] == "Anthropic was reported to be valued at about $40B on 22 November 2024 (date inferred)."
     assert summary[3].startswith("The sources disagree on 4 points")
     investor = text.summary(prepare(data_dir=str(later), company="Google").view)
     assert investor[0] == (
-        "Google has put $3B into Anthropic, a running total the sources report; they itemise 1 tranche: $1B on "
+        "Google has put $3B into Anthropic, a running total the sources report; they itemise one tranche: $1B on "
         "15 June 2024 (inferred)."
     )
 

@@ -9,12 +9,11 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from .formatting import format_day, plural
+from .formatting import format_day, in_words, plural
 from .text import View
 
 TITLE_PREFIX = "The AI investment race"
 UNVERSIONED = "unversioned (interactive run)"
-COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def subject_title(view: View) -> str:
 
 def _count(n: int) -> str:
     """A small count in words ('two'), a large one in digits."""
-    return COUNT_WORDS[n] if n < len(COUNT_WORDS) else str(n)
+    return "no" if n == 0 else in_words(n)
 
 
 def _dated(sources: pd.DataFrame) -> str:

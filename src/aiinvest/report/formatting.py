@@ -39,6 +39,19 @@ def format_percent(fraction: float) -> str:
     return f"{fraction:.0%}"
 
 
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def in_words(count: int) -> str:
+    """A small count in words ('two'), a larger one in digits ('12'), as a sentence says them."""
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else str(count)
+
+
+def counted(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'two tranches', 'one company', '12 tranches': small counts in words."""
+    return f"{in_words(count)} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 tranche', '2 tranches'."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..analysis import codes
 from ..analysis.reconcile import FundingPosition, Reconciliation, ValuationComparison
-from .formatting import format_date, format_day, format_ids, format_percent, format_usd, join_words, plural
+from .formatting import counted, format_date, format_day, format_ids, format_percent, format_usd, join_words, plural
 from .rows import rows
 from .source_names import source_names
 
@@ -237,7 +237,7 @@ def tranches_finding(view: View) -> str | None:
     totals = view.rec.totals_at()
     total = totals[(totals["investor_id"] == lead) & (totals["investee_id"] == view.subject_id)].iloc[0]
     amount = view.usd(total["total_usd"], total["qualifier"])
-    listed = f"{plural(len(parts), 'tranche')}: {tranche_list(view, parts)}"
+    listed = f"{counted(len(parts), 'tranche')}: {tranche_list(view, parts)}"
     if total["basis"] == "tranches":
         return f"{view.name(lead)}'s {amount} came in {listed}."
     return f"Of {view.name(lead)}'s {amount}, a running total the sources report, they itemise {listed}."
@@ -421,8 +421,8 @@ def stake_detail(view: View, total) -> str:
         return ", none of it itemised by tranche"
     listed = tranche_list(view, parts)
     if total["basis"] == "tranches":
-        return f", in {plural(len(parts), 'tranche')}: {listed}" if len(parts) > 1 else f": {listed}"
-    return f", a running total the sources report; they itemise {plural(len(parts), 'tranche')}: {listed}"
+        return f", in {counted(len(parts), 'tranche')}: {listed}" if len(parts) > 1 else f": {listed}"
+    return f", a running total the sources report; they itemise {counted(len(parts), 'tranche')}: {listed}"
 
 
 def disagreement_sentence(view: View) -> str:

@@ -13,22 +13,15 @@ from dataclasses import replace
 
 import pandas as pd
 
-from ..formatting import MONTHS, UNITS, format_date, plural
+from ..formatting import MONTHS, UNITS, counted, format_date, plural
 from ..rows import rows
 from ..text import View, lead_investor, named_qualifier, ratio_text
 from .chronology import MAX_MARKERS, timeline_chart, timeline_items
 from .spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, SKY_BLUE, Chart, RefLine, Trace
 
 TOP_INVESTORS = 5  # the funding chart names this many investors and groups the rest
-NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 __all__ = ["MAX_MARKERS", "entity_colours", "report_charts", "timeline_chart", "timeline_items"]
-
-
-def counted(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'two tranches', 'one company', '12 tranches': small counts in words, as a sentence says them."""
-    word = NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else str(count)
-    return f"{word} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 def _axis(view: View) -> tuple[float, str]:

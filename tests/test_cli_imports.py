@@ -142,3 +142,8 @@ def test_a_dry_run_that_finds_its_report_up_to_date_loads_no_data_and_no_heavy_l
     assert status == 0 and out.startswith("Anthropic: dry run: ")
     assert f"{folder} is up to date; a build would do nothing" in out
     assert heavy(modules) == [] and "aiinvest.data.load" not in modules
+
+
+def test_the_pipeline_loads_only_yaml_and_loading_the_data_loads_no_validator_library():
+    assert loaded_by("aiinvest.pipeline.stages")[1] == {"yaml"}  # a build found up to date: the parameter file
+    assert loaded_by("aiinvest.data.load")[1] == {"pandas", "filelock"}  # jsonschema only when it checks

@@ -49,8 +49,8 @@ def run(command: list[str], env: dict | None = None) -> dict:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - start  # before the sampler's last sleep (up to 0.05 s) ends
     sampler.join()
-    seconds = time.perf_counter() - start
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # descendants count once their parents reap them
     cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
     if process.returncode != 0:

@@ -125,3 +125,25 @@ def test_a_build_that_finds_its_report_up_to_date_imports_no_heavy_library(built
     status, out, modules = run_cli("--data-dir", str(SEED_DIR), "build", "-o", output)  # as built_report was built
     assert status == 0 and "Anthropic: up to date:" in out
     assert heavy(modules) == []
+
+
+@pytest.mark.slow  # a new interpreter, as above
+def test_a_command_s_help_imports_no_stage_and_no_heavy_library():
+    status, out, modules = run_cli("build", "--help")
+    assert status == 0 and "usage: aiinvest build" in out and "--dry-run" in out
+    assert heavy(modules) == []
+    assert "yaml" not in modules and "aiinvest.pipeline" not in modules and "aiinvest.report" not in modules
+
+
+def test_a_dry_run_that_finds_its_report_up_to_date_loads_no_data_and_no_heavy_library(built_report):
+    output = str(built_report.folder.parent.parent)
+    status, out, modules = run_cli("--data-dir", str(SEED_DIR), "build", "--dry-run", "-o", output)
+    folder = f"{built_report.folder.parent.name}/{built_report.folder.name}"
+    assert status == 0 and out.startswith("Anthropic: dry run: ")
+    assert f"{folder} is up to date; a build would do nothing" in out
+    assert heavy(modules) == [] and "aiinvest.data.load" not in modules
+
+
+def test_the_pipeline_loads_only_yaml_and_loading_the_data_loads_no_validator_library():
+    assert loaded_by("aiinvest.pipeline.stages")[1] == {"yaml"}  # a build found up to date: the parameter file
+    assert loaded_by("aiinvest.data.load")[1] == {"pandas", "filelock"}  # jsonschema only when it checks

@@ -4,21 +4,24 @@ import json
 import re
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from ..config import DESCRIPTOR_NAME, curated_dir, display
 from .files import file_problem
 from .problems import Problem, utf8_problem
 from .registry import REQUIRED_RESOURCES
 
+if TYPE_CHECKING:  # for the annotations only: reading the data (a dry run, the notebook) never checks the contract
+    import jsonschema
+
 CONTRACT = Path(__file__).with_name("datapackage.schema.json")
 
 
 @cache
-def contract() -> jsonschema.protocols.Validator:
+def contract() -> "jsonschema.protocols.Validator":
     """A validator for the parts of the descriptor aiinvest relies on."""
+    import jsonschema  # imported here: 0.05 s, which loading data already validated never needs
+
     schema = json.loads(CONTRACT.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
@@ -56,14 +59,14 @@ def _contract_problems(text: str) -> tuple[tuple, ...]:
     return tuple(_schema_problem(error, text) for error in contract().iter_errors(json.loads(text)))
 
 
-def _schema_problem(error: jsonschema.ValidationError, text: str) -> tuple:
+def _schema_problem(error: "jsonschema.ValidationError", text: str) -> tuple:
     path = list(error.absolute_path)
     line, char = _locate(text, path)
     where = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
     return _expectation(error), line, where or None, None, char
 
 
-def _expectation(error: jsonschema.ValidationError) -> str:
+def _expectation(error: "jsonschema.ValidationError") -> str:
     # The schema and the validator's value are the contract's own (a dict, a list), never jsonschema's unset marker.
     schema: dict[str, Any] = error.schema  # type: ignore[assignment]
     value: Any = error.validator_value

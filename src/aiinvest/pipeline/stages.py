@@ -105,18 +105,19 @@ def preview(request: BuildRequest) -> BuildResult:
 
 
 def _preview(request: BuildRequest) -> BuildResult:
-    from ..data.load import load_tables  # imported here: pandas, 0.5 s, which a build found up to date skips
-    from ..report.key_figures import figures_as_of  # imported here: pandas and the analysis, as above
-
     try:
         run = start(request)
+        if hit := find_up_to_date(run.request.output_dir, run.key):  # what a build would find: no data loaded
+            return BuildResult(exitcodes.OK, f"dry run: {display(hit)} is up to date; a build would do nothing")
+        from ..data.load import load_tables  # imported here: pandas, 0.5 s, which an up-to-date report skips
+
         tables = load_tables(run.data_dir)  # validates (a result cached for these exact bytes)
         run.params = resolve(run.request.params, tables)
     except CommandError as error:  # invalid data or parameters, a failed step: each with its status
         return BuildResult(error.exit_status, str(error))
+    from ..report.key_figures import figures_as_of  # imported here: pandas and the analysis, as load_tables
+
     run.folder = report_folder(run)
-    if find_up_to_date(request.output_dir, run.key):
-        return BuildResult(exitcodes.OK, f"dry run: {display(run.folder)} is up to date; a build would do nothing")
     new = figures_as_of(tables, run.params)
     previous = previous_figures(run)
     if previous is None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fixtures import SEED_DIR
+from fixtures import SEED_DIR, seed_copy
 from hypothesis import settings
 
 from aiinvest.config import DATA_DIR, PROJECT_ROOT
@@ -159,11 +159,7 @@ def isolated_cache(tmp_path_factory):
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of the seed data (curated tables and raw articles) in the working directory, as `data/`."""
     monkeypatch.chdir(tmp_path)
-    target = tmp_path / "data"
-    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return target
+    return seed_copy(tmp_path / "data")
 
 
 @pytest.fixture

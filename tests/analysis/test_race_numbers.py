@@ -4,14 +4,11 @@ Read on the frozen seeds and on invented articles (tests/fixtures/articles): art
 published before the seeds' newest article, and the later ones.
 """
 
-import shutil
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from fixtures import SEED_DIR
-from fixtures.later import ARTICLES, RIVAL_ARTICLES, add_article, published
+from fixtures.later import ARTICLES, RIVAL_ARTICLES, published, seed_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,23 +21,13 @@ INVENTED = (*RIVAL_ARTICLES, *ARTICLES)
 SEED_DAY = D("2024-03-27")  # the seeds' newest article
 
 
-def copy_data(target: Path) -> Path:
-    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return target
-
-
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
     """tables(articles): the seed tables plus those invented articles, loaded once per set."""
 
     @cache
     def load(articles: frozenset[str]):
-        target = copy_data(tmp_path_factory.mktemp("data") / "data")
-        for article in sorted(articles, key=published):
-            add_article(target, article)
-        return load_tables(target, validate=False)
+        return load_tables(seed_with(tmp_path_factory.mktemp("data") / "data", articles), validate=False)
 
     return load
 

@@ -7,14 +7,13 @@ report date; and properties of random histories built in memory (hypothesis).
 
 import dataclasses
 import itertools
-import shutil
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures import SEED_DIR
+from fixtures import SEED_DIR, seed_copy
 from fixtures.later import ARTICLES, FIXTURES, MARKER, add_article, article_file, fixture_rows
 from fixtures.later import published as publication_date
 from hypothesis import HealthCheck, Phase, given, settings
@@ -43,20 +42,12 @@ TRANCHE_1, TRANCHE_2, TRANCHE_3 = (f"amazon-anthropic-tranche-{n}" for n in (1, 
 ARTICLE_SETS = sorted({*(ARTICLES[:k] for k in range(len(ARTICLES) + 1)), *((a,) for a in ARTICLES)})
 
 
-def copy_data(target: Path) -> Path:
-    """A writable copy of the seed data (as the conftest's data_dir fixture makes, but for a whole module)."""
-    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return target
-
-
 @pytest.fixture(scope="module")
 def data_dirs(tmp_path_factory) -> dict[tuple[str, ...], Path]:
     """The real data plus: nothing, each prefix of the invented articles, and each one alone."""
     dirs = {}
     for articles in ARTICLE_SETS:
-        target = copy_data(tmp_path_factory.mktemp("data") / "data")
+        target = seed_copy(tmp_path_factory.mktemp("data") / "data")
         for article in articles:
             add_article(target, article)
         dirs[articles] = target
@@ -148,7 +139,7 @@ def test_claims_are_dated_no_later_than_their_article():
 
 
 def test_an_article_is_added_once(tmp_path):
-    target = copy_data(tmp_path / "data")
+    target = seed_copy(tmp_path / "data")
     add_article(target, "art-101")
     with pytest.raises(FileExistsError):
         add_article(target, "art-101")

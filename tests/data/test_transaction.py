@@ -12,7 +12,8 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from fixtures.changes import COMMANDS, accept_setup, files, register_setup, seed_copy
+from fixtures import seed_copy
+from fixtures.changes import COMMANDS, accept_setup, files, register_setup
 
 from aiinvest import exitcodes
 from aiinvest.cli import main

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from fixtures.changes import COMMANDS, accept_setup, files, seed_copy
+from fixtures import seed_copy
+from fixtures.changes import COMMANDS, accept_setup, files
 
 from aiinvest import exitcodes
 from aiinvest.config import curated_dir

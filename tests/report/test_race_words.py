@@ -5,15 +5,13 @@ the subject reports' figures (a report on the investor, and on the developer whe
 """
 
 import json
-import shutil
 from functools import cache
 from pathlib import Path
 
 import jsonschema
 import pandas as pd
 import pytest
-from fixtures import SEED_DIR
-from fixtures.later import ARTICLES, RIVAL_ARTICLES, add_article, published
+from fixtures.later import ARTICLES, RIVAL_ARTICLES, published, seed_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,21 +29,11 @@ INVENTED = (*RIVAL_ARTICLES, *ARTICLES)
 SCHEMA = json.loads((Path(kf.__file__).parent / "figures.schema.json").read_text(encoding="utf-8"))
 
 
-def copy_data(target: Path) -> Path:
-    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return target
-
-
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
     @cache
     def load(articles: frozenset[str]):
-        target = copy_data(tmp_path_factory.mktemp("data") / "data")
-        for article in sorted(articles, key=published):
-            add_article(target, article)
-        return load_tables(target, validate=False)
+        return load_tables(seed_with(tmp_path_factory.mktemp("data") / "data", articles), validate=False)
 
     return load
 

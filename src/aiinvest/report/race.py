@@ -12,10 +12,10 @@ from ..analysis.race import Developer, Pair, Race
 from ..analysis.race import race as race_at
 from . import key_figures as kf
 from . import text
-from .charts.chronology import MAX_MARKERS, _by_quarter
+from .charts.chronology import STATUS_COLOURS, named_sources, subtitle, timeline_marks
 from .charts.figures import entity_colours
 from .charts.spec import INVESTOR_COLOURS, LOWER_BOUND_COLOUR, Chart, Trace
-from .charts.timeline import Timeline, period_end, timeline_chart_spec
+from .charts.timeline import Timeline, timeline_chart_spec
 from .formatting import UNITS, format_date, join_words, plural
 from .params import RACE_ID, RACE_NAME
 from .rows import rows
@@ -360,35 +360,21 @@ def timeline_chart(view: text.View, race: Race) -> Chart | None:
             "source_ids": list(t["source_ids"]),
         }
     )
-    aggregated = len(items) > MAX_MARKERS
-    if aggregated:
-        items = _by_quarter(items)
-    detail = [
-        f"{r.label}, {r.date.year} Q{r.date.quarter}"
-        if aggregated
-        else f"{format_date(r.date, r.precision, r.inferred)}\n{view.sources_in_words(r.source_ids)}"
-        for r in rows(items)
-    ]
+    marks, aggregated = timeline_marks(view, items)
     companies = {c for ids in t["company_ids"] for c in ids}
     first, last = t.iloc[0], t.iloc[-1]
     span = f"from {format_date(first['date'], 'month')} to {format_date(last['date'], 'month')}"
-    wanted = {s for ids in t["source_ids"] for s in ids}
-    lanes = tuple(lane for lane in RACE_LANE_ORDER if lane in set(items["lane"]))
     return timeline_chart_spec(
-        items.assign(
-            detail=detail,
-            inferred=items["inferred"].astype(bool),
-            end=[period_end(d, p) for d, p in zip(items["date"], items["precision"], strict=True)],
-        )[["date", "end", "lane", "label", "status", "inferred", "detail"]],
+        marks,
         Timeline(
             title=f"{plural(len(t), 'dated event')} across {plural(len(companies), 'company', 'companies')}, {span}",
-            subtitle=f"Dates as the sources give them · as of {view.as_of}",
+            subtitle=subtitle(view),
             caption="Investments, valuations and ties by the date they describe; hollow marks are dates inferred "
             "from the text. Undated ones are in the tables.",
-            lanes=lanes,
-            colours={"confirmed": INVESTOR_COLOURS[4], "rumoured": INVESTOR_COLOURS[5]},
+            lanes=tuple(lane for lane in RACE_LANE_ORDER if lane in set(marks["lane"])),
+            colours=STATUS_COLOURS,
             numbered=not aggregated,
-            sources=tuple((sid, name) for sid, name in view.source_names.items() if sid in wanted),
+            sources=named_sources(view, t["source_ids"]),
         ),
     )
 

@@ -25,6 +25,7 @@ TIMELINE_LANES = {
 }
 LANE_ORDER = ("Investment", "Funding and valuation", "Product", "Partnership", "Rumour", "Other")
 MAX_MARKERS = 30  # above this, the timeline draws one marker per lane and quarter (and stays within a page)
+STATUS_COLOURS = {"confirmed": INVESTOR_COLOURS[4], "rumoured": INVESTOR_COLOURS[5]}  # a timeline's marks
 MAX_LISTED = 5  # undated items named in the timeline caption
 ITEM_COLUMNS = ["kind", "fact_id", "date", "precision", "inferred", "label", "status", "source_ids"]
 
@@ -152,33 +153,50 @@ def timeline_chart(view: View) -> Chart | None:
     if dated.empty:
         return None
     title = _title(view, dated)
+    marks, aggregated = timeline_marks(view, dated)
+    return timeline_chart_spec(
+        marks,
+        Timeline(
+            title=title,
+            subtitle=subtitle(view),
+            caption=_caption(items, marks, aggregated),
+            lanes=tuple(lane for lane in LANE_ORDER if lane in set(marks["lane"])),
+            colours=STATUS_COLOURS,
+            numbered=not aggregated,  # a marker per lane and quarter: its count is on hover, a key would list counts
+            sources=named_sources(view, items["source_ids"]),
+        ),
+    )
+
+
+def timeline_marks(view: View, dated: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The dated items as the timeline draws them (one per lane and quarter when there are more than
+    MAX_MARKERS: then True), each with the end of its period and its hover detail (date and sources)."""
     aggregated = len(dated) > MAX_MARKERS
     if aggregated:
         dated = _by_quarter(dated)
-    lanes = tuple(lane for lane in LANE_ORDER if lane in set(dated["lane"]))
     detail = [
         f"{r.label}, {r.date.year} Q{r.date.quarter}"
         if aggregated
         else f"{format_date(r.date, r.precision, r.inferred)}\n{view.sources_in_words(r.source_ids)}"
         for r in rows(dated)
     ]
-    wanted = {str(s) for ids in items["source_ids"] for s in ids}
-    return timeline_chart_spec(
-        dated.assign(
-            detail=detail,
-            inferred=dated["inferred"].astype(bool),
-            end=[period_end(d, p) for d, p in zip(dated["date"], dated["precision"], strict=True)],
-        )[["date", "end", "lane", "label", "status", "inferred", "detail"]],
-        Timeline(
-            title=title,
-            subtitle=f"Dates as the sources give them · as of {view.as_of}",
-            caption=_caption(items, dated, aggregated),
-            lanes=lanes,
-            colours={"confirmed": INVESTOR_COLOURS[4], "rumoured": INVESTOR_COLOURS[5]},
-            numbered=not aggregated,  # a marker per lane and quarter: its count is on hover, a key would list counts
-            sources=tuple((sid, name) for sid, name in view.source_names.items() if sid in wanted),
-        ),
+    marks = dated.assign(
+        detail=detail,
+        inferred=dated["inferred"].astype(bool),
+        end=[period_end(d, p) for d, p in zip(dated["date"], dated["precision"], strict=True)],
     )
+    return marks, aggregated
+
+
+def subtitle(view: View) -> str:
+    """A timeline's subtitle: how its dates are read, and the report's date."""
+    return f"Dates as the sources give them · as of {view.as_of}"
+
+
+def named_sources(view: View, source_ids: pd.Series) -> tuple[tuple[str, str], ...]:
+    """The sources behind these items, as (id, reader's name), in the report's order of sources."""
+    wanted = {str(s) for ids in source_ids for s in ids}
+    return tuple((sid, name) for sid, name in view.source_names.items() if sid in wanted)
 
 
 def _by_quarter(items: pd.DataFrame) -> pd.DataFrame:

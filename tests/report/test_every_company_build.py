@@ -13,6 +13,7 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
+from fixtures.browser import offline_page
 from fixtures.later import add_article
 from fixtures.report_text import found, html_parts, pdf_parts
 
@@ -127,15 +128,7 @@ def test_no_code_appears_before_the_appendix(built, subject, kind):
 
 def _open(browser, path, width: int, charts: int):
     """The report in a page at this width, its charts drawn; every request recorded, none let out."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.requests = []
-
-    def route(handle):
-        page.requests.append(handle.request.url)
-        handle.continue_() if handle.request.url.startswith("file://") else handle.abort()
-
-    context.route("**/*", route)
+    page = offline_page(browser, width)
     page.goto(path.resolve().as_uri())
     if charts:
         page.wait_for_function(f"document.querySelectorAll('{DECORATIVE}').length >= {charts}")

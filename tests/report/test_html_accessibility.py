@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from fixtures import SEED_DIR
+from fixtures.browser import offline_page
 from matplotlib.text import Text
 from PIL import Image
 
@@ -58,18 +59,7 @@ def axe_source() -> str:
 
 def _open(browser, path: Path, width: int = DESKTOP, scheme: str = "light", **options):
     """A new page on the report, its charts drawn; every request it makes is recorded (and none leaves)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, **options)
-    page = context.new_page()
-    page.requests = []
-
-    def route(handle):
-        page.requests.append(handle.request.url)
-        if handle.request.url.startswith("file://"):
-            handle.continue_()
-        else:
-            handle.abort()
-
-    context.route("**/*", route)
+    page = offline_page(browser, width, scheme, **options)
     page.on("request", lambda request: page.requests.append(request.url))
     page.goto(path.resolve().as_uri())
     page.wait_for_function(f"document.querySelectorAll('.chart-figure .js-plotly-plot .main-svg').length >= {CHARTS}")

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fixtures.browser import offline_page
 from fixtures.published import fake_report, since, two_subjects
 
 from aiinvest.config import PROJECT_ROOT
@@ -40,15 +41,7 @@ def pages(tmp_path_factory, built_report) -> dict[str, Path]:
 
 def _open(browser, path: Path, width: int, scheme: str = "light"):
     """The page at a width and colour scheme; every request it makes is recorded, and none leaves the machine."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    page.requests = []
-
-    def route(handle):
-        page.requests.append(handle.request.url)
-        handle.continue_() if handle.request.url.startswith("file://") else handle.abort()
-
-    context.route("**/*", route)
+    page = offline_page(browser, width, scheme)
     page.goto(path.resolve().as_uri())
     return page
 

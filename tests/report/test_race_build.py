@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
+from fixtures.browser import offline_page
 from fixtures.later import RIVAL_ARTICLES, add_article
 from fixtures.report_text import codes_of
 
@@ -127,15 +128,7 @@ def _need(path):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_axe_finds_nothing_and_no_request_leaves_the_page(browser, built, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    requests: list[str] = []
-
-    def route(handle):
-        requests.append(handle.request.url)
-        handle.continue_() if handle.request.url.startswith("file://") else handle.abort()
-
-    context.route("**/*", route)
+    page = offline_page(browser, width)
     try:
         page.goto(built.outputs["html"].resolve().as_uri())
         page.wait_for_function(f"document.querySelectorAll('{DECORATIVE}').length >= 1")  # the chart is drawn
@@ -149,8 +142,8 @@ def test_axe_finds_nothing_and_no_request_leaves_the_page(browser, built, width)
         width_ok = page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         assert width_ok, "no sideways scrolling"
     finally:
-        context.close()
-    assert [u for u in requests if not u.startswith(("file://", "data:", "blob:"))] == []
+        page.context.close()
+    assert [u for u in page.requests if not u.startswith(("file://", "data:", "blob:"))] == []
 
 
 def test_markup_is_valid_html(built):

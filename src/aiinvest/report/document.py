@@ -7,7 +7,6 @@ comes from `text`, every number from the reconciliation.
 
 import base64
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -462,15 +461,6 @@ def prepare(**raw_params) -> Report:
     view = text.View(rec, params.company_id, params.unit, names)
     charts = {c.id: c for c in report_charts(view)}
     return Report(params, view, charts, descriptor_sha256=descriptor_sha256, built=about.build_date())
-
-
-def linked(text_: str, source_ids: list[str]) -> Markup:
-    """Escaped text in which each source id links to its row in the sources table, and the section is a link."""
-    html = str(escape(text_))
-    for source_id in sorted(source_ids, key=len, reverse=True):
-        html = re.sub(rf"\b{re.escape(source_id)}\b", f'<a href="#source-{source_id}">{source_id}</a>', html)
-    html = html.replace(SOURCES_SECTION, f'<a href="#{SOURCES_ANCHOR}">{SOURCES_SECTION}</a>')
-    return Markup(html)
 
 
 def cited(view: text.View, source_ids, codes: bool = False) -> Markup:

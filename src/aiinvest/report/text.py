@@ -123,16 +123,6 @@ def source_dates(view: View) -> dict[str, str]:
     }
 
 
-def sources_sentence(view: View) -> str:
-    """'Based on 2 news articles published on or before 27 March 2024 (art-000: March 2024 (inferred); ...).'"""
-    dates = view.source_dates
-    listed = "; ".join(f"{source}: {dates[source]}" for source in sorted(dates))
-    return (
-        f"Based on {plural(len(dates), 'news article')} published on or before {view.as_of} ({listed}); "
-        "later articles are not used."
-    )
-
-
 def publisher_sentence(view: View) -> str:
     """Which sources name a publisher or give an address, counted from sources.csv."""
     s = view.rec.sources

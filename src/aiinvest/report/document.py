@@ -467,14 +467,18 @@ def cited(view: text.View, source_ids, codes: bool = False) -> Markup:
     """Sources by their readers' names, each a link to its row in the appendix (its id in the tooltip; `codes`:
     also after the name, as the appendix shows it)."""
     wanted = {str(i) for i in source_ids if i == i and i is not None}
-    link = '<a href="#source-{0}" title="{0}">{1}</a>' + (" ({0})" if codes else "")
-    links = [Markup(link).format(sid, name) for sid, name in view.source_names.items() if sid in wanted]
+    links = [source_link(sid, name, codes) for sid, name in view.source_names.items() if sid in wanted]
     return Markup(text.join_words(links))
+
+
+def source_link(source_id: str, name: str, codes: bool = False) -> Markup:
+    """A source's reader's name, a link to its appendix row with its id in the tooltip (`codes`: also after it)."""
+    return Markup('<a href="#source-{0}" title="{0}">{1}</a>' + (" ({0})" if codes else "")).format(source_id, name)
 
 
 def chart_caption(chart: Chart) -> Markup:
     """The chart's caption, then its sources by their readers' names, each a link to its row in the appendix."""
-    links = [Markup('<a href="#source-{0}" title="{0}">{1}</a>').format(sid, name) for sid, name in chart.sources]
+    links = [source_link(sid, name) for sid, name in chart.sources]
     if not links:
         return Markup(escape(chart.caption))
     label = "Sources" if len(links) > 1 else "Source"

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fixtures import SEED_DIR, seed_copy
+from fixtures import seed_copy
 from hypothesis import settings
 
 from aiinvest.config import DATA_DIR, PROJECT_ROOT
 
 OWN_CODE = (str(PROJECT_ROOT / "tests"), str(PROJECT_ROOT / "src"))
-SLOW_FIXTURES = {"built_report", "browser", "jupyter"}  # a whole build, a real browser, a Jupyter server
+# a whole build (one report, or the shared store of them), a real browser, a Jupyter server
+SLOW_FIXTURES = {"built_report", "built_reports", "browser", "jupyter"}
 SLOW_MODULES = {
     "test_build.py",
     "test_artefact_paths.py",
@@ -179,18 +180,23 @@ def edit_csv(data_dir: Path) -> Callable[[str, Callable[[str], str]], Path]:
 
 
 @pytest.fixture(scope="session")
-def built_report(tmp_path_factory):
-    """The default report (params/anthropic.yaml) built once for the session from the seed data (HTML and PDF)."""
-    from aiinvest.config import PARAMS_DIR
-    from aiinvest.pipeline import BuildRequest, build
-    from aiinvest.report.params import read_params_file
+def built_reports(tmp_path_factory):
+    """The reports several modules read (fixtures.builds.REPORTS), each built once per run and shared read-only by
+    both workers; a test that changed one fails the run at the end (chmod stops none of root's writes)."""
+    from fixtures.builds import Store
 
-    out = tmp_path_factory.mktemp("reports")
-    params = {**read_params_file(PARAMS_DIR / "anthropic.yaml"), "data_dir": str(SEED_DIR)}
-    request = BuildRequest(params=params, output_dir=out)
-    result = build(request)
-    assert result.status == 0, result.message
-    return result
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one folder for the run's workers
+    store = Store(shared / "shared-reports")
+    yield store
+    if changed := store.changed():
+        pytest.fail(f"a test changed {len(changed)} file(s) of the shared reports, e.g. {changed[0]}: copy them")
+
+
+@pytest.fixture(scope="session")
+def built_report(built_reports):
+    """The default report (params/anthropic.yaml) from the seed data (HTML and PDF), built once per run."""
+    return built_reports.one("seed")
 
 
 def free_port() -> int:

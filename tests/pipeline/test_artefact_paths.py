@@ -8,15 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pypdf
 import pytest
 from fixtures import SEED_DIR
+from fixtures.notebooks import header_only
 
 from aiinvest import exitcodes
 from aiinvest.config import PROJECT_ROOT
 from aiinvest.data.schema import rehash
-from aiinvest.pipeline.manifest import REPORT_NOTEBOOK
 
 MARKER = "Apple is said (external copy)"
 FAILING_CELL = (
@@ -56,10 +55,7 @@ def good(tmp_path_factory, external_data) -> tuple[Path, subprocess.CompletedPro
 @pytest.fixture(scope="module")
 def failed(tmp_path_factory, external_data) -> tuple[Path, subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("failed")
-    nb = nbformat.read(REPORT_NOTEBOOK, as_version=4)
-    nb.cells.insert(2, nbformat.v4.new_code_cell(FAILING_CELL))
-    notebook = out / "broken.ipynb"
-    nbformat.write(nb, notebook)
+    notebook = header_only(out, FAILING_CELL, "broken.ipynb")  # the kernel's own paths and the data's, then a failure
     result = aiinvest(
         "--data-dir", str(external_data), "build", "-o", str(out / "reports"), "--notebook", str(notebook)
     )

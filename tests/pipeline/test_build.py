@@ -8,16 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pypdf
 import pytest
 from filelock import FileLock
 from fixtures import SEED_DIR
+from fixtures.notebooks import header_only
 
 from aiinvest import exitcodes
 from aiinvest.data.schema import rehash
 from aiinvest.pipeline import BuildRequest, build
-from aiinvest.pipeline.manifest import REPORT_NOTEBOOK, hash_outputs
+from aiinvest.pipeline.manifest import hash_outputs
 
 HTML_ONLY = ("html",)
 KERNEL_TCP_WARNING = "Kernel is running over TCP without encryption"  # what ipykernel says over TCP
@@ -34,15 +34,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         elif path.is_file():
             out[key] = path.read_bytes()
     return out
-
-
-def notebook_with(tmp_path: Path, code: str) -> Path:
-    """The report notebook with one extra cell after the set-up cell."""
-    nb = nbformat.read(REPORT_NOTEBOOK, as_version=4)
-    nb.cells.insert(2, nbformat.v4.new_code_cell(code))
-    path = tmp_path / "broken.ipynb"
-    nbformat.write(nb, path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +94,8 @@ def test_a_changed_input_triggers_a_rebuild(reports, data_dir):
         ("raise ValueError('boom')", 60, r"notebook cell \d+ \(raise ValueError\('boom'\)\) raised ValueError: boom"),
         (
             "import time; time.sleep(90)",
-            20,  # well above what the other cells take on a loaded machine (the report's cell took 3 s once)
-            r"notebook cell \d+ \(import time; time.sleep\(90\)\) exceeded the time limit of 20s",
+            2,  # above what the parameter cells before it take on a loaded machine (nbclient counts whole seconds)
+            r"notebook cell \d+ \(import time; time.sleep\(90\)\) exceeded the time limit of 2s",
         ),
         (
             "import os; os.kill(os.getpid(), 9)",
@@ -116,7 +107,7 @@ def test_a_changed_input_triggers_a_rebuild(reports, data_dir):
 )
 def test_failed_build_names_the_cell_and_leaves_the_previous_report_intact(reports, tmp_path, code, timeout, expected):
     before = snapshot(reports / "anthropic")
-    notebook = notebook_with(tmp_path, code)
+    notebook = header_only(tmp_path, code)  # the failure is the pipeline's to report: the kernel and one cell
     request = BuildRequest(
         params=SEED, output_dir=reports, formats=HTML_ONLY, force=True, cell_timeout=timeout, notebook=notebook
     )
@@ -139,13 +130,15 @@ def test_invalid_data_exits_65_and_keeps_the_report(reports, data_dir):
     assert snapshot(reports / "anthropic") == before
 
 
-def test_data_error_found_while_the_kernel_runs_exits_65(reports, data_dir):
+def test_data_error_found_while_the_kernel_runs_exits_65(reports, data_dir, tmp_path):
     # The data loads and the parameters resolve; only full validation finds the forged quote.
     path = data_dir / "curated" / "valuations.csv"
     path.write_text(path.read_text().replace("now reported at $18.4 billion", "now reported at $28.4 billion"))
     rehash(data_dir)
     before = snapshot(reports / "anthropic")
-    result = build(BuildRequest(params={"data_dir": str(data_dir)}, output_dir=reports, formats=HTML_ONLY))
+    notebook = header_only(tmp_path)  # the kernel runs (and would publish) while the validation finds the error
+    request = BuildRequest(params={"data_dir": str(data_dir)}, output_dir=reports, formats=HTML_ONLY, notebook=notebook)
+    result = build(request)
     assert result.status == exitcodes.DATA, result.message
     assert "valuations.csv:2: column 'quote'" in result.message
     assert "expected a verbatim quote from source art-001" in result.message
@@ -166,9 +159,12 @@ def test_build_called_from_a_running_event_loop_completes(tmp_path):
     # the validation process must not inherit that thread's locks.
     import asyncio
 
+    notebook = header_only(tmp_path / "notebook")  # papermill's kernel client is what runs differently here
+    out = tmp_path / "reports"
+
     async def inside_a_loop():
-        first = build(BuildRequest(params=SEED, output_dir=tmp_path, formats=HTML_ONLY))
-        second = build(BuildRequest(params=SEED, output_dir=tmp_path, formats=HTML_ONLY, force=True))
+        first = build(BuildRequest(params=SEED, output_dir=out, formats=HTML_ONLY, notebook=notebook))
+        second = build(BuildRequest(params=SEED, output_dir=out, formats=HTML_ONLY, force=True, notebook=notebook))
         return first, second
 
     for result in asyncio.run(inside_a_loop()):
@@ -176,8 +172,24 @@ def test_build_called_from_a_running_event_loop_completes(tmp_path):
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.Popen:
+    """`aiinvest build` of the cut-down report notebook (fixtures.notebooks), HTML only, from the seeds."""
+    notebook = cwd / "notebook" / "header_only.ipynb"  # written once: two builds may start from it at once
+    if not notebook.exists():
+        header_only(notebook.parent)
     return subprocess.Popen(
-        [sys.executable, "-m", "aiinvest.cli", "--data-dir", str(SEED_DIR), "build", *args],
+        [
+            sys.executable,
+            "-m",
+            "aiinvest.cli",
+            "--data-dir",
+            str(SEED_DIR),
+            "build",
+            "--notebook",
+            str(notebook),
+            "--formats",
+            "html",
+            *args,
+        ],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -187,8 +199,8 @@ def run_cli(*args: str, cwd: Path) -> subprocess.Popen:
 
 def test_two_builds_started_at_once_do_not_corrupt_each_other(tmp_path):
     out = tmp_path / "reports"
-    first = run_cli("-o", str(out), "--formats", "html", cwd=tmp_path)
-    second = run_cli("-o", str(out), "--formats", "html", cwd=tmp_path)
+    first = run_cli("-o", str(out), cwd=tmp_path)
+    second = run_cli("-o", str(out), cwd=tmp_path)
     results = [(*p.communicate(timeout=300), p.returncode) for p in (first, second)]
     assert [r[2] for r in results] == [0, 0], results
     outs = sorted(r[0] for r in results)
@@ -207,7 +219,7 @@ def test_several_parameter_files_build_in_parallel(tmp_path):
     early, late = tmp_path / "early.yaml", tmp_path / "late.yaml"
     early.write_text("company: Anthropic\nas_of: '2024-03-15'\n")
     late.write_text("company: Anthropic\nunit: millions\n")
-    process = run_cli(str(early), str(late), "-j", "2", "-o", str(tmp_path / "out"), "--formats", "html", cwd=tmp_path)
+    process = run_cli(str(early), str(late), "-j", "2", "-o", str(tmp_path / "out"), cwd=tmp_path)
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
     assert KERNEL_TCP_WARNING not in stderr and "Warning" not in stderr, stderr  # two kernels at once, no ports

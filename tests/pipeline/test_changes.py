@@ -2,15 +2,14 @@
 "Changes since the previous report", the build's summary, `aiinvest build --dry-run` and `aiinvest diff`."""
 
 import json
-import shutil
 import subprocess
 import sys
 
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
-from fixtures import SEED_DIR
-from fixtures.later import add_article
+from fixtures.builds import writable_copy
+from fixtures.later import seed_with
 
 from aiinvest import exitcodes
 from aiinvest.config import PACKAGE_DIR
@@ -27,18 +26,16 @@ def listing(folder) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    """The seed data built; then art-101 (invented, June 2024) added, previewed, and built again."""
+def builds(tmp_path_factory, built_report):
+    """The seed data built (a copy of the shared report); then art-101 (invented, June 2024) added to a copy of the
+    seeds, previewed, and built again (HTML only: what is compared is figures.json and the page)."""
     root = tmp_path_factory.mktemp("changes")
-    data, out = root / "data", root / "reports"
-    shutil.copytree(SEED_DIR, data, ignore=shutil.ignore_patterns("README.md"))
-    first = aiinvest("--data-dir", str(data), "build", "-o", str(out))
-    assert first.returncode == 0, first.stderr
-    add_article(data, "art-101")
+    data, out = root / "data", writable_copy(built_report.folder.parent.parent, root / "reports")
+    seed_with(data, ["art-101"])
     before = listing(out)
     dry = aiinvest("--data-dir", str(data), "build", "--dry-run", "-o", str(out))
     after_dry = listing(out)
-    second = aiinvest("--data-dir", str(data), "build", "-o", str(out))
+    second = aiinvest("--data-dir", str(data), "build", "-o", str(out), "--formats", "html")
     assert second.returncode == 0, second.stderr
     company = out / "anthropic"
     return {

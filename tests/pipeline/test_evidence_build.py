@@ -4,6 +4,7 @@ import json
 
 import pikepdf
 import pytest
+from fixtures.notebooks import header_only
 
 from aiinvest.config import PROJECT_ROOT
 from aiinvest.pipeline import BuildRequest, build
@@ -14,7 +15,9 @@ pytestmark = pytest.mark.slow  # builds a report
 def test_a_data_folder_outside_the_project_travels_inside_the_pdf_without_stray_files(data_dir, tmp_path):
     assert not data_dir.resolve().is_relative_to(PROJECT_ROOT.resolve())
     (data_dir / "curated" / "private-notes.csv").write_text("who,said\nme,secret\n", encoding="utf-8")
-    request = BuildRequest(params={"data_dir": str(data_dir)}, output_dir=tmp_path / "reports", formats=("pdf",))
+    notebook = header_only(tmp_path)  # the pipeline attaches the evidence, whatever the notebook shows
+    params = {"data_dir": str(data_dir)}
+    request = BuildRequest(params=params, output_dir=tmp_path / "reports", formats=("pdf",), notebook=notebook)
     result = build(request)
     assert result.status == 0, result.message
     descriptor = json.loads((data_dir / "curated" / "datapackage.json").read_text(encoding="utf-8"))

@@ -1,8 +1,8 @@
 """The index of all reports after real builds (two subjects, an invented later article) and a writer killed mid-way."""
 
+import dataclasses
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from fixtures import SEED_DIR
+from fixtures import seed_copy
 from fixtures.later import add_article
+from fixtures.notebooks import header_only
 from fixtures.published import two_subjects
 
 from aiinvest import exitcodes
@@ -48,14 +49,16 @@ class Page(HTMLParser):
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     """Reports built for real into one folder: the investee on the seed data, then, with an invented later
-    article added, the investee again (a later date) and an investor."""
+    article added, the investee again (a later date) and an investor. The index reads what the pipeline writes (the
+    manifests, figures.json, the pages' titles): the cut-down report notebook gives them (fixtures.notebooks)."""
     root = tmp_path_factory.mktemp("index-builds")
-    data = root / "data"
-    shutil.copytree(SEED_DIR, data, ignore=shutil.ignore_patterns("README.md"))
+    data = seed_copy(root / "data")
     out = root / "reports"
+    notebook = header_only(root)
 
     def built(**params) -> None:
-        result = build(BuildRequest(params={"data_dir": str(data), **params}, output_dir=out, formats=HTML_ONLY))
+        request = BuildRequest(params={"data_dir": str(data), **params}, output_dir=out, formats=HTML_ONLY)
+        result = build(dataclasses.replace(request, notebook=notebook))
         assert result.status == exitcodes.OK and result.built, result.message
         assert result.index == out / INDEX_NAME
 
@@ -96,7 +99,8 @@ def test_a_build_found_up_to_date_leaves_a_current_index_alone(published):
     index = published / INDEX_NAME
     before = (index.stat().st_ino, index.read_bytes())
     params = {"data_dir": str(published.parent / "data"), "company": "Amazon"}  # as the fixture built it
-    request = BuildRequest(params=params, output_dir=published, formats=HTML_ONLY)
+    notebook = published.parent / "header_only.ipynb"
+    request = BuildRequest(params=params, output_dir=published, formats=HTML_ONLY, notebook=notebook)
     result = build(request)
     assert result.status == exitcodes.OK and not result.built, result.message
     assert (index.stat().st_ino, index.read_bytes()) == before

@@ -8,22 +8,15 @@ from fixtures import SEED_DIR
 from fixtures.report_text import codes_of, found, html_parts, pdf_parts
 
 from aiinvest.analysis.reconcile import reconcile
-from aiinvest.config import PARAMS_DIR
 from aiinvest.data.load import load_tables
-from aiinvest.report.params import merged, read_params_file
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def investor_report(tmp_path_factory):
-    """The default parameter file with `-p company=Amazon`, built from the seeds."""
-    from aiinvest.pipeline import BuildRequest, build
-
-    params = merged(read_params_file(PARAMS_DIR / "anthropic.yaml"), {"company": "Amazon", "data_dir": str(SEED_DIR)})
-    result = build(BuildRequest(params=params, output_dir=tmp_path_factory.mktemp("reports")))
-    assert result.status == 0, result.message
-    return result
+def investor_report(built_reports):
+    """The default parameter file with `-p company=Amazon`, built from the seeds (shared: fixtures.builds)."""
+    return built_reports.one("investor")
 
 
 @pytest.fixture(scope="module")

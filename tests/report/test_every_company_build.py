@@ -14,14 +14,12 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
 from fixtures.browser import offline_page
-from fixtures.later import add_article
 from fixtures.report_text import found, html_parts, pdf_parts
 
 from aiinvest import exitcodes
 from aiinvest.analysis.reconcile import reconcile
-from aiinvest.config import PARAMS_DIR, PROJECT_ROOT
+from aiinvest.config import PROJECT_ROOT
 from aiinvest.data.load import load_tables
-from aiinvest.report.params import merged, read_params_file
 
 pytestmark = pytest.mark.slow
 
@@ -52,35 +50,22 @@ def _summary(results: list) -> list:
     return [(r["id"], len(r["nodes"]), [n["target"] for n in r["nodes"][:3]]) for r in results]
 
 
-def _build(data_dir, company: str, out):
-    """The default parameter file with `-p company=...`, built from `data_dir`; its title only for its own subject,
-    so the title is the subject's own unless the file was written for it (then `-p title=` makes it so)."""
-    from aiinvest.pipeline import BuildRequest, build
-
-    overrides = {"company": company, "data_dir": str(data_dir), "title": ""}
-    params = merged(read_params_file(PARAMS_DIR / "anthropic.yaml"), overrides)
-    result = build(BuildRequest(params=params, output_dir=out))
-    assert result.status == 0, result.message
-    return result
+@pytest.fixture(scope="module")
+def dual_data(built_reports):
+    """A copy of the seeds with the invented art-401 (Anthropic invests in an invented startup); shared, read-only."""
+    return built_reports.data("dual")
 
 
 @pytest.fixture(scope="module")
-def dual_data(tmp_path_factory):
-    """A copy of the seeds with the invented art-401 (Anthropic invests in an invented startup)."""
-    data_dir = tmp_path_factory.mktemp("dual") / "data"
-    shutil.copytree(SEED_DIR, data_dir)
-    add_article(data_dir, "art-401")
-    return data_dir
+def openai_report(built_reports):
+    """The default parameter file with `-p company=OpenAI -p title=` (the subject's own title), from the seeds."""
+    return built_reports.one("openai")
 
 
 @pytest.fixture(scope="module")
-def openai_report(tmp_path_factory):
-    return _build(SEED_DIR, "OpenAI", tmp_path_factory.mktemp("reports"))
-
-
-@pytest.fixture(scope="module")
-def dual_report(tmp_path_factory, dual_data):
-    return _build(dual_data, "Anthropic", tmp_path_factory.mktemp("reports"))
+def dual_report(built_reports):
+    """The default parameter file with `-p company=Anthropic -p title=`, from the seeds with art-401."""
+    return built_reports.one("dual")
 
 
 @pytest.fixture(scope="module")

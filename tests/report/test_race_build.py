@@ -9,16 +9,14 @@ import subprocess
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
-from fixtures import SEED_DIR
 from fixtures.browser import offline_page
-from fixtures.later import RIVAL_ARTICLES, add_article
 from fixtures.report_text import codes_of
 
 from aiinvest.analysis.reconcile import reconcile
 from aiinvest.config import PARAMS_DIR, PROJECT_ROOT
 from aiinvest.data.load import load_tables
 from aiinvest.report.document import APPENDIX_HEADING
-from aiinvest.report.params import RACE_ID, read_params_file
+from aiinvest.report.params import RACE_ID
 
 pytestmark = pytest.mark.slow
 
@@ -29,40 +27,33 @@ DECORATIVE = 'svg.main-svg[aria-hidden="true"]'  # plotly's layers: the chart's 
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    target = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(SEED_DIR, target, ignore=shutil.ignore_patterns("README.md"))
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    for article in RIVAL_ARTICLES:
-        add_article(target, article)
-    return target
+def data(built_reports):
+    """The seeds with the invented rival pair (shared, read-only)."""
+    return built_reports.data("rivals")
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
-    return tmp_path_factory.mktemp("reports")
-
-
-def build_race(data, out, **overrides):
-    from aiinvest.pipeline import BuildRequest, build
-
-    params = {**read_params_file(PARAMS_DIR / "race.yaml"), "data_dir": str(data), **overrides}
-    result = build(BuildRequest(params=params, output_dir=out))
-    assert result.status == 0, result.message
-    return result
+def race(built_reports):
+    """The overview as of a date before the seeds' newest article, then as of the newest source, into one folder
+    (so the second has a previous report): built once per run (fixtures.builds)."""
+    return built_reports.get("race")
 
 
 @pytest.fixture(scope="module")
-def early(data, out):
+def out(race):
+    return race[0].folder.parent.parent
+
+
+@pytest.fixture(scope="module")
+def early(race):
     """The overview as of a date before the seeds' newest article (only the rival pair's article is known)."""
-    return build_race(data, out, as_of="2024-01-20")
+    return race[0]
 
 
 @pytest.fixture(scope="module")
-def built(data, out, early):
+def built(race):
     """The overview as of the newest source, built after the earlier one (so it has a previous report)."""
-    return build_race(data, out)
+    return race[1]
 
 
 def test_it_is_published_like_every_report(built, out):

@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,16 +11,20 @@ import pypdf
 import pytest
 from filelock import FileLock
 from fixtures import SEED_DIR
+from fixtures.builds import writable_copy
 from fixtures.notebooks import header_only
 
 from aiinvest import exitcodes
+from aiinvest.config import PARAMS_DIR
 from aiinvest.data.schema import rehash
 from aiinvest.pipeline import BuildRequest, build
 from aiinvest.pipeline.manifest import hash_outputs
+from aiinvest.report.params import read_params_file
 
 HTML_ONLY = ("html",)
 KERNEL_TCP_WARNING = "Kernel is running over TCP without encryption"  # what ipykernel says over TCP
-SEED = {"data_dir": str(SEED_DIR)}  # the default report, of the frozen seed data (tests/fixtures/README.md)
+# The default report, of the frozen seed data (tests/fixtures/README.md), as conftest's built_report is built
+SEED = {**read_params_file(PARAMS_DIR / "anthropic.yaml"), "data_dir": str(SEED_DIR)}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -36,29 +39,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return out
 
 
-@pytest.fixture(scope="module")
-def good_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("good")
-    result = build(BuildRequest(params=SEED, output_dir=out, formats=HTML_ONLY))
-    assert result.status == exitcodes.OK and result.built, result.message
-    return out
-
-
 @pytest.fixture
-def reports(good_build, tmp_path) -> Path:
-    """A private copy of a reports folder holding one good build (its lock files stay behind)."""
-    target = tmp_path / "reports"
-    shutil.copytree(good_build, target, symlinks=True, ignore=shutil.ignore_patterns(".locks"))
-    return target
+def reports(built_report, tmp_path) -> Path:
+    """A private copy of a reports folder holding one good build, the shared default report (lock files left)."""
+    return writable_copy(built_report.folder.parent.parent, tmp_path / "reports")
 
 
 def test_layout_latest_pointer_and_manifest(reports):
     folder = reports / "anthropic" / "2024-03-27"
     assert os.readlink(reports / "anthropic" / "latest") == "2024-03-27"
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["request"]["formats"] == ["html"]
+    assert manifest["request"]["formats"] == ["html", "pdf"]
     assert manifest["outputs"] == json.loads(json.dumps(hash_outputs(folder)))
-    assert set(manifest["outputs"]) >= {"report.html", "report.ipynb", "figures/tranches.svg"}
+    assert set(manifest["outputs"]) >= {"report.html", "report.pdf", "report.ipynb", "figures/tranches.svg"}
 
 
 def test_rebuild_with_no_change_does_nothing(reports, monkeypatch):
@@ -68,14 +61,14 @@ def test_rebuild_with_no_change_does_nothing(reports, monkeypatch):
     monkeypatch.setattr(
         aiinvest.pipeline.stages, "resolve_parameters", lambda *a: pytest.fail("a no-op rebuild must not load data")
     )
-    result = build(BuildRequest(params=SEED, output_dir=reports, formats=HTML_ONLY))
+    result = build(BuildRequest(params=SEED, output_dir=reports))
     assert result.status == exitcodes.OK and not result.built
     assert result.message.startswith("up to date: ")
     assert snapshot(reports) == before
 
 
 def test_force_rebuilds(reports):
-    result = build(BuildRequest(params=SEED, output_dir=reports, formats=HTML_ONLY, force=True))
+    result = build(BuildRequest(params=SEED, output_dir=reports, force=True))  # the same request: only forced
     assert result.status == exitcodes.OK and result.built
 
 

@@ -1,6 +1,7 @@
 """What changed between two builds that differ by one added (invented) article: figures.json, the report's
 "Changes since the previous report", the build's summary, `aiinvest build --dry-run` and `aiinvest diff`."""
 
+import functools
 import json
 import subprocess
 import sys
@@ -19,6 +20,18 @@ SCHEMA = json.loads((PACKAGE_DIR / "report" / "figures.schema.json").read_text(e
 
 def aiinvest(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "aiinvest.cli", *args], capture_output=True, text=True)
+
+
+def in_process(capsys, *args: str) -> subprocess.CompletedProcess:
+    """The command line run in this process (its exit status and output), as `aiinvest` runs it."""
+    from aiinvest.cli import main
+
+    try:
+        status = main(list(args))
+    except SystemExit as exit:  # argparse's refusals
+        status = exit.code
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, status, out, err)
 
 
 def listing(folder) -> list[str]:
@@ -100,10 +113,11 @@ def test_a_dry_run_previews_the_same_changes_and_publishes_nothing(builds):
 
 
 @pytest.mark.parametrize("form", ["table", "markdown", "json"])
-def test_diff_compares_two_builds_and_exits_like_diff(builds, form):
-    changed = aiinvest("diff", str(builds["first"]), str(builds["second"]), "--format", form)
+def test_diff_compares_two_builds_and_exits_like_diff(builds, form, capsys):
+    command = aiinvest if form == "table" else functools.partial(in_process, capsys)  # one as a process: its status
+    changed = command("diff", str(builds["first"]), str(builds["second"]), "--format", form)
     assert changed.returncode == exitcodes.CHANGED, changed.stderr
-    same = aiinvest("diff", str(builds["second"]), str(builds["second"] / "figures.json"), "--format", form)
+    same = command("diff", str(builds["second"]), str(builds["second"] / "figures.json"), "--format", form)
     assert same.returncode == exitcodes.OK
     if form == "json":
         record = json.loads(changed.stdout)
@@ -113,9 +127,9 @@ def test_diff_compares_two_builds_and_exits_like_diff(builds, form):
         assert "art-101" not in changed.stdout  # readers' names, not source ids
 
 
-def test_diff_refuses_what_is_not_a_report(builds, tmp_path):
-    assert aiinvest("diff", str(tmp_path), str(builds["second"])).returncode == exitcodes.USAGE
+def test_diff_refuses_what_is_not_a_report(builds, tmp_path, capsys):
+    assert in_process(capsys, "diff", str(tmp_path), str(builds["second"])).returncode == exitcodes.USAGE
     broken = tmp_path / "figures.json"
     broken.write_text('{"version": 1}', encoding="utf-8")
-    refused = aiinvest("diff", str(broken), str(builds["second"]))
+    refused = in_process(capsys, "diff", str(broken), str(builds["second"]))
     assert refused.returncode == exitcodes.DATA and "figures.json" in refused.stderr

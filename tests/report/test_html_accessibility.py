@@ -10,10 +10,7 @@ left out of axe's run; the contrast of every chart text is measured here instead
 
 import io
 import itertools
-import json
 import re
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +19,7 @@ import numpy as np
 import pytest
 from fixtures import SEED_DIR
 from fixtures.browser import offline_page
+from fixtures.vnu import html_errors
 from matplotlib.text import Text
 from PIL import Image
 
@@ -32,7 +30,6 @@ from aiinvest.report.document import prepare
 
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 DESKTOP, PHONE = 1280, 390
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 CHARTS = 4
@@ -419,15 +416,4 @@ def test_no_control_sends_data_off_the_page(browser, html):
 
 
 def test_markup_is_valid_html(html):
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("no java for the Nu HTML Checker: run 'make system-deps' (default-jre-headless)")
-    run = subprocess.run(
-        [java, "-jar", str(_need(VNU)), "--format", "json", "--errors-only", str(html)],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    errors = [m for m in messages if m["type"] != "info"]
-    assert [(m.get("lastLine"), m["message"]) for m in errors] == []
+    assert html_errors(html)[html.resolve()] == []

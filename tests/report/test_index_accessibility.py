@@ -5,21 +5,18 @@ subjects and several dates and on the index a real build wrote.
 Needs the npm packages of package.json (axe-core, vnu-jar: `make node`), Java for vnu, and a Chromium.
 """
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from fixtures.browser import offline_page
 from fixtures.published import fake_report, since, two_subjects
+from fixtures.vnu import html_errors
 
 from aiinvest.config import PROJECT_ROOT
 from aiinvest.pipeline.index import INDEX_NAME, write_index
 
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WIDTHS = {"desktop": 1280, "phone": 390}
 LONG = "The AI investment race: a subject with a rather long name, to wrap on a phone (Holdings International)"
 
@@ -76,16 +73,12 @@ def test_the_index_requests_nothing_but_itself(browser, pages, name):
         page.context.close()
 
 
+@pytest.fixture(scope="module")
+def markup_errors(pages):
+    """vnu's errors for both indexes, from one run (fixtures.vnu)."""
+    return html_errors(*pages.values())
+
+
 @pytest.mark.parametrize("name", ["fake", "built"])
-def test_markup_is_valid_html(pages, name):
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("no java for the Nu HTML Checker: run 'make system-deps' (default-jre-headless)")
-    run = subprocess.run(
-        [java, "-jar", str(_need(VNU)), "--format", "json", "--errors-only", str(pages[name])],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    assert [(m.get("lastLine"), m["message"]) for m in messages if m["type"] != "info"] == []
+def test_markup_is_valid_html(pages, markup_errors, name):
+    assert markup_errors[pages[name].resolve()] == []

@@ -37,10 +37,13 @@ SLOW_MODULES = {
 
 
 # Example budgets for the property-based tests: "full" for `make test` (and plain pytest), "fast" for
-# `make test-fast`, "thorough" on request (`pytest --hypothesis-profile=thorough`). Tests whose examples
-# are costly take a fraction of the profile's budget. No example database: runs are independent of each other.
+# `make test-fast`, "thorough" on request (`pytest --hypothesis-profile=thorough`), "once" for the run of the
+# suite on a curated copy of the project (test_curating_keeps_the_suite_green: whether a test reads the data does
+# not hang on its examples). Tests whose examples are costly take a fraction of the profile's budget. No example
+# database: runs are independent of each other.
 settings.register_profile("full", max_examples=100, deadline=None, database=None)
 settings.register_profile("fast", max_examples=10, deadline=None, database=None)
+settings.register_profile("once", max_examples=1, deadline=None, database=None)
 settings.register_profile("thorough", max_examples=2000, deadline=None, database=None)
 settings.load_profile("full")
 

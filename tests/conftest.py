@@ -202,12 +202,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def jupyter(tmp_path_factory):
     """A Jupyter server (JupyterLab included) on loopback with the project kernel: (base URL, token, root).
 
     Configured as `make lab` configures it, from a copy of jupyter-config/ in `root`, which so stands for the
-    project folder: a notebook saved in root/notebooks/ is a committed one."""
+    project folder: a notebook saved in root/notebooks/ is a committed one. One per test process, shared by the
+    modules that use it (each writes its own files in root)."""
     import os
 
     from aiinvest.kernel import install_kernel

@@ -36,41 +36,45 @@ def pages(tmp_path_factory, built_report) -> dict[str, Path]:
     return {"fake": write_index(out), "built": built_report.folder.parent.parent / INDEX_NAME}
 
 
-def _open(browser, path: Path, width: int, scheme: str = "light"):
-    """The page at a width and colour scheme; every request it makes is recorded, and none leaves the machine."""
-    page = offline_page(browser, width, scheme)
-    page.goto(path.resolve().as_uri())
-    return page
+@pytest.fixture(scope="module")
+def index_pages(browser, pages):
+    """Each index loaded once per width and colour scheme (every request recorded, none let out of the machine),
+    shared by the tests that only read it: axe's run and the requests made."""
+    loaded: dict[tuple[str, int, str], object] = {}
+
+    def page_at(name: str, width: int, scheme: str = "light"):
+        if (name, width, scheme) not in loaded:
+            loaded[name, width, scheme] = page = offline_page(browser, width, scheme)
+            page.goto(pages[name].resolve().as_uri())
+        return loaded[name, width, scheme]
+
+    yield page_at
+    for page in loaded.values():
+        page.context.close()
 
 
 @pytest.mark.parametrize("name", ["fake", "built"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_axe_finds_no_violation_and_leaves_nothing_undecided(browser, pages, name, width, scheme):
-    page = _open(browser, pages[name], width, scheme)
-    try:
-        page.add_script_tag(content=_need(AXE).read_text(encoding="utf-8"))
-        results = page.evaluate(
-            "() => axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}, "
-            "resultTypes: ['violations', 'incomplete']})"
-        )
-        found = results["violations"] + results["incomplete"]
-        assert [(r["id"], [n["target"] for n in r["nodes"][:3]]) for r in found] == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing scrolls sideways
-    finally:
-        page.context.close()
+def test_axe_finds_no_violation_and_leaves_nothing_undecided(index_pages, name, width, scheme):
+    page = index_pages(name, width, scheme)
+    page.add_script_tag(content=_need(AXE).read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}, "
+        "resultTypes: ['violations', 'incomplete']})"
+    )
+    found = results["violations"] + results["incomplete"]
+    assert [(r["id"], [n["target"] for n in r["nodes"][:3]]) for r in found] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing scrolls sideways
 
 
 @pytest.mark.parametrize("name", ["fake", "built"])
-def test_the_index_requests_nothing_but_itself(browser, pages, name):
-    page = _open(browser, pages[name], WIDTHS["desktop"])
-    try:
-        page.wait_for_timeout(300)
-        assert page.requests == [page.url]
-        assert page.title() == "The AI investment race: all reports"
-    finally:
-        page.context.close()
+def test_the_index_requests_nothing_but_itself(index_pages, name):
+    page = index_pages(name, WIDTHS["desktop"])
+    page.wait_for_timeout(300)
+    assert page.requests == [page.url]
+    assert page.title() == "The AI investment race: all reports"
 
 
 @pytest.fixture(scope="module")

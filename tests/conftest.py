@@ -38,10 +38,13 @@ SLOW_MODULES = {
 
 
 # Example budgets for the property-based tests: "full" for `make test` (and plain pytest), "fast" for
-# `make test-fast`, "thorough" on request (`pytest --hypothesis-profile=thorough`). Tests whose examples
-# are costly take a fraction of the profile's budget. No example database: runs are independent of each other.
+# `make test-fast`, "thorough" on request (`pytest --hypothesis-profile=thorough`), "once" for the run of the
+# suite on a curated copy of the project (test_curating_keeps_the_suite_green: whether a test reads the data does
+# not hang on its examples). Tests whose examples are costly take a fraction of the profile's budget. No example
+# database: runs are independent of each other.
 settings.register_profile("full", max_examples=100, deadline=None, database=None)
 settings.register_profile("fast", max_examples=10, deadline=None, database=None)
+settings.register_profile("once", max_examples=1, deadline=None, database=None)
 settings.register_profile("thorough", max_examples=2000, deadline=None, database=None)
 settings.load_profile("full")
 
@@ -205,12 +208,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def jupyter(tmp_path_factory):
     """A Jupyter server (JupyterLab included) on loopback with the project kernel: (base URL, token, root).
 
     Configured as `make lab` configures it, from a copy of jupyter-config/ in `root`, which so stands for the
-    project folder: a notebook saved in root/notebooks/ is a committed one."""
+    project folder: a notebook saved in root/notebooks/ is a committed one. One per test process, shared by the
+    modules that use it (each writes its own files in root)."""
     import os
 
     from aiinvest.kernel import install_kernel

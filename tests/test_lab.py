@@ -26,8 +26,14 @@ def lab_page(jupyter, built_report, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/lab/tree/report.ipynb?token={token}", timeout=LAB_TIMEOUT_MS)
     page.wait_for_selector(".jp-Notebook .jp-OutputArea-output", timeout=LAB_TIMEOUT_MS)
+    page.shown_at = time.monotonic()
     yield page
     page.close()
+
+
+def shown_for(page, seconds: float) -> None:
+    """Wait until the notebook has been shown for this long (not this long from now: the tests share the page)."""
+    page.wait_for_timeout(max(0.0, page.shown_at + seconds - time.monotonic()) * 1000)
 
 
 def test_the_charts_are_interactive_plotly_figures(lab_page):
@@ -40,7 +46,7 @@ def test_the_charts_are_interactive_plotly_figures(lab_page):
 
 
 def test_amounts_are_never_typeset_as_mathematics(lab_page):
-    lab_page.wait_for_timeout(2000)  # MathJax typesets after rendering
+    shown_for(lab_page, 2)  # MathJax typesets after rendering
     assert lab_page.locator(".jp-Notebook mjx-container, .jp-Notebook .MathJax").count() == 0
     assert "$1.25B" in lab_page.inner_text(".jp-Notebook")
 
@@ -56,7 +62,7 @@ def test_the_export_menu_names_the_report_formats(lab_page):
 
 
 def test_no_pop_up_asks_about_jupyter_news(lab_page):
-    lab_page.wait_for_timeout(3000)  # JupyterLab asks as it starts (its toast stays until answered)
+    shown_for(lab_page, 3)  # JupyterLab asks as it starts (its toast stays until answered)
     toasts = lab_page.locator(".Toastify__toast").all_inner_texts()
     assert not [t for t in toasts if "news" in t.lower()], toasts
 

@@ -134,7 +134,9 @@ def test_the_overview_as_of_a_date_uses_only_sources_published_by_then(at, as_of
     assert used <= known
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(  # costly examples: 30 at most, fewer under a smaller profile (fast, once)
+    max_examples=min(30, settings.default.max_examples), suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     articles=st.frozensets(st.sampled_from(INVENTED)),
     later=st.frozensets(st.sampled_from(INVENTED), min_size=1),

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fixtures import seed_copy
 from fixtures.changes import COMMANDS, accept_setup, files
+from fixtures.zygote import Zygote
 
 from aiinvest import exitcodes
 from aiinvest.config import curated_dir
@@ -60,52 +61,67 @@ def stopping(data_dir: str, args: str, step: str, how: str) -> None:
     sys.exit(status)
 
 
-def run_stopping(data_dir: Path, args: list[str], step: int, how: str) -> subprocess.Popen:
-    code = "import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/..']; import test_transaction_processes as t; "
-    code += "t.stopping(*sys.argv[2:])"
-    argv = [sys.executable, "-c", code, str(HERE), str(data_dir), json.dumps(args), str(step), how]
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+def command(*argv: str) -> int:
+    """`aiinvest ARGV...`, as the zygote's child runs it."""
+    from aiinvest.cli import main
+
+    return main(list(argv))
 
 
-def aiinvest(data_dir: Path, args: list[str]) -> int:
+@pytest.fixture(scope="module")
+def zygote():
+    """One process with the project imported, forking a fresh process per command (fixtures.zygote)."""
+    forking = Zygote(["aiinvest.cli", "test_transaction_processes"], path=[HERE, HERE.parent])
+    yield forking
+    forking.close()
+
+
+def run_stopping(zygote: Zygote, data_dir: Path, args: list[str], step: int, how: str, stdout: Path | None = None):
+    return zygote.start("test_transaction_processes:stopping", [data_dir, json.dumps(args), step, how], stdout)
+
+
+def aiinvest(data_dir: Path, args: list[str], zygote: Zygote | None = None) -> int:
+    if zygote:
+        return zygote.run("test_transaction_processes:command", ["--data-dir", data_dir, *args])
     return subprocess.run([*AIINVEST, "--data-dir", str(data_dir), *args], check=False).returncode
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_a_data_command_killed_at_every_change_leaves_old_or_new_data(tmp_path, name):
+def test_a_data_command_killed_at_every_change_leaves_old_or_new_data(tmp_path, zygote, name):
     reference = seed_copy(tmp_path / "reference" / "data")
     args = COMMANDS[name](reference)
     before = files(reference)
-    counting = run_stopping(reference, args, 0, "count")
-    steps = int(counting.communicate()[0].split()[-1])
-    assert counting.returncode == exitcodes.OK and steps >= 8
+    counting = run_stopping(zygote, reference, args, 0, "count", tmp_path / "count.txt")
+    assert counting.wait() == exitcodes.OK
+    steps = int(counting.output().split()[-1])
+    assert steps >= 8
     after = files(reference)
     for step in range(1, steps + 1):
         data_dir = seed_copy(tmp_path / str(step) / "data")
         args = COMMANDS[name](data_dir)
-        assert run_stopping(data_dir, args, step, "kill").wait() == -signal.SIGKILL
-        status = aiinvest(data_dir, ["validate"])  # the next command recovers
+        assert run_stopping(zygote, data_dir, args, step, "kill").wait() == -signal.SIGKILL
+        status = aiinvest(data_dir, ["validate"], zygote)  # the next command (a new process) recovers
         assert files(data_dir) in (before, after), f"step {step}: a mix of old and new"
         # valid, but for rehash's own starting point: an edit not yet rehashed
         valid = not (name == "rehash" and files(data_dir) == before)
         assert status == (exitcodes.OK if valid else exitcodes.DATA), f"step {step}"
         if files(data_dir) == before:
-            assert aiinvest(data_dir, args) == exitcodes.OK, f"step {step}: the retry failed"
+            assert aiinvest(data_dir, args, zygote) == exitcodes.OK, f"step {step}: the retry failed"
         assert files(data_dir) == after
         shutil.rmtree(data_dir.parent)
 
 
 @pytest.mark.parametrize("step", [6, 12])  # a staged file written; the swaps begun
-def test_sigterm_rolls_back_cleanly(tmp_path, step):
+def test_sigterm_rolls_back_cleanly(tmp_path, zygote, step):
     data_dir = seed_copy(tmp_path / "data")
     args = COMMANDS["register-article"](data_dir)
     before = files(data_dir)
-    process = run_stopping(data_dir, args, step, "term")
+    process = run_stopping(zygote, data_dir, args, step, "term")
     while not (tmp_path / "waiting").exists():
-        assert process.poll() is None, "the command ended before the step"
+        assert _running(process.pid), "the command ended before the step"
         time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) != exitcodes.OK
+    os.kill(process.pid, signal.SIGTERM)
+    assert process.wait() != exitcodes.OK
     assert files(data_dir) == before and not (data_dir / TRANSACTION_DIR).exists()
 
 
@@ -150,3 +166,11 @@ def _locked(data_dir: Path) -> bool:
             return False
     except DataBusy:
         return True
+
+
+def _running(pid: int) -> bool:
+    """The process is alive and not yet a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False

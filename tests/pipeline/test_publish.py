@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from fixtures.zygote import Zygote
 
 from aiinvest.pipeline import publish as publishing
 from aiinvest.pipeline import stages as pipeline
@@ -63,9 +64,16 @@ def killed_build(reports: str, step: str) -> None:
     fake_build(Path(reports), DATE, "new")
 
 
-def run_killed(reports: Path, step: int) -> int:
-    code = "import sys; sys.path.insert(0, sys.argv[1]); import test_publish; test_publish.killed_build(*sys.argv[2:])"
-    return subprocess.run([sys.executable, "-c", code, str(HERE), reports, str(step)], check=False).returncode
+@pytest.fixture(scope="module")
+def zygote():
+    """One process with the pipeline imported, forking a fresh process per killed build (fixtures.zygote)."""
+    forking = Zygote(["test_publish"], path=[HERE, HERE.parent])
+    yield forking
+    forking.close()
+
+
+def run_killed(zygote: Zygote, reports: Path, step: int) -> int:
+    return zygote.run("test_publish:killed_build", [reports, step])
 
 
 def version(path: Path) -> str | None:
@@ -107,9 +115,9 @@ SCENARIOS = {  # set-up, and the (date, latest, earlier date) versions a kill ma
 }
 
 
-@pytest.mark.slow  # about 14 processes killed and restarted per scenario
+@pytest.mark.slow  # about 14 processes killed and forked again per scenario
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_a_build_killed_at_any_step_leaves_a_complete_report_and_the_next_build_clears_up(tmp_path, scenario):
+def test_a_build_killed_at_any_step_leaves_a_complete_report_and_the_next_build_clears_up(tmp_path, zygote, scenario):
     set_up, allowed = SCENARIOS[scenario]
     earlier = next(iter(allowed))[2]  # a report of another date is never touched
     template = tmp_path / "template"
@@ -119,7 +127,7 @@ def test_a_build_killed_at_any_step_leaves_a_complete_report_and_the_next_build_
     for step in itertools.count(1):
         reports = tmp_path / f"killed-at-{step}"
         shutil.copytree(template, reports, symlinks=True)
-        status = run_killed(reports, step)
+        status = run_killed(zygote, reports, step)
         if status == 0:
             break  # the build ran to its end: every step has been tried
         assert status == -signal.SIGKILL

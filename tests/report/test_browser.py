@@ -1,5 +1,7 @@
 """The HTML report in a real browser, offline: every chart renders, no error, no request out."""
 
+import pytest
+
 CHARTS = ["tranches", "funding", "valuation", "timeline"]
 
 
@@ -22,8 +24,16 @@ def open_offline(browser, path):
     return page, requests, errors
 
 
-def test_every_chart_renders_offline_without_errors(browser, built_report):
+@pytest.fixture(scope="module")
+def report_page(browser, built_report):
+    """The report opened once for both tests, which only read it: (page, requests out, errors)."""
     page, requests, errors = open_offline(browser, built_report.outputs["html"])
+    yield page, requests, errors
+    page.close()
+
+
+def test_every_chart_renders_offline_without_errors(report_page):
+    page, requests, errors = report_page
     page.wait_for_function(
         f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(CHARTS)}",
         timeout=20_000,
@@ -35,12 +45,10 @@ def test_every_chart_renders_offline_without_errors(browser, built_report):
         assert box["width"] > 300 and box["height"] > 150, (chart, box)
     assert requests == []
     assert errors == []
-    page.close()
 
 
-def test_dollar_amounts_are_text_not_math(browser, built_report):
-    page, _, _ = open_offline(browser, built_report.outputs["html"])
+def test_dollar_amounts_are_text_not_math(report_page):
+    page, _, _ = report_page
     summary = page.locator(".summary").inner_text()
     assert "$1.25B" in summary and "$2.75B" in summary
     assert page.locator("mjx-container, .MathJax").count() == 0
-    page.close()

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from fixtures import SEED_DIR
 from fixtures.browser import offline_page
 from fixtures.report_text import found, html_parts, pdf_parts
+from fixtures.vnu import html_errors
 
 from aiinvest import exitcodes
 from aiinvest.analysis.reconcile import reconcile
@@ -27,7 +28,6 @@ DUAL_CHARTS = 6  # tranches, funding, valuation, investments, portfolio, timelin
 # As in test_html_accessibility and test_codes_in_appendix_only (test modules do not import each other).
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WIDTHS = {"desktop": 1280, "phone": 390}
 DECORATIVE = 'svg.main-svg[aria-hidden="true"]'  # plotly's layers, marked by the report's script: out of axe's run
 
@@ -134,20 +134,15 @@ def test_axe_finds_no_violation_and_nothing_leaves_the_page(browser, built, subj
         page.context.close()
 
 
+@pytest.fixture(scope="module")
+def markup_errors(built):
+    """vnu's errors for both reports, from one run (fixtures.vnu)."""
+    return html_errors(*(report.outputs["html"] for report, _, _ in built.values()))
+
+
 @pytest.mark.parametrize("subject", ["openai", "dual"])
-def test_markup_is_valid_html(built, subject):
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("no java for the Nu HTML Checker: run 'make system-deps' (default-jre-headless)")
-    html = built[subject][0].outputs["html"]
-    run = subprocess.run(
-        [java, "-jar", str(_need(VNU)), "--format", "json", "--errors-only", str(html)],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    assert [(m.get("lastLine"), m["message"]) for m in messages if m["type"] != "info"] == []
+def test_markup_is_valid_html(built, markup_errors, subject):
+    assert markup_errors[built[subject][0].outputs["html"].resolve()] == []
 
 
 def test_an_unknown_company_still_stops_the_build_with_exit_status_64(tmp_path):

@@ -10,10 +10,7 @@ left out of axe's run; the contrast of every chart text is measured here instead
 
 import io
 import itertools
-import json
 import re
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +19,7 @@ import numpy as np
 import pytest
 from fixtures import SEED_DIR
 from fixtures.browser import offline_page
+from fixtures.vnu import html_errors
 from matplotlib.text import Text
 from PIL import Image
 
@@ -32,7 +30,6 @@ from aiinvest.report.document import prepare
 
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 DESKTOP, PHONE = 1280, 390
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 CHARTS = 4
@@ -67,8 +64,27 @@ def _open(browser, path: Path, width: int = DESKTOP, scheme: str = "light", **op
     return page
 
 
+@pytest.fixture(scope="module")
+def report_pages(browser, html):
+    """The report loaded once per width and colour scheme, for the tests that only read it (scrolled back to the
+    top for each): one page load per state instead of one per test. Tests that click, print or download open
+    a page of their own."""
+    pages: dict[tuple[int, str], object] = {}
+
+    def page_at(width: int = DESKTOP, scheme: str = "light"):
+        if (width, scheme) not in pages:
+            pages[width, scheme] = _open(browser, html, width, scheme)
+        pages[width, scheme].evaluate("window.scrollTo(0, 0)")
+        return pages[width, scheme]
+
+    yield page_at
+    for page in pages.values():
+        page.context.close()
+
+
 def _axe(page, axe_source: str, **context) -> dict:
-    page.add_script_tag(content=axe_source)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
     return page.evaluate(
         "([context]) => axe.run(context, {resultTypes: ['violations', 'incomplete']})",
         [{"include": [["html"]], **context}],
@@ -84,49 +100,39 @@ def _summary(results: list) -> list:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_axe_finds_no_violation_and_leaves_nothing_undecided(browser, html, axe_source, width, scheme):
-    page = _open(browser, html, width, scheme)
-    try:
-        results = _axe(page, axe_source, exclude=[[DECORATIVE]])
-        assert _summary(results["violations"]) == []
-        assert _summary(results["incomplete"]) == []
-    finally:
-        page.context.close()
+def test_axe_finds_no_violation_and_leaves_nothing_undecided(report_pages, axe_source, width, scheme):
+    results = _axe(report_pages(width, scheme), axe_source, exclude=[[DECORATIVE]])
+    assert _summary(results["violations"]) == []
+    assert _summary(results["incomplete"]) == []
 
 
-def test_only_the_charts_svg_is_left_out_of_axe_and_each_chart_keeps_its_text_alternative(browser, html):
-    page = _open(browser, html)
-    try:
-        figures = page.evaluate(
-            """(decorative) => [...document.querySelectorAll('figure.chart-figure')].map(f => ({
-                alt: f.querySelector('.chart-alt[role="img"]')?.getAttribute('aria-label') || '',
-                rows: f.querySelectorAll('details.chart-data table tbody tr').length,
-                layers: f.querySelectorAll('svg.main-svg').length,
-                hidden: f.querySelectorAll(decorative).length,
-                name: f.getAttribute('aria-labelledby') && document.getElementById(f.getAttribute('aria-labelledby'))
-                    ?.textContent || '',
-            }))""",
-            DECORATIVE,
-        )
-        outside = page.evaluate(
-            "(d) => [...document.querySelectorAll(d)].filter(s => !s.closest('.chart-figure .js-plotly-plot')).length",
-            DECORATIVE,
-        )
-    finally:
-        page.context.close()
+def test_only_the_charts_svg_is_left_out_of_axe_and_each_chart_keeps_its_text_alternative(report_pages):
+    page = report_pages()
+    figures = page.evaluate(
+        """(decorative) => [...document.querySelectorAll('figure.chart-figure')].map(f => ({
+            alt: f.querySelector('.chart-alt[role="img"]')?.getAttribute('aria-label') || '',
+            rows: f.querySelectorAll('details.chart-data table tbody tr').length,
+            layers: f.querySelectorAll('svg.main-svg').length,
+            hidden: f.querySelectorAll(decorative).length,
+            name: f.getAttribute('aria-labelledby') && document.getElementById(f.getAttribute('aria-labelledby'))
+                ?.textContent || '',
+        }))""",
+        DECORATIVE,
+    )
+    outside = page.evaluate(
+        "(d) => [...document.querySelectorAll(d)].filter(s => !s.closest('.chart-figure .js-plotly-plot')).length",
+        DECORATIVE,
+    )
     assert len(figures) == CHARTS and outside == 0
     for figure in figures:
         assert len(figure["alt"]) > 40 and figure["rows"] > 0 and figure["name"].startswith("Figure ")
         assert figure["layers"] == figure["hidden"] > 0  # every plotly layer, and nothing else
 
 
-def test_axe_cannot_judge_chart_text_which_is_why_it_is_measured_here(browser, html, axe_source):
+def test_axe_cannot_judge_chart_text_which_is_why_it_is_measured_here(report_pages, axe_source):
     """Without the exclusion, all that axe leaves undecided is the charts' SVG text (and it finds no violation)."""
-    page = _open(browser, html)
-    try:
-        results = _axe(page, axe_source)
-    finally:
-        page.context.close()
+    page = report_pages()
+    results = _axe(page, axe_source)
     assert _summary(results["violations"]) == []
     undecided = [n for r in results["incomplete"] for n in r["nodes"]]
     assert {r["id"] for r in results["incomplete"]} <= {"color-contrast"}
@@ -170,35 +176,32 @@ def test_palette_keeps_text_and_marks_apart_from_their_backgrounds():
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_every_chart_text_in_the_browser_contrasts_with_what_is_under_it(browser, html, width, scheme):
+def test_every_chart_text_in_the_browser_contrasts_with_what_is_under_it(report_pages, width, scheme):
     """Each SVG text's rendered fill against the colours the chart draws under it (text hidden), by WCAG."""
-    page = _open(browser, html, width, scheme)
+    page = report_pages(width, scheme)
     low, checked = [], 0
-    try:
-        for figure in page.locator("figure.chart-figure").all():
-            container = figure.locator(".svg-container")
-            container.scroll_into_view_if_needed()
-            texts = container.evaluate(
-                """(c) => { const o = c.getBoundingClientRect();
-                   return [...c.querySelectorAll('.main-svg text')].filter(t => !t.closest('.hoverlayer')
-                     && t.textContent.trim() && getComputedStyle(t).display !== 'none'
-                     && getComputedStyle(t).visibility !== 'hidden' && t.getBoundingClientRect().width > 0)
-                   .map(t => { const r = t.getBoundingClientRect();
-                     return {text: t.textContent, fill: getComputedStyle(t).fill,
-                             box: [r.left - o.left, r.top - o.top, r.right - o.left, r.bottom - o.top]}; }); }"""
-            )
-            container.evaluate("c => c.classList.add('no-text')")
-            page.add_style_tag(content=".no-text .main-svg text { visibility: hidden !important; }")
-            pixels = np.asarray(Image.open(io.BytesIO(container.screenshot())).convert("RGB"))
-            container.evaluate("c => c.classList.remove('no-text')")
-            for text in texts:
-                fill = _parse_rgb(text["fill"])
-                for background in _backgrounds(pixels, text["box"]):
-                    checked += 1
-                    if _contrast(fill, background) < spec.MIN_TEXT_CONTRAST:
-                        low.append((text["text"], fill, background, round(_contrast(fill, background), 2)))
-    finally:
-        page.context.close()
+    for figure in page.locator("figure.chart-figure").all():
+        container = figure.locator(".svg-container")
+        container.scroll_into_view_if_needed()
+        texts = container.evaluate(
+            """(c) => { const o = c.getBoundingClientRect();
+               return [...c.querySelectorAll('.main-svg text')].filter(t => !t.closest('.hoverlayer')
+                 && t.textContent.trim() && getComputedStyle(t).display !== 'none'
+                 && getComputedStyle(t).visibility !== 'hidden' && t.getBoundingClientRect().width > 0)
+               .map(t => { const r = t.getBoundingClientRect();
+                 return {text: t.textContent, fill: getComputedStyle(t).fill,
+                         box: [r.left - o.left, r.top - o.top, r.right - o.left, r.bottom - o.top]}; }); }"""
+        )
+        container.evaluate("c => c.classList.add('no-text')")
+        page.add_style_tag(content=".no-text .main-svg text { visibility: hidden !important; }")
+        pixels = np.asarray(Image.open(io.BytesIO(container.screenshot())).convert("RGB"))
+        container.evaluate("c => c.classList.remove('no-text')")
+        for text in texts:
+            fill = _parse_rgb(text["fill"])
+            for background in _backgrounds(pixels, text["box"]):
+                checked += 1
+                if _contrast(fill, background) < spec.MIN_TEXT_CONTRAST:
+                    low.append((text["text"], fill, background, round(_contrast(fill, background), 2)))
     assert checked > 50
     assert not low, low
 
@@ -243,22 +246,19 @@ def test_every_print_chart_text_contrasts_with_what_is_under_it():
 # 3: table alignment, whatever JupyterLab's CSS says
 
 
-def test_text_columns_are_left_aligned_and_number_columns_right_aligned(browser, html):
-    page = _open(browser, html)
-    try:
-        host_rule = page.evaluate(
-            """() => [...document.styleSheets].flatMap(s => [...s.cssRules]).some(r =>
-                   (r.selectorText || '').includes('.jp-RenderedHTMLCommon td') && r.style.textAlign === 'right')"""
-        )
-        tables = page.evaluate(
-            """() => [...document.querySelectorAll('table')].map(t => ({
-                   name: t.className || t.closest('figure')?.id || '',
-                   rows: [...t.rows].map(r => [...r.cells].map(c => ({
-                       text: c.textContent.trim(), head: c.tagName === 'TH', align: getComputedStyle(c).textAlign})))
-               }))"""
-        )
-    finally:
-        page.context.close()
+def test_text_columns_are_left_aligned_and_number_columns_right_aligned(report_pages):
+    page = report_pages()
+    host_rule = page.evaluate(
+        """() => [...document.styleSheets].flatMap(s => [...s.cssRules]).some(r =>
+               (r.selectorText || '').includes('.jp-RenderedHTMLCommon td') && r.style.textAlign === 'right')"""
+    )
+    tables = page.evaluate(
+        """() => [...document.querySelectorAll('table')].map(t => ({
+               name: t.className || t.closest('figure')?.id || '',
+               rows: [...t.rows].map(r => [...r.cells].map(c => ({
+                   text: c.textContent.trim(), head: c.tagName === 'TH', align: getComputedStyle(c).textAlign})))
+           }))"""
+    )
     assert host_rule, "JupyterLab's right-aligning rule is no longer in the page: this test no longer tests against it"
     assert len(tables) >= 5
     wrong = []
@@ -298,23 +298,18 @@ def _inside(box, outer, tolerance=0.5) -> bool:
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_charts_fit_the_width_with_legends_below_and_no_text_clipped_or_overlapping(browser, html, width):
-    page = _open(browser, html, width)
-    try:
-        scroll = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-        clipped = page.evaluate(  # boxes whose content is wider than they are, and that are not a chart
-            """() => [...document.querySelectorAll('body *')].filter(e => {
-                   const overflow = getComputedStyle(e).overflowX;
-                   return overflow !== 'visible' && overflow !== 'clip' && e.scrollWidth > e.clientWidth + 1
-                       && !(e.matches('.chart') && e.querySelector('button'));
-               }).map(e => [e.tagName, String(e.className.baseVal ?? e.className), e.scrollWidth, e.clientWidth])"""
-        )
-        charts = {
-            f.get_attribute("data-chart"): f.evaluate(TEXT_BOXES) for f in page.locator("figure.chart-figure").all()
-        }
-        page_width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
-    finally:
-        page.context.close()
+def test_charts_fit_the_width_with_legends_below_and_no_text_clipped_or_overlapping(report_pages, width):
+    page = report_pages(width)
+    scroll = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    clipped = page.evaluate(  # boxes whose content is wider than they are, and that are not a chart
+        """() => [...document.querySelectorAll('body *')].filter(e => {
+               const overflow = getComputedStyle(e).overflowX;
+               return overflow !== 'visible' && overflow !== 'clip' && e.scrollWidth > e.clientWidth + 1
+                   && !(e.matches('.chart') && e.querySelector('button'));
+           }).map(e => [e.tagName, String(e.className.baseVal ?? e.className), e.scrollWidth, e.clientWidth])"""
+    )
+    charts = {f.get_attribute("data-chart"): f.evaluate(TEXT_BOXES) for f in page.locator("figure.chart-figure").all()}
+    page_width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
     assert scroll[0] <= scroll[1], f"the page scrolls sideways: {scroll}"
     assert clipped == [], "content cut off, or scrolling sideways within the page"
     assert len(charts) == CHARTS
@@ -333,14 +328,9 @@ def test_charts_fit_the_width_with_legends_below_and_no_text_clipped_or_overlapp
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_the_bars_keep_their_values_visible_on_a_phone_too(browser, html, width):
-    page = _open(browser, html, width)
-    try:
-        charts = {
-            f.get_attribute("data-chart"): f.evaluate(TEXT_BOXES) for f in page.locator("figure.chart-figure").all()
-        }
-    finally:
-        page.context.close()
+def test_the_bars_keep_their_values_visible_on_a_phone_too(report_pages, width):
+    page = report_pages(width)
+    charts = {f.get_attribute("data-chart"): f.evaluate(TEXT_BOXES) for f in page.locator("figure.chart-figure").all()}
     wanted = {"funding": ["Amazon$4B", "Google$2B", "at least $4B"], "tranches": ["$1.25B", "$2.75B"]}
     for name, values in wanted.items():
         shown = " ".join(t["text"] for t in charts[name]["texts"])
@@ -426,15 +416,4 @@ def test_no_control_sends_data_off_the_page(browser, html):
 
 
 def test_markup_is_valid_html(html):
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("no java for the Nu HTML Checker: run 'make system-deps' (default-jre-headless)")
-    run = subprocess.run(
-        [java, "-jar", str(_need(VNU)), "--format", "json", "--errors-only", str(html)],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    errors = [m for m in messages if m["type"] != "info"]
-    assert [(m.get("lastLine"), m["message"]) for m in errors] == []
+    assert html_errors(html)[html.resolve()] == []

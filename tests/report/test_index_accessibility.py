@@ -5,21 +5,18 @@ subjects and several dates and on the index a real build wrote.
 Needs the npm packages of package.json (axe-core, vnu-jar: `make node`), Java for vnu, and a Chromium.
 """
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from fixtures.browser import offline_page
 from fixtures.published import fake_report, since, two_subjects
+from fixtures.vnu import html_errors
 
 from aiinvest.config import PROJECT_ROOT
 from aiinvest.pipeline.index import INDEX_NAME, write_index
 
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WIDTHS = {"desktop": 1280, "phone": 390}
 LONG = "The AI investment race: a subject with a rather long name, to wrap on a phone (Holdings International)"
 
@@ -39,53 +36,53 @@ def pages(tmp_path_factory, built_report) -> dict[str, Path]:
     return {"fake": write_index(out), "built": built_report.folder.parent.parent / INDEX_NAME}
 
 
-def _open(browser, path: Path, width: int, scheme: str = "light"):
-    """The page at a width and colour scheme; every request it makes is recorded, and none leaves the machine."""
-    page = offline_page(browser, width, scheme)
-    page.goto(path.resolve().as_uri())
-    return page
+@pytest.fixture(scope="module")
+def index_pages(browser, pages):
+    """Each index loaded once per width and colour scheme (every request recorded, none let out of the machine),
+    shared by the tests that only read it: axe's run and the requests made."""
+    loaded: dict[tuple[str, int, str], object] = {}
+
+    def page_at(name: str, width: int, scheme: str = "light"):
+        if (name, width, scheme) not in loaded:
+            loaded[name, width, scheme] = page = offline_page(browser, width, scheme)
+            page.goto(pages[name].resolve().as_uri())
+        return loaded[name, width, scheme]
+
+    yield page_at
+    for page in loaded.values():
+        page.context.close()
 
 
 @pytest.mark.parametrize("name", ["fake", "built"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_axe_finds_no_violation_and_leaves_nothing_undecided(browser, pages, name, width, scheme):
-    page = _open(browser, pages[name], width, scheme)
-    try:
-        page.add_script_tag(content=_need(AXE).read_text(encoding="utf-8"))
-        results = page.evaluate(
-            "() => axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}, "
-            "resultTypes: ['violations', 'incomplete']})"
-        )
-        found = results["violations"] + results["incomplete"]
-        assert [(r["id"], [n["target"] for n in r["nodes"][:3]]) for r in found] == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing scrolls sideways
-    finally:
-        page.context.close()
-
-
-@pytest.mark.parametrize("name", ["fake", "built"])
-def test_the_index_requests_nothing_but_itself(browser, pages, name):
-    page = _open(browser, pages[name], WIDTHS["desktop"])
-    try:
-        page.wait_for_timeout(300)
-        assert page.requests == [page.url]
-        assert page.title() == "The AI investment race: all reports"
-    finally:
-        page.context.close()
-
-
-@pytest.mark.parametrize("name", ["fake", "built"])
-def test_markup_is_valid_html(pages, name):
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("no java for the Nu HTML Checker: run 'make system-deps' (default-jre-headless)")
-    run = subprocess.run(
-        [java, "-jar", str(_need(VNU)), "--format", "json", "--errors-only", str(pages[name])],
-        capture_output=True,
-        text=True,
-        timeout=240,
+def test_axe_finds_no_violation_and_leaves_nothing_undecided(index_pages, name, width, scheme):
+    page = index_pages(name, width, scheme)
+    page.add_script_tag(content=_need(AXE).read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}, "
+        "resultTypes: ['violations', 'incomplete']})"
     )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    assert [(m.get("lastLine"), m["message"]) for m in messages if m["type"] != "info"] == []
+    found = results["violations"] + results["incomplete"]
+    assert [(r["id"], [n["target"] for n in r["nodes"][:3]]) for r in found] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing scrolls sideways
+
+
+@pytest.mark.parametrize("name", ["fake", "built"])
+def test_the_index_requests_nothing_but_itself(index_pages, name):
+    page = index_pages(name, WIDTHS["desktop"])
+    page.wait_for_timeout(300)
+    assert page.requests == [page.url]
+    assert page.title() == "The AI investment race: all reports"
+
+
+@pytest.fixture(scope="module")
+def markup_errors(pages):
+    """vnu's errors for both indexes, from one run (fixtures.vnu)."""
+    return html_errors(*pages.values())
+
+
+@pytest.mark.parametrize("name", ["fake", "built"])
+def test_markup_is_valid_html(pages, markup_errors, name):
+    assert markup_errors[pages[name].resolve()] == []

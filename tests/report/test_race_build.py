@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fixtures.browser import offline_page
 from fixtures.report_text import codes_of
+from fixtures.vnu import html_errors
 
 from aiinvest.analysis.reconcile import reconcile
 from aiinvest.config import PARAMS_DIR, PROJECT_ROOT
@@ -22,7 +23,6 @@ pytestmark = pytest.mark.slow
 
 NODE_MODULES = PROJECT_ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 DECORATIVE = 'svg.main-svg[aria-hidden="true"]'  # plotly's layers: the chart's text alternative and data table stand in
 
 
@@ -138,17 +138,7 @@ def test_axe_finds_nothing_and_no_request_leaves_the_page(browser, built, width)
 
 
 def test_markup_is_valid_html(built):
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("no java for the Nu HTML Checker: run 'make system-deps' (default-jre-headless)")
-    run = subprocess.run(
-        [java, "-jar", str(_need(VNU)), "--format", "json", "--errors-only", str(built.outputs["html"])],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    assert [(m.get("lastLine"), m["message"]) for m in messages if m["type"] != "info"] == []
+    assert html_errors(built.outputs["html"])[built.outputs["html"].resolve()] == []
 
 
 def test_a_dry_run_compares_with_the_published_overview(built, data, out):

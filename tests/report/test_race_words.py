@@ -139,7 +139,9 @@ def subject_figures(rec, names, company_id: str) -> dict[str, kf.Figure]:
 PAIR_PREFIXES = ("tranche:", "total:")
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(  # costly examples: 25 at most, fewer under a smaller profile (fast, once)
+    max_examples=min(25, settings.default.max_examples), suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     history=st.frozensets(st.sampled_from(INVENTED)),
     day=st.sampled_from(sorted({D("2024-03-27"), *map(published, INVENTED)})),
@@ -185,7 +187,9 @@ def test_the_race_timeline_chart_spans_every_company(tables):
     assert "from September 2023 to March 2024" in words.timeline_chart(view, r).title  # art-000 only
 
 
-@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(  # costly examples: 20 at most, fewer under a smaller profile (fast, once)
+    max_examples=min(20, settings.default.max_examples), suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     history=st.frozensets(st.sampled_from(INVENTED)),
     later=st.frozensets(st.sampled_from(INVENTED), min_size=1),

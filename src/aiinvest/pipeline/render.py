@@ -3,10 +3,12 @@
 import base64
 import json
 import logging
+import time
 from pathlib import Path
 
 from ..report.changes import FIGURES_FILE
 from .manifest import MANIFEST_NAME, manifest_record, relative_name
+from .pdf_process import PDFProcess
 from .run import Run
 
 log = logging.getLogger("aiinvest.build")  # named after the command it logs
@@ -14,29 +16,38 @@ log = logging.getLogger("aiinvest.build")  # named after the command it logs
 CHART_METADATA_KEY = "aiinvest"
 
 
-def exporters() -> dict[str, tuple[type, str]]:
-    """Each output format: its nbconvert exporter and file name (imported on use: nbconvert is slow to load)."""
-    from ..report.exporters import ReportHTMLExporter, ReportPDFExporter  # nbconvert: 1 s, unneeded when up to date
-
-    return {"html": (ReportHTMLExporter, "report.html"), "pdf": (ReportPDFExporter, "report.pdf")}
-
-
-def render(run: Run, nb) -> None:
-    """Write the figures and every requested format into the run's work folder."""
+def render(run: Run, nb, pdf: PDFProcess | None = None) -> None:
+    """Write the figures and every requested format into the run's work folder: the PDF, by the PDF process when
+    there is one (it lays the PDF out while this process writes the HTML), from the notebook as written."""
     with run.timed("figures"):
         write_figures(nb, run.work / "figures")
         write_figures_data(nb, run.work / FIGURES_FILE)
-    for name, (exporter, filename) in exporters().items():
-        if name not in run.request.formats:
-            continue
-        with run.timed(name):
-            log.info("%s: rendering %s", run.request.label, name.upper())
-            body, _ = exporter().from_notebook_node(nb, _attachments(run) if name == "pdf" else None)
-            target = run.work / filename
-            if isinstance(body, str):
-                target.write_text(body, encoding="utf-8")
-            else:
-                target.write_bytes(body)
+    started = time.perf_counter()
+    if "pdf" in run.request.formats and pdf is not None:
+        log.info("%s: rendering PDF (in its own process)", run.request.label)
+        pdf.render(run.work / "report.ipynb", run.work / "report.pdf", _attachments(run))
+    if "html" in run.request.formats:
+        from ..report.exporters import ReportHTMLExporter  # nbconvert: 1 s, unneeded when up to date
+
+        with run.timed("html"):
+            log.info("%s: rendering HTML", run.request.label)
+            (run.work / "report.html").write_text(ReportHTMLExporter().from_notebook_node(nb)[0], encoding="utf-8")
+    if "pdf" in run.request.formats:
+        _pdf(run, nb, pdf)
+    run.steps["html and pdf"] = time.perf_counter() - started
+
+
+def _pdf(run: Run, nb, pdf: PDFProcess | None) -> None:
+    """The PDF: the process's, once it has written it (its seconds overlap the HTML's), else laid out here."""
+    if pdf is not None:
+        pdf.wait()
+        run.steps["pdf"] = pdf.seconds
+        return
+    from ..report.exporters import ReportPDFExporter  # as ReportHTMLExporter
+
+    with run.timed("pdf"):
+        log.info("%s: rendering PDF", run.request.label)
+        (run.work / "report.pdf").write_bytes(ReportPDFExporter().from_notebook_node(nb, _attachments(run))[0])
 
 
 def _attachments(run: Run) -> dict:
@@ -47,7 +58,7 @@ def _attachments(run: Run) -> dict:
 def evidence(run: Run) -> list[tuple[str, bytes, str]]:
     """datapackage.json and the files it declares, from the run's data folder, each with the SHA-256 the build
     hashed (EvidenceError if one changed since): the PDF carries exactly what the report was made from."""
-    from ..report.evidence import collect  # as exporters()
+    from ..report.evidence import collect  # as ReportHTMLExporter
 
     return collect(run.data_dir, lambda path, _: run.inputs.get(relative_name(path), ""), "the build's record")
 

@@ -13,14 +13,16 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import exitcodes
-from ..config import DATA_DIR, ENV_GATED, curated_dir, display, raw_dir
+from ..config import DATA_DIR, ENV_GATED, NOTEBOOKS_DIR, curated_dir, display, raw_dir
 from ..data.problems import DataValidationError
 from ..data.transaction import reading
 from ..exitcodes import CommandError
+from ..kernel import started_kernel
 from ..report.changes import FIGURES_FILE, compare, read_figures, to_text
 from ..report.formatting import plural
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
@@ -38,6 +40,7 @@ from .manifest import (
     scrub,
     write_json,
 )
+from .pdf_process import PDFProcess
 from .publish import TMP_DIR, dated_reports, find_up_to_date, lock, output_paths, publish, update_latest
 from .render import render
 from .run import FORMATS, BuildFailure, BuildRequest, BuildResult, Run
@@ -81,18 +84,25 @@ def _build_locked(request: BuildRequest) -> BuildResult:
     from ..data.validation_process import BackgroundValidation  # jsonschema: 0.3 s, unneeded when up to date
 
     log.info("%s: validating the data while the notebook executes", request.label)
-    with BackgroundValidation(run.data_dir, request.validation_timeout) as run.validation:
-        resolve_parameters(run)
+    with BackgroundValidation(run.data_dir, request.validation_timeout) as run.validation, kernel(run) as km:
+        resolve_parameters(run)  # while the kernel starts
         with lock(run):
             if up_to_date := _up_to_date(run, "built meanwhile by another run"):
                 return up_to_date
-            stage_and_publish(run)
+            stage_and_publish(run, km)
     update_latest(run.folder)
     message = f"built {display(run.folder)}"
     log.info("%s: %s in %.1fs", request.label, message, time.perf_counter() - started)
     result = BuildResult(exitcodes.OK, message, run.folder, True, output_paths(run.folder), run.steps)
     result.changes = run.changes
     return result
+
+
+def kernel(run: Run):
+    """The kernel the notebook will run in, started now (it starts and imports the report's modules while the
+    parameters are checked); shut down on every way out. It reads the validation's digest from its environment:
+    the build validates exactly these bytes, so the notebook need not."""
+    return started_kernel(NOTEBOOKS_DIR, {**os.environ, ENV_GATED: run.validation.digest})
 
 
 def preview(request: BuildRequest) -> BuildResult:
@@ -221,7 +231,7 @@ def report_folder(run: Run) -> Path:
     return Path(run.request.output_dir) / run.params.company_id / run.params.as_of.date().isoformat()
 
 
-def stage_and_publish(run: Run) -> None:
+def stage_and_publish(run: Run, km) -> None:
     """Build into a private folder, reports/.tmp/<company>-<date>-<pid>-<random>, then publish it in one step.
 
     The name says whose it is: a build of the same report removes it if this process is killed.
@@ -232,7 +242,7 @@ def stage_and_publish(run: Run) -> None:
     run.work = Path(tempfile.mkdtemp(prefix=owner, dir=staging))
     run.previous = previous_figures(run)
     try:
-        execute_and_render(run)
+        execute_and_render(run, km)
         run.changes = changes_text(run)
         write_manifest(run)
         publish(run.work, run.folder)
@@ -251,33 +261,38 @@ def raise_if_invalid(run: Run) -> None:
         raise BuildFailure(exitcodes.BUILD, f"validation failed: {detail}")
 
 
-def execute_and_render(run: Run) -> None:
-    """Execute and render while the data is validated; the validation result gates publication."""
-    import nbformat  # imported here: 0.3 s, and a build found up to date never reads a notebook
+def execute_and_render(run: Run, km) -> None:
+    """Execute (in the kernel km) and render while the data is validated; the validation result gates publication."""
+    from ..report.exporters import output_metadata  # nbconvert: 1 s, unneeded when up to date
 
-    from ..report.exporters import output_metadata  # nbconvert, as nbformat
+    with pdf_process(run) as pdf:  # it imports what a PDF needs while the notebook executes
+        nb = execute_notebook(run, km)
+        run.document = output_metadata(nb, "document")
+        try:
+            render(run, nb, pdf)
+        except Exception as error:
+            raise_if_invalid(run)
+            _, kept = keep_failed(run, run.work / "report.ipynb")
+            message = f"rendering failed ({type(error).__name__}: {error}); {kept}"
+            raise BuildFailure(exitcodes.BUILD, message) from error
+    raise_if_invalid(run)  # nothing is published unless the data passed
+    run.steps["validate"] = run.validation.seconds  # in its own process, alongside execution and rendering
 
-    notebook_path = run.work / "report.ipynb"
+
+def execute_notebook(run: Run, km):
+    """The executed notebook, as written in the work folder; a failed run (or invalid data) ends the build."""
     with run.timed("execute"):
         log.info("%s: executing the notebook", run.request.label)
-        os.environ[ENV_GATED] = run.validation.digest  # inherited by the kernel papermill starts
         try:
-            execute(run, notebook_path)
+            return execute(run, run.work / "report.ipynb", km)
         except BuildFailure:
             raise_if_invalid(run)  # a data error is the cause, whatever the kernel did
             raise
-        finally:
-            os.environ.pop(ENV_GATED, None)
-    nb = nbformat.read(notebook_path, as_version=4)
-    run.document = output_metadata(nb, "document")
-    try:
-        render(run, nb)
-    except Exception as error:
-        raise_if_invalid(run)
-        _, kept = keep_failed(run, notebook_path)
-        raise BuildFailure(exitcodes.BUILD, f"rendering failed ({type(error).__name__}: {error}); {kept}") from error
-    raise_if_invalid(run)  # nothing is published unless the data passed
-    run.steps["validate"] = run.validation.seconds  # in its own process, alongside execution and rendering
+
+
+def pdf_process(run: Run) -> "AbstractContextManager[PDFProcess | None]":
+    """The process that lays out the PDF beside the HTML, started now (None when no PDF is asked for)."""
+    return PDFProcess() if "pdf" in run.request.formats else nullcontext()
 
 
 def write_manifest(run: Run) -> None:

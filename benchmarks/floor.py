@@ -87,8 +87,9 @@ def timed(command: list[str], env: dict | None = None) -> float:
 
 def measured(code: str, *args: str) -> dict[str, float]:
     """What a snippet timed itself, run in a fresh interpreter with an empty cache."""
-    env = {**os.environ, "AIINVEST_CACHE_DIR": tempfile.mkdtemp()}
-    done = subprocess.run([PYTHON, "-c", code, *args], check=True, capture_output=True, text=True, env=env)
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "AIINVEST_CACHE_DIR": cache}
+        done = subprocess.run([PYTHON, "-c", code, *args], check=True, capture_output=True, text=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -104,9 +105,10 @@ def floor_parts(executed: Path, repeat: int) -> dict[str, float]:
     return {name: statistics.median(r[name] for r in runs) for name in runs[0]}
 
 
-def build(out: Path, cache: Path) -> tuple[float, dict]:
-    """A forced build of the real data into out, with this cache folder: wall seconds and its steps."""
-    env = {**os.environ, "AIINVEST_CACHE_DIR": str(cache)}
+def build(out: Path, cache: Path, code: dict | None = None) -> tuple[float, dict]:
+    """A forced build of the real data into out, with this cache folder (and `code`: environment variables
+    naming another checkout, PYTHONPATH and AIINVEST_ROOT): wall seconds and its steps."""
+    env = {**os.environ, "AIINVEST_CACHE_DIR": str(cache), **(code or {})}
     seconds = timed([str(BIN / "aiinvest"), "build", "--force", "-o", str(out), "--formats", "html,pdf"], env)
     manifest = json.loads((out / "anthropic" / "latest" / "manifest.json").read_text(encoding="utf-8"))
     return seconds, manifest["steps_seconds"]
@@ -142,6 +144,7 @@ def interleaved(work: Path, repeat: int) -> dict[str, list]:
 
 def section(work: Path, repeat: int) -> list[str]:
     """The floor's table and the build against the bare chain, as Markdown lines."""
+    work.mkdir(parents=True, exist_ok=True)
     runs = interleaved(work, repeat)
     med = statistics.median
     chain_s = med(s for s, _ in runs["chain"])

@@ -84,12 +84,12 @@ def _build_locked(request: BuildRequest) -> BuildResult:
     from ..data.validation_process import BackgroundValidation  # jsonschema: 0.3 s, unneeded when up to date
 
     log.info("%s: validating the data while the notebook executes", request.label)
-    with BackgroundValidation(run.data_dir, request.validation_timeout) as run.validation, kernel(run) as km:
+    with BackgroundValidation(run.data_dir, request.validation_timeout) as run.validation, kernel(run) as run.kernel:
         resolve_parameters(run)  # while the kernel starts
         with lock(run):
             if up_to_date := _up_to_date(run, "built meanwhile by another run"):
                 return up_to_date
-            stage_and_publish(run, km)
+            stage_and_publish(run)
     update_latest(run.folder)
     message = f"built {display(run.folder)}"
     log.info("%s: %s in %.1fs", request.label, message, time.perf_counter() - started)
@@ -231,7 +231,7 @@ def report_folder(run: Run) -> Path:
     return Path(run.request.output_dir) / run.params.company_id / run.params.as_of.date().isoformat()
 
 
-def stage_and_publish(run: Run, km) -> None:
+def stage_and_publish(run: Run) -> None:
     """Build into a private folder, reports/.tmp/<company>-<date>-<pid>-<random>, then publish it in one step.
 
     The name says whose it is: a build of the same report removes it if this process is killed.
@@ -242,7 +242,7 @@ def stage_and_publish(run: Run, km) -> None:
     run.work = Path(tempfile.mkdtemp(prefix=owner, dir=staging))
     run.previous = previous_figures(run)
     try:
-        execute_and_render(run, km)
+        execute_and_render(run)
         run.changes = changes_text(run)
         write_manifest(run)
         publish(run.work, run.folder)
@@ -261,12 +261,13 @@ def raise_if_invalid(run: Run) -> None:
         raise BuildFailure(exitcodes.BUILD, f"validation failed: {detail}")
 
 
-def execute_and_render(run: Run, km) -> None:
-    """Execute (in the kernel km) and render while the data is validated; the validation result gates publication."""
+def execute_and_render(run: Run) -> None:
+    """Execute (in the kernel started for it) and render while the data is validated; the validation's result
+    gates publication."""
     from ..report.exporters import output_metadata  # nbconvert: 1 s, unneeded when up to date
 
     with pdf_process(run) as pdf:  # it imports what a PDF needs while the notebook executes
-        nb = execute_notebook(run, km)
+        nb = execute_notebook(run)
         run.document = output_metadata(nb, "document")
         try:
             render(run, nb, pdf)
@@ -279,12 +280,12 @@ def execute_and_render(run: Run, km) -> None:
     run.steps["validate"] = run.validation.seconds  # in its own process, alongside execution and rendering
 
 
-def execute_notebook(run: Run, km):
+def execute_notebook(run: Run):
     """The executed notebook, as written in the work folder; a failed run (or invalid data) ends the build."""
     with run.timed("execute"):
         log.info("%s: executing the notebook", run.request.label)
         try:
-            return execute(run, run.work / "report.ipynb", km)
+            return execute(run, run.work / "report.ipynb", run.kernel)
         except BuildFailure:
             raise_if_invalid(run)  # a data error is the cause, whatever the kernel did
             raise

@@ -1,6 +1,6 @@
 """Issue 22, #7: a build dated by SOURCE_DATE_EPOCH gives the same bytes from the same inputs (the build date and
-version in the report's dateline and citation, the PDF's attachments dated by the report, not by the clock); the second
-build, drawing no chart (issue 24: each drawing kept in the cache), gives the same bytes as the first, which drew them."""
+version in the report's dateline and citation, the PDF's attachments dated by the report, not by the clock); the
+second build, drawing no chart (issue 24: each drawing kept in the cache), gives the same bytes as the first."""
 
 import json
 

@@ -65,10 +65,10 @@ class PDFProcess:
 
 def main() -> None:
     """Import what a PDF needs, then render the one request read from standard input."""
-    import nbformat
+    import nbformat  # imported here, as below: the build process, which imports this module, needs none of them
     import weasyprint  # noqa: F401  (imported now, while the notebook executes: 1 s)
 
-    from ..report.exporters import ReportPDFExporter
+    from ..report.exporters import ReportPDFExporter  # nbconvert: 1 s, as above
 
     request = sys.stdin.buffer.read()
     try:

@@ -38,14 +38,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def helpers() -> list[str]:
-    """The processes a build starts that are still running: kernels and PDF processes (there must be none)."""
+    """The processes a build starts that are still running: kernels and rendering processes (there must be none)."""
     found = []
     for child in psutil.Process().children(recursive=True):
         try:
             line = " ".join(child.cmdline())
         except psutil.Error:  # it ended meanwhile
             continue
-        if "ipykernel_launcher" in line or "aiinvest.pipeline.pdf_process" in line:
+        if "ipykernel_launcher" in line or "aiinvest.pipeline.render_process" in line:
             found.append(line)
     return found
 
@@ -141,33 +141,42 @@ def test_failed_build_names_the_cell_and_leaves_the_previous_report_intact(repor
     assert len(kept) == 1 and f"kept in {kept[0]}" in result.message
     assert snapshot(reports / "anthropic") == before
     assert not any((reports / ".tmp").iterdir())
-    assert helpers() == []  # the kernel started beforehand and the PDF process are gone
+    assert helpers() == []  # the kernel started beforehand and the rendering processes are gone
 
 
-def test_a_pdf_process_that_dies_fails_the_build_and_keeps_the_notebook(reports, monkeypatch):
-    from aiinvest.pipeline.pdf_process import PDFProcess
+@pytest.mark.parametrize("kind", ["html", "pdf"])
+def test_a_rendering_process_that_dies_fails_the_build_and_keeps_the_notebook(reports, monkeypatch, kind):
+    from aiinvest.pipeline.render_process import RenderProcess
 
-    def killed(self, *args):
-        self._process.kill()  # as the OOM killer may
+    real = RenderProcess.render
 
-    monkeypatch.setattr(PDFProcess, "render", killed)
+    def render(self, *args):
+        if self.kind == kind:
+            self._process.kill()  # as the OOM killer may
+        real(self, *args)
+
+    monkeypatch.setattr(RenderProcess, "render", render)
     before = snapshot(reports / "anthropic")
     result = build(BuildRequest(params=SEED, output_dir=reports, force=True))
     assert result.status == exitcodes.BUILD
-    assert "rendering failed (RuntimeError: the PDF process died (exit status -9))" in result.message
+    assert f"rendering failed (RuntimeError: the {kind.upper()} process died (exit status -9))" in result.message
     kept = list((reports / "failed").glob("anthropic-*.ipynb"))
     assert len(kept) == 1 and f"kept in {kept[0]}" in result.message
     assert snapshot(reports / "anthropic") == before
+    assert not any((reports / ".tmp").iterdir())
     assert helpers() == []
 
 
-def test_a_pdf_process_that_fails_says_why(tmp_path):
-    from aiinvest.pipeline.pdf_process import PDFProcess
+def test_a_rendering_process_that_fails_says_why(tmp_path):
+    from aiinvest.pipeline.render_process import RenderProcess
 
-    with PDFProcess() as pdf:
-        pdf.render(tmp_path / "missing.ipynb", tmp_path / "report.pdf", {})
+    process = RenderProcess("pdf")
+    try:
+        process.render(tmp_path / "missing.ipynb", tmp_path / "report.pdf", {})
         with pytest.raises(RuntimeError, match=r"^FileNotFoundError: .*missing\.ipynb"):
-            pdf.wait()
+            process.wait()
+    finally:
+        process.close()
     assert not (tmp_path / "report.pdf").exists() and helpers() == []
 
 

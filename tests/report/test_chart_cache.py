@@ -1,16 +1,17 @@
 """Charts drawn once per content: a kept drawing is the same bytes; a changed chart, library or damaged entry draws."""
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
 import textwrap
 
-import matplotlib
-import plotly
+import plotly.io as pio
 import pytest
 
 from aiinvest.report.charts import cache, mpl_render, plotly_render
+from aiinvest.report.charts import drawings as drawings_module
 from aiinvest.report.charts.spec import Chart, RefLine, Trace
 
 CHART = Chart(
@@ -34,7 +35,7 @@ def drawings(tmp_path, monkeypatch):
     """An empty cache folder of its own, and a count of what each renderer really drew."""
     monkeypatch.setenv("AIINVEST_CACHE_DIR", str(tmp_path / "cache"))
     drawn = {"matplotlib": 0, "plotly": 0}
-    real_mpl, real_plotly = mpl_render._draw_svg_and_png, plotly_render.to_plotly
+    real_mpl, real_plotly = mpl_render.to_svg_and_png, plotly_render.to_plotly
 
     def count_mpl(*args):
         drawn["matplotlib"] += 1
@@ -44,13 +45,13 @@ def drawings(tmp_path, monkeypatch):
         drawn["plotly"] += 1
         return real_plotly(*args)
 
-    monkeypatch.setattr(mpl_render, "_draw_svg_and_png", count_mpl)
+    monkeypatch.setattr(mpl_render, "to_svg_and_png", count_mpl)
     monkeypatch.setattr(plotly_render, "to_plotly", count_plotly)
     return drawn
 
 
 def both(chart: Chart) -> tuple[tuple[str, bytes], str]:
-    return mpl_render.to_svg_and_png(chart), plotly_render.to_plotly_json(chart)
+    return drawings_module.svg_and_png(chart), drawings_module.plotly_json(chart)
 
 
 def entries() -> list:
@@ -65,7 +66,8 @@ def test_a_kept_drawing_is_the_same_bytes_as_a_fresh_one_and_is_not_drawn_again(
     assert drawings == {"matplotlib": 1, "plotly": 1}
     svg, png = first[0]
     assert svg.startswith("<?xml") and png.startswith(b"\x89PNG")
-    assert (svg, png) == mpl_render._draw_svg_and_png(CHART, 200)  # what drawing it now gives
+    assert (svg, png) == mpl_render.to_svg_and_png(CHART)  # what drawing it now gives
+    assert json.loads(first[1]) == json.loads(pio.to_json(plotly_render.to_plotly(CHART), validate=False))
 
 
 def test_a_changed_spec_draws_again(drawings):
@@ -74,13 +76,22 @@ def test_a_changed_spec_draws_again(drawings):
     assert drawings == {"matplotlib": 2, "plotly": 2} and len(entries()) == 4
 
 
-@pytest.mark.parametrize("library", [matplotlib, plotly], ids=["matplotlib", "plotly"])
+@pytest.mark.parametrize("library", ["matplotlib", "plotly"])
 def test_another_version_of_a_renderer_draws_again(drawings, monkeypatch, library):
     both(CHART)
-    monkeypatch.setattr(library, "__version__", library.__version__ + ".other")
+    installed = drawings_module.version
+    other = {library: installed(library) + ".other"}
+    monkeypatch.setattr(drawings_module, "version", lambda name: other.get(name) or installed(name))
     both(CHART)
-    name = library.__name__
-    assert drawings[name] == 2 and drawings[({"matplotlib", "plotly"} - {name}).pop()] == 1
+    assert drawings[library] == 2 and drawings[({"matplotlib", "plotly"} - {library}).pop()] == 1
+
+
+def test_a_renderer_s_version_is_the_installed_one():
+    import matplotlib
+    import plotly
+
+    assert drawings_module.version("matplotlib") == matplotlib.__version__
+    assert drawings_module.version("plotly") == plotly.__version__
 
 
 def test_a_damaged_entry_is_ignored_and_drawn_again(drawings):
@@ -108,10 +119,10 @@ def test_a_writer_killed_before_the_rename_leaves_no_entry(drawings, tmp_path):
     script = textwrap.dedent(
         """
         import os, signal
-        from aiinvest.report.charts import cache, mpl_render
+        from aiinvest.report.charts import drawings
         from tests_chart import CHART
         os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
-        mpl_render.to_svg_and_png(CHART)
+        drawings.svg_and_png(CHART)
         """
     )
     (tmp_path / "tests_chart.py").write_text(f"from aiinvest.report.charts.spec import *\nCHART = {CHART!r}\n")

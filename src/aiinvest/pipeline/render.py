@@ -3,12 +3,13 @@
 import base64
 import json
 import logging
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..report.changes import FIGURES_FILE
 from .manifest import MANIFEST_NAME, manifest_record, relative_name
-from .pdf_process import PDFProcess
+from .render_process import RenderProcess
 from .run import Run
 
 log = logging.getLogger("aiinvest.build")  # named after the command it logs
@@ -16,38 +17,42 @@ log = logging.getLogger("aiinvest.build")  # named after the command it logs
 CHART_METADATA_KEY = "aiinvest"
 
 
-def render(run: Run, nb, pdf: PDFProcess | None = None) -> None:
-    """Write the figures and every requested format into the run's work folder: the PDF, by the PDF process when
-    there is one (it lays the PDF out while this process writes the HTML), from the notebook as written."""
+FILENAMES = {"html": "report.html", "pdf": "report.pdf"}
+
+
+@contextmanager
+def render_processes(run: Run) -> Iterator[dict[str, RenderProcess]]:
+    """A process for each requested format, started now (each imports its exporter while the notebook executes);
+    stopped at the end of the block, whatever happened."""
+    processes: dict[str, RenderProcess] = {}
+    try:
+        for kind in FILENAMES:
+            if kind in run.request.formats:
+                processes[kind] = RenderProcess(kind)
+        yield processes
+    finally:
+        for process in processes.values():
+            process.close()
+
+
+def render(run: Run, nb, processes: dict[str, RenderProcess]) -> None:
+    """Write the figures, then every requested format into the run's work folder, each by its process, at the
+    same time, from the notebook as written there."""
     with run.timed("figures"):
         write_figures(nb, run.work / "figures")
         write_figures_data(nb, run.work / FIGURES_FILE)
-    started = time.perf_counter()
-    if "pdf" in run.request.formats and pdf is not None:
-        log.info("%s: rendering PDF (in its own process)", run.request.label)
-        pdf.render(run.work / "report.ipynb", run.work / "report.pdf", _attachments(run))
-    if "html" in run.request.formats:
-        from ..report.exporters import ReportHTMLExporter  # nbconvert: 1 s, unneeded when up to date
-
-        with run.timed("html"):
-            log.info("%s: rendering HTML", run.request.label)
-            (run.work / "report.html").write_text(ReportHTMLExporter().from_notebook_node(nb)[0], encoding="utf-8")
-    if "pdf" in run.request.formats:
-        _pdf(run, nb, pdf)
-    run.steps["html and pdf"] = time.perf_counter() - started
+    with run.timed("html and pdf"):
+        for kind, process in processes.items():
+            log.info("%s: rendering %s", run.request.label, kind.upper())
+            process.render(run.work / "report.ipynb", run.work / FILENAMES[kind], _resources(run, kind))
+        for kind, process in processes.items():
+            process.wait()
+            run.steps[kind] = process.seconds  # each in its own process: they overlap
 
 
-def _pdf(run: Run, nb, pdf: PDFProcess | None) -> None:
-    """The PDF: the process's, once it has written it (its seconds overlap the HTML's), else laid out here."""
-    if pdf is not None:
-        pdf.wait()
-        run.steps["pdf"] = pdf.seconds
-        return
-    from ..report.exporters import ReportPDFExporter  # as ReportHTMLExporter
-
-    with run.timed("pdf"):
-        log.info("%s: rendering PDF", run.request.label)
-        (run.work / "report.pdf").write_bytes(ReportPDFExporter().from_notebook_node(nb, _attachments(run))[0])
+def _resources(run: Run, kind: str) -> dict | None:
+    """What the exporter is given besides the notebook: for the PDF, the files it carries."""
+    return _attachments(run) if kind == "pdf" else None
 
 
 def _attachments(run: Run) -> dict:
@@ -58,7 +63,7 @@ def _attachments(run: Run) -> dict:
 def evidence(run: Run) -> list[tuple[str, bytes, str]]:
     """datapackage.json and the files it declares, from the run's data folder, each with the SHA-256 the build
     hashed (EvidenceError if one changed since): the PDF carries exactly what the report was made from."""
-    from ..report.evidence import collect  # as ReportHTMLExporter
+    from ..report.evidence import collect  # imported here: the PDF's evidence, unneeded when up to date
 
     return collect(run.data_dir, lambda path, _: run.inputs.get(relative_name(path), ""), "the build's record")
 

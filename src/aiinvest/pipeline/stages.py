@@ -13,7 +13,6 @@ import shutil
 import sys
 import tempfile
 import time
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from ..data.transaction import reading
 from ..exitcodes import CommandError
 from ..kernel import started_kernel
 from ..report.changes import FIGURES_FILE, compare, read_figures, to_text
+from ..report.exporters_meta import output_metadata
 from ..report.formatting import plural
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
 from .execute import execute, keep_failed
@@ -40,9 +40,8 @@ from .manifest import (
     scrub,
     write_json,
 )
-from .pdf_process import PDFProcess
 from .publish import TMP_DIR, dated_reports, find_up_to_date, lock, output_paths, publish, update_latest
-from .render import render
+from .render import render, render_processes
 from .run import FORMATS, BuildFailure, BuildRequest, BuildResult, Run
 
 log = logging.getLogger("aiinvest.build")  # named after the command it logs
@@ -264,13 +263,11 @@ def raise_if_invalid(run: Run) -> None:
 def execute_and_render(run: Run) -> None:
     """Execute (in the kernel started for it) and render while the data is validated; the validation's result
     gates publication."""
-    from ..report.exporters import output_metadata  # nbconvert: 1 s, unneeded when up to date
-
-    with pdf_process(run) as pdf:  # it imports what a PDF needs while the notebook executes
+    with render_processes(run) as processes:  # they import their exporters while the notebook executes
         nb = execute_notebook(run)
         run.document = output_metadata(nb, "document")
         try:
-            render(run, nb, pdf)
+            render(run, nb, processes)
         except Exception as error:
             raise_if_invalid(run)
             _, kept = keep_failed(run, run.work / "report.ipynb")
@@ -289,11 +286,6 @@ def execute_notebook(run: Run):
         except BuildFailure:
             raise_if_invalid(run)  # a data error is the cause, whatever the kernel did
             raise
-
-
-def pdf_process(run: Run) -> "AbstractContextManager[PDFProcess | None]":
-    """The process that lays out the PDF beside the HTML, started now (None when no PDF is asked for)."""
-    return PDFProcess() if "pdf" in run.request.formats else nullcontext()
 
 
 def write_manifest(run: Run) -> None:

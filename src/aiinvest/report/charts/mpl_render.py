@@ -16,7 +16,6 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.typing import RcKeyType
 
-from . import cache
 from .spec import (
     AXIS_COLOUR,
     BACKGROUND,
@@ -455,21 +454,7 @@ def to_svg(chart: Chart) -> str:
 
 
 def to_svg_and_png(chart: Chart, dpi: int = 200) -> tuple[str, bytes]:
-    """The chart as SVG (print) and PNG (slides), from one drawing of the figure, kept in the charts' cache."""
-    name = cache.key(chart, f"matplotlib svg+png {dpi} dpi", matplotlib.__version__, DRAWN_BY)
-    svg, _, png = cache.cached(name, lambda: _encoded(*_draw_svg_and_png(chart, dpi))).partition(b"\0")
-    return svg.decode("utf-8"), png
-
-
-DRAWN_BY = ("mpl_render.py", "timeline.py")  # the modules whose code draws a chart here
-
-
-def _encoded(svg: str, png: bytes) -> bytes:
-    """SVG and PNG as one entry: the SVG's text (which holds no NUL), a NUL, the PNG."""
-    return svg.encode("utf-8") + b"\0" + png
-
-
-def _draw_svg_and_png(chart: Chart, dpi: int) -> tuple[str, bytes]:
+    """The chart as SVG (print) and PNG (slides), from one drawing of the figure."""
     fig = to_matplotlib(chart)
     try:
         return _save_svg(fig, chart), _save_png(fig, dpi)

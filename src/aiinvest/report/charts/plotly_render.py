@@ -10,11 +10,8 @@ import html
 import textwrap
 
 import pandas as pd
-import plotly
 import plotly.graph_objects as go
-import plotly.io as pio
 
-from . import cache
 from .spec import (
     AXIS_COLOUR,
     BACKGROUND,
@@ -107,12 +104,6 @@ def _axis(**extra) -> dict:
         "title": {"font": {"color": TEXT_COLOUR}},
         **extra,
     }
-
-
-def to_plotly_json(chart: Chart) -> str:
-    """The chart's plotly figure as JSON (plotly.io.to_json, not validated again), kept in the charts' cache."""
-    name = cache.key(chart, "plotly json", plotly.__version__, ("plotly_render.py",))
-    return cache.cached(name, lambda: pio.to_json(to_plotly(chart), validate=False).encode("utf-8")).decode("utf-8")
 
 
 def to_plotly(chart: Chart) -> go.Figure:

@@ -45,7 +45,7 @@ def helpers() -> list[str]:
             line = " ".join(child.cmdline())
         except psutil.Error:  # it ended meanwhile
             continue
-        if "ipykernel_launcher" in line or "aiinvest.pipeline.render_process" in line:
+        if "ipykernel_launcher" in line or "aiinvest.pipeline.render_worker" in line:
             found.append(line)
     return found
 

@@ -1,6 +1,6 @@
 """Render one format (HTML or PDF) in a process of its own, beside the other format's.
 
-The build starts `python -m aiinvest.pipeline.render_process FORMAT` for each format when the notebook starts
+The build starts `python -m aiinvest.pipeline.render_worker FORMAT` for each format when the notebook starts
 executing: it imports nbconvert (and WeasyPrint, for the PDF: about 2 s in all) meanwhile, then waits for one
 request on its standard input (the executed notebook's path, the output's path, the exporter's resources), writes
 the output and answers one JSON object on its standard output. So the build process itself imports neither, and
@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+WORKER = "aiinvest.pipeline.render_worker"  # a module of its own: the package, which imports this one, never imports it
+
 
 class RenderProcess:
     """One format's process, started now; `render()` hands it the notebook, `wait()` returns once it is written."""
@@ -24,7 +26,7 @@ class RenderProcess:
         self.seconds = 0.0  # from the request to the answer
         self._sent = 0.0
         self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__, kind], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [sys.executable, "-m", WORKER, kind], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
 
     def close(self) -> None:
@@ -59,30 +61,3 @@ class RenderProcess:
             raise RuntimeError(died) from None
         if answer.get("error"):
             raise RuntimeError(answer["error"])
-
-
-def main(kind: str) -> None:
-    """Import what the format needs, then render the one request read from standard input."""
-    import nbformat  # imported here, as below: the build process, which imports this module, needs none of them
-
-    from ..report.exporters import ReportHTMLExporter, ReportPDFExporter  # nbconvert: 1 s, as above
-
-    if kind == "pdf":
-        import weasyprint  # noqa: F401  (imported now, while the notebook executes: 1 s)
-    exporter = {"html": ReportHTMLExporter, "pdf": ReportPDFExporter}[kind]
-    request = sys.stdin.buffer.read()
-    try:
-        notebook, target, resources = pickle.loads(request)
-        body, _ = exporter().from_notebook_node(nbformat.read(notebook, as_version=4), resources)
-        if isinstance(body, str):
-            Path(target).write_text(body, encoding="utf-8")
-        else:
-            Path(target).write_bytes(body)
-        answer: dict = {"error": None}
-    except Exception as error:  # said to the build, which fails with it
-        answer = {"error": f"{type(error).__name__}: {error}"}
-    sys.stdout.write(json.dumps(answer))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])

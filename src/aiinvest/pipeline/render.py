@@ -1,4 +1,4 @@
-"""Render the executed notebook: chart files for slides, then one loop over the report's exporters."""
+"""Render the executed notebook: chart files for slides, then each format (HTML, PDF) by a process of its own."""
 
 import base64
 import json

@@ -165,6 +165,9 @@ def benchmark(repeat: int, scales: tuple[int, ...], work: Path) -> list[str]:
         *(f"| {name} | {size:,} |" for name, size in sizes.items()),
         "",
     ]
+    from .floor import section as floor_section  # the floor, and cold and warm builds against the bare chain
+
+    lines += floor_section(work / "floor", repeat)
     lines += scale_section(scales, work, build_s, sizes["report.html"], repeat)
     lines += race_section(work, build_s, repeat)
     lines += parallel_section(work)

@@ -16,6 +16,11 @@ AUTORELOAD_ARGS = [
 ]
 
 
+# What a build's kernel imports as it starts, while the build checks its parameters: the report's modules.
+PRELOAD = "aiinvest.report.document"
+# nbclient gives the kernels it starts an in-memory history (no SQLite file to write); so does a build.
+MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
+
 # The longest path a Unix socket may have: 103 bytes on macOS, 107 on Linux.
 SOCKET_PATH_MAX = 103
 
@@ -34,6 +39,32 @@ def ipc_kernel_config() -> Iterator:
         prefix = os.path.join(folder, "k")  # the sockets are k-1 .. k-5
         ipc = os.name == "posix" and len(os.fsencode(prefix)) + len("-5") <= SOCKET_PATH_MAX
         yield Config({"KernelManager": {"transport": "ipc", "ip": prefix}} if ipc else {})
+
+
+@contextmanager
+def started_kernel(cwd: Path, env: dict[str, str]) -> Iterator:
+    """The project's kernel, started now, in its own process (it starts, and imports the report's modules, while
+    the caller goes on): a jupyter_client KernelManager whose client is asynchronous, as nbclient wants. Whoever
+    uses it may shut it down; whatever happens in the block, the kernel is shut down at its end."""
+    from jupyter_client.manager import KernelManager  # (jupyter_client comes with papermill)
+
+    preload = f"--InteractiveShellApp.exec_lines=__import__({PRELOAD!r})"  # added to the kernel's own exec_lines
+    with ipc_kernel_config() as config:
+        km = KernelManager(kernel_name=ensure_kernel(), config=config, client_class=ASYNC_CLIENT)
+        try:
+            km.start_kernel(cwd=str(cwd), env=env, extra_arguments=[MEMORY_HISTORY, preload])
+            yield km
+        finally:
+            shut_down(km)
+
+
+ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
+
+
+def shut_down(km) -> None:
+    """Stop a kernel at once (nothing in it is left to save) and remove its connection file, if it still runs."""
+    if km.has_kernel:
+        km.shutdown_kernel(now=True)
 
 
 def ensure_kernel() -> str:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pypdf
 import pytest
 from filelock import FileLock
@@ -37,6 +38,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         elif path.is_file():
             out[key] = path.read_bytes()
     return out
+
+
+def helpers() -> list[str]:
+    """The processes a build starts that are still running: kernels and rendering processes (there must be none)."""
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            line = " ".join(child.cmdline())
+        except psutil.Error:  # it ended meanwhile
+            continue
+        if "ipykernel_launcher" in line or "aiinvest.pipeline.render_worker" in line:
+            found.append(line)
+    return found
 
 
 @pytest.fixture
@@ -111,6 +125,43 @@ def test_failed_build_names_the_cell_and_leaves_the_previous_report_intact(repor
     assert len(kept) == 1 and f"kept in {kept[0]}" in result.message
     assert snapshot(reports / "anthropic") == before
     assert not any((reports / ".tmp").iterdir())
+    assert helpers() == []  # the kernel started beforehand and the rendering processes are gone
+
+
+@pytest.mark.parametrize("kind", ["html", "pdf"])
+def test_a_rendering_process_that_dies_fails_the_build_and_keeps_the_notebook(reports, monkeypatch, kind):
+    from aiinvest.pipeline.render_process import RenderProcess
+
+    real = RenderProcess.render
+
+    def render(self, *args):
+        if self.kind == kind:
+            self._process.kill()  # as the OOM killer may
+        real(self, *args)
+
+    monkeypatch.setattr(RenderProcess, "render", render)
+    before = snapshot(reports / "anthropic")
+    result = build(BuildRequest(params=SEED, output_dir=reports, force=True))
+    assert result.status == exitcodes.BUILD
+    assert f"rendering failed (RuntimeError: the {kind.upper()} process died (exit status -9))" in result.message
+    kept = list((reports / "failed").glob("anthropic-*.ipynb"))
+    assert len(kept) == 1 and f"kept in {kept[0]}" in result.message
+    assert snapshot(reports / "anthropic") == before
+    assert not any((reports / ".tmp").iterdir())
+    assert helpers() == []
+
+
+def test_a_rendering_process_that_fails_says_why(tmp_path):
+    from aiinvest.pipeline.render_process import RenderProcess
+
+    process = RenderProcess("pdf")
+    try:
+        process.render(tmp_path / "missing.ipynb", tmp_path / "report.pdf", {})
+        with pytest.raises(RuntimeError, match=r"^FileNotFoundError: .*missing\.ipynb"):
+            process.wait()
+    finally:
+        process.close()
+    assert not (tmp_path / "report.pdf").exists() and helpers() == []
 
 
 def test_invalid_data_exits_65_and_keeps_the_report(reports, data_dir):
@@ -121,6 +172,7 @@ def test_invalid_data_exits_65_and_keeps_the_report(reports, data_dir):
     assert result.status == exitcodes.DATA
     assert "valuations.csv:1: column 'fact_id': expected this column in the header" in result.message
     assert snapshot(reports / "anthropic") == before
+    assert helpers() == []
 
 
 def test_data_error_found_while_the_kernel_runs_exits_65(reports, data_dir, tmp_path):
@@ -145,6 +197,14 @@ def test_lock_held_too_long_exits_75(reports):
         result = build(BuildRequest(params=SEED, output_dir=reports, formats=HTML_ONLY, force=True, lock_timeout=0.5))
     assert result.status == exitcodes.LOCKED
     assert "held the lock for 0.5s" in result.message
+    assert helpers() == []  # the kernel started while the parameters were checked is shut down
+
+
+def test_an_unknown_subject_exits_64_and_leaves_no_kernel(reports):
+    result = build(BuildRequest(params={**SEED, "company": "Nobody Inc"}, output_dir=reports, formats=HTML_ONLY))
+    assert result.status == exitcodes.PARAMETERS, result.message
+    assert "Nobody Inc" in result.message
+    assert helpers() == []
 
 
 def test_build_called_from_a_running_event_loop_completes(tmp_path):

@@ -4,10 +4,11 @@ import math
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .. import exitcodes
 from ..config import NOTEBOOKS_DIR, display
-from ..kernel import ensure_kernel, ipc_kernel_config
+from ..kernel import shut_down
 from .manifest import scrub
 from .run import BuildFailure, Run
 
@@ -15,33 +16,29 @@ FAILED_DIR = "failed"
 VERSION_DIGITS = 12
 
 
-def execute(run: Run, output: Path) -> None:
-    """Run the notebook with papermill; a failing, timed-out or dead cell ends the build with status 70."""
+def execute(run: Run, output: Path, km) -> Any:
+    """Run the notebook with papermill in the kernel `km` (started by the build, shut down here); a failing,
+    timed-out or dead cell ends the build with status 70. Return the executed notebook, as written."""
     import papermill  # imported here: 0.8 s, and a build found up to date never executes
     from nbclient.exceptions import CellTimeoutError, DeadKernelError  # (nbclient comes with papermill)
 
-    request, params = run.request, run.params
+    from .engine import ENGINE_NAME  # papermill's engine, for a kernel started beforehand
 
-    parameters = {**request.params, "as_of": params.as_of.date().isoformat(), "version": version(run.key)}
-    if parameters.get("data_dir"):  # the kernel runs in notebooks/: give it the resolved folder
-        parameters["data_dir"] = str(run.data_dir)
-    if run.previous is not None:  # the report published before, for "Changes since the previous report"
-        parameters["previous"] = str(run.previous)
+    request = run.request
     failure = None
     try:
-        with ipc_kernel_config() as kernel_config:
-            papermill.execute_notebook(
-                str(request.notebook),
-                str(output),
-                parameters=parameters,
-                kernel_name=ensure_kernel(),  # the project's kernel, as in JupyterLab
-                progress_bar=request.progress,
-                log_output=False,
-                request_save_on_cell_execute=True,  # so a timed-out or dead kernel still leaves the failing cell
-                execution_timeout=math.ceil(request.cell_timeout),  # nbclient takes whole seconds
-                cwd=str(NOTEBOOKS_DIR),
-                config=kernel_config,  # through papermill's engine to nbclient, which gives it to the kernel manager
-            )
+        nb = papermill.execute_notebook(
+            str(request.notebook),
+            str(output),
+            parameters=parameters(run),
+            engine_name=ENGINE_NAME,
+            kernel_name=km.kernel_name,  # the project's kernel, as in JupyterLab
+            km=km,
+            progress_bar=request.progress,
+            log_output=False,
+            execution_timeout=math.ceil(request.cell_timeout),  # nbclient takes whole seconds
+            cwd=str(NOTEBOOKS_DIR),
+        )
     except papermill.PapermillExecutionError as error:
         failure = f"raised {error.ename}: {error.evalue}"
     except CellTimeoutError:
@@ -50,13 +47,25 @@ def execute(run: Run, output: Path) -> None:
         failure = "killed the kernel (it died while running this cell)"
     except RuntimeError as error:  # papermill wraps some kernel failures
         failure = f"failed: {error}"
+    finally:
+        shut_down(km)  # nbclient has, unless the kernel never answered
     if failure is not None:
         where, kept = keep_failed(run, output)
         raise BuildFailure(exitcodes.BUILD, f"notebook {where} {failure}; {kept}")
-    import nbformat  # imported here: 0.3 s, and a build found up to date never reads a notebook
+    shareable = write_shareable(nb, run, output)
+    sign(shareable)
+    return shareable
 
-    write_shareable(nbformat.read(output, as_version=4), run, output)
-    sign(output)
+
+def parameters(run: Run) -> dict:
+    """The notebook's parameters: the request's, with the resolved date, the version and the build's paths."""
+    request, params = run.request, run.params
+    found = {**request.params, "as_of": params.as_of.date().isoformat(), "version": version(run.key)}
+    if found.get("data_dir"):  # the kernel runs in notebooks/: give it the resolved folder
+        found["data_dir"] = str(run.data_dir)
+    if run.previous is not None:  # the report published before, for "Changes since the previous report"
+        found["previous"] = str(run.previous)
+    return found
 
 
 def version(key: str) -> str:
@@ -99,8 +108,9 @@ def _failing_cell(nb) -> int | None:
     return started
 
 
-def write_shareable(nb, run: Run, target: Path) -> None:
-    """Write an executed notebook with no local path: papermill's record trimmed, then every path scrubbed."""
+def write_shareable(nb, run: Run, target: Path) -> Any:
+    """Write an executed notebook with no local path (papermill's record trimmed, then every path scrubbed);
+    return it as written."""
     import nbformat  # imported here: 0.3 s, and a build found up to date never reads a notebook
 
     record = nb.metadata.get("papermill", {})
@@ -109,12 +119,12 @@ def write_shareable(nb, run: Run, target: Path) -> None:
     record.pop("environment_variables", None)
     shareable = nbformat.reads(scrub(nbformat.writes(nb), run.data_dir), as_version=4)
     nbformat.write(shareable, target)
+    return shareable
 
 
-def sign(path: Path) -> None:
+def sign(nb) -> None:
     """Mark a notebook this build executed as trusted (Jupyter's notebook signatures), so JupyterLab
     shows its interactive charts; a copy that anyone edits, or opens elsewhere, is untrusted again."""
-    import nbformat  # imported here: as above
-    from nbformat.sign import NotebookNotary  # (nbformat, as above)
+    from nbformat.sign import NotebookNotary  # imported here: as nbformat
 
-    NotebookNotary().sign(nbformat.read(path, as_version=4))
+    NotebookNotary().sign(nb)

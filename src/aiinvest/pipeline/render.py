@@ -1,12 +1,15 @@
-"""Render the executed notebook: chart files for slides, then one loop over the report's exporters."""
+"""Render the executed notebook: chart files for slides, then each format (HTML, PDF) by a process of its own."""
 
 import base64
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..report.changes import FIGURES_FILE
 from .manifest import MANIFEST_NAME, manifest_record, relative_name
+from .render_process import RenderProcess
 from .run import Run
 
 log = logging.getLogger("aiinvest.build")  # named after the command it logs
@@ -14,29 +17,42 @@ log = logging.getLogger("aiinvest.build")  # named after the command it logs
 CHART_METADATA_KEY = "aiinvest"
 
 
-def exporters() -> dict[str, tuple[type, str]]:
-    """Each output format: its nbconvert exporter and file name (imported on use: nbconvert is slow to load)."""
-    from ..report.exporters import ReportHTMLExporter, ReportPDFExporter  # nbconvert: 1 s, unneeded when up to date
-
-    return {"html": (ReportHTMLExporter, "report.html"), "pdf": (ReportPDFExporter, "report.pdf")}
+FILENAMES = {"html": "report.html", "pdf": "report.pdf"}
 
 
-def render(run: Run, nb) -> None:
-    """Write the figures and every requested format into the run's work folder."""
+@contextmanager
+def render_processes(run: Run) -> Iterator[dict[str, RenderProcess]]:
+    """A process for each requested format, started now (each imports its exporter while the notebook executes);
+    stopped at the end of the block, whatever happened."""
+    processes: dict[str, RenderProcess] = {}
+    try:
+        for kind in FILENAMES:
+            if kind in run.request.formats:
+                processes[kind] = RenderProcess(kind)
+        yield processes
+    finally:
+        for process in processes.values():
+            process.close()
+
+
+def render(run: Run, nb, processes: dict[str, RenderProcess]) -> None:
+    """Write the figures, then every requested format into the run's work folder, each by its process, at the
+    same time, from the notebook as written there."""
     with run.timed("figures"):
         write_figures(nb, run.work / "figures")
         write_figures_data(nb, run.work / FIGURES_FILE)
-    for name, (exporter, filename) in exporters().items():
-        if name not in run.request.formats:
-            continue
-        with run.timed(name):
-            log.info("%s: rendering %s", run.request.label, name.upper())
-            body, _ = exporter().from_notebook_node(nb, _attachments(run) if name == "pdf" else None)
-            target = run.work / filename
-            if isinstance(body, str):
-                target.write_text(body, encoding="utf-8")
-            else:
-                target.write_bytes(body)
+    with run.timed("html and pdf"):
+        for kind, process in processes.items():
+            log.info("%s: rendering %s", run.request.label, kind.upper())
+            process.render(run.work / "report.ipynb", run.work / FILENAMES[kind], _resources(run, kind))
+        for kind, process in processes.items():
+            process.wait()
+            run.steps[kind] = process.seconds  # each in its own process: they overlap
+
+
+def _resources(run: Run, kind: str) -> dict | None:
+    """What the exporter is given besides the notebook: for the PDF, the files it carries."""
+    return _attachments(run) if kind == "pdf" else None
 
 
 def _attachments(run: Run) -> dict:
@@ -47,7 +63,7 @@ def _attachments(run: Run) -> dict:
 def evidence(run: Run) -> list[tuple[str, bytes, str]]:
     """datapackage.json and the files it declares, from the run's data folder, each with the SHA-256 the build
     hashed (EvidenceError if one changed since): the PDF carries exactly what the report was made from."""
-    from ..report.evidence import collect  # as exporters()
+    from ..report.evidence import collect  # imported here: the PDF's evidence, unneeded when up to date
 
     return collect(run.data_dir, lambda path, _: run.inputs.get(relative_name(path), ""), "the build's record")
 

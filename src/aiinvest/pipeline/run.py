@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..config import REPORTS_DIR
 from ..exitcodes import CommandError, ExitStatus
@@ -75,6 +75,7 @@ class Run:
     changed: dict | None = None  # the same in one line (previous_as_of, summary), for the manifest and the index
     document: dict = field(default_factory=dict)  # what the report says about itself (its title), for the index
     steps: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    kernel: Any = None  # the jupyter_client KernelManager of the kernel started for the notebook
     _params: "ResolvedParams | None" = None
     _validation: "BackgroundValidation | None" = None
     _folder: Path | None = None

@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import exitcodes
-from ..config import DATA_DIR, ENV_GATED, curated_dir, display, raw_dir
+from ..config import DATA_DIR, ENV_GATED, NOTEBOOKS_DIR, curated_dir, display, raw_dir
 from ..data.problems import DataValidationError
 from ..data.transaction import reading
 from ..exitcodes import CommandError
+from ..kernel import started_kernel
 from ..report.changes import FIGURES_FILE, compare, read_figures, to_text
+from ..report.exporters_meta import output_metadata
 from ..report.formatting import plural
 from ..report.params import COLUMNS_NEEDED, ParameterError, check_names_and_types, resolve
 from .execute import execute, keep_failed
@@ -39,7 +41,7 @@ from .manifest import (
     write_json,
 )
 from .publish import TMP_DIR, dated_reports, find_up_to_date, lock, output_paths, publish, update_latest
-from .render import render
+from .render import render, render_processes
 from .run import FORMATS, BuildFailure, BuildRequest, BuildResult, Run
 
 log = logging.getLogger("aiinvest.build")  # named after the command it logs
@@ -81,8 +83,8 @@ def _build_locked(request: BuildRequest) -> BuildResult:
     from ..data.validation_process import BackgroundValidation  # jsonschema: 0.3 s, unneeded when up to date
 
     log.info("%s: validating the data while the notebook executes", request.label)
-    with BackgroundValidation(run.data_dir, request.validation_timeout) as run.validation:
-        resolve_parameters(run)
+    with BackgroundValidation(run.data_dir, request.validation_timeout) as run.validation, kernel(run) as run.kernel:
+        resolve_parameters(run)  # while the kernel starts
         with lock(run):
             if up_to_date := _up_to_date(run, "built meanwhile by another run"):
                 return up_to_date
@@ -93,6 +95,13 @@ def _build_locked(request: BuildRequest) -> BuildResult:
     result = BuildResult(exitcodes.OK, message, run.folder, True, output_paths(run.folder), run.steps)
     result.changes = run.changes
     return result
+
+
+def kernel(run: Run):
+    """The kernel the notebook will run in, started now (it starts and imports the report's modules while the
+    parameters are checked); shut down on every way out. It reads the validation's digest from its environment:
+    the build validates exactly these bytes, so the notebook need not."""
+    return started_kernel(NOTEBOOKS_DIR, {**os.environ, ENV_GATED: run.validation.digest})
 
 
 def preview(request: BuildRequest) -> BuildResult:
@@ -252,32 +261,31 @@ def raise_if_invalid(run: Run) -> None:
 
 
 def execute_and_render(run: Run) -> None:
-    """Execute and render while the data is validated; the validation result gates publication."""
-    import nbformat  # imported here: 0.3 s, and a build found up to date never reads a notebook
+    """Execute (in the kernel started for it) and render while the data is validated; the validation's result
+    gates publication."""
+    with render_processes(run) as processes:  # they import their exporters while the notebook executes
+        nb = execute_notebook(run)
+        run.document = output_metadata(nb, "document")
+        try:
+            render(run, nb, processes)
+        except Exception as error:
+            raise_if_invalid(run)
+            _, kept = keep_failed(run, run.work / "report.ipynb")
+            message = f"rendering failed ({type(error).__name__}: {error}); {kept}"
+            raise BuildFailure(exitcodes.BUILD, message) from error
+    raise_if_invalid(run)  # nothing is published unless the data passed
+    run.steps["validate"] = run.validation.seconds  # in its own process, alongside execution and rendering
 
-    from ..report.exporters import output_metadata  # nbconvert, as nbformat
 
-    notebook_path = run.work / "report.ipynb"
+def execute_notebook(run: Run):
+    """The executed notebook, as written in the work folder; a failed run (or invalid data) ends the build."""
     with run.timed("execute"):
         log.info("%s: executing the notebook", run.request.label)
-        os.environ[ENV_GATED] = run.validation.digest  # inherited by the kernel papermill starts
         try:
-            execute(run, notebook_path)
+            return execute(run, run.work / "report.ipynb", run.kernel)
         except BuildFailure:
             raise_if_invalid(run)  # a data error is the cause, whatever the kernel did
             raise
-        finally:
-            os.environ.pop(ENV_GATED, None)
-    nb = nbformat.read(notebook_path, as_version=4)
-    run.document = output_metadata(nb, "document")
-    try:
-        render(run, nb)
-    except Exception as error:
-        raise_if_invalid(run)
-        _, kept = keep_failed(run, notebook_path)
-        raise BuildFailure(exitcodes.BUILD, f"rendering failed ({type(error).__name__}: {error}); {kept}") from error
-    raise_if_invalid(run)  # nothing is published unless the data passed
-    run.steps["validate"] = run.validation.seconds  # in its own process, alongside execution and rendering
 
 
 def write_manifest(run: Run) -> None:

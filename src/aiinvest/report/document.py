@@ -27,9 +27,8 @@ from ..data.schema import descriptor_path
 from . import about, text
 from .changes import COLUMNS, Row, compare, read_figures
 from .charts.describe import alt_text, marks, value_column
+from .charts.drawings import plotly_json, svg_and_png
 from .charts.figures import report_charts
-from .charts.mpl_render import to_svg_and_png
-from .charts.plotly_render import to_plotly
 from .charts.spec import Chart
 from .formatting import format_date, plural, shorten
 from .key_figures import Figure, figures_document, key_figures
@@ -494,10 +493,15 @@ def chart_bundle(chart: Chart, number: int, unit: str | None = None) -> tuple[di
     in a figure with the same caption and the text alternative. The caption names its sources from the
     chart (source_ids is kept for callers, and no longer used: the chart knows its own sources).
     """
-    fig = to_plotly(chart)
-    spec = json.loads(pio.to_json(fig, validate=False))
+    figure_json = plotly_json(chart)  # drawn once per content (charts.drawings)
+    spec = json.loads(figure_json)
     div = pio.to_html(
-        fig, include_plotlyjs=False, full_html=False, div_id=f"chart-{chart.id}", config=PLOTLY_CONFIG, validate=False
+        json.loads(figure_json),
+        include_plotlyjs=False,
+        full_html=False,
+        div_id=f"chart-{chart.id}",
+        config=PLOTLY_CONFIG,
+        validate=False,
     )
     found = marks(chart, unit)
     alt = alt_text(chart, found)
@@ -514,7 +518,7 @@ def chart_bundle(chart: Chart, number: int, unit: str | None = None) -> tuple[di
         value_heading=heading,
         numeric=numeric,
     )
-    svg, png_bytes = to_svg_and_png(chart)  # one drawing of the print figure for both
+    svg, png_bytes = svg_and_png(chart)  # one drawing of the print figure for both, once per content
     bundle = {
         PLOTLY_MIMETYPE: {**spec, "config": PLOTLY_CONFIG},
         "image/svg+xml": svg,

@@ -20,6 +20,7 @@ from traitlets.config import Config
 from .. import __version__
 from ..config import TEMPLATES_DIR
 from .evidence import Attachment, standalone
+from .exporters_meta import document_metadata, output_metadata
 from .params import ReportParams
 
 PLOTLY_PLACEHOLDER = "/*aiinvest:plotly.js*/"
@@ -52,21 +53,6 @@ def report_parameters(nb) -> dict:
         "page_size": recorded.get("page_size") or defaults.page_size,
         "data_dir": recorded.get("data_dir") or "",
     }
-
-
-def document_metadata(nb) -> dict:
-    """What the report says about itself (title, subject, keywords, date), from its header's output."""
-    return output_metadata(nb, "document")
-
-
-def output_metadata(nb, key: str) -> dict:
-    """The first non-empty record of that name among the report's outputs' metadata (its header's)."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            found = output.get("metadata", {}).get("aiinvest", {}).get(key)
-            if found:
-                return dict(found)
-    return {}
 
 
 def add_contents(html: str) -> str:

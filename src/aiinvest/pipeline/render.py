@@ -63,8 +63,8 @@ def write_figures_data(nb, target: Path) -> None:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             figures = output.get("metadata", {}).get(CHART_METADATA_KEY, {}).get("figures")
-            if figures is not None:
-                target.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            if figures is not None:  # figures.json's text (report.changes.figures_text)
+                target.write_text(figures, encoding="utf-8")
                 return
     raise ValueError("the executed notebook holds no figures (its header cell did not run)")
 

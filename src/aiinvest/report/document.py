@@ -25,7 +25,7 @@ from ..data.load import load_tables
 from ..data.provenance import sha256_file
 from ..data.schema import descriptor_path
 from . import about, text
-from .changes import COLUMNS, Row, compare, read_figures
+from .changes import COLUMNS, Row, compare, figures_text, read_figures
 from .charts.describe import alt_text, marks, value_column
 from .charts.figures import report_charts
 from .charts.mpl_render import to_svg_and_png
@@ -173,7 +173,7 @@ class Report:
             ),
             {
                 "document": self.document_metadata(),
-                "figures": self.figures_document(),
+                "figures": figures_text(self.figures_data),  # figures.json, as text
                 "evidence": {"descriptor_sha256": self.descriptor_sha256},
             },
         )
@@ -186,6 +186,11 @@ class Report:
     def summary(self) -> list[str]:
         """The summary's sentences, the finding first."""
         return text.summary(self.view)
+
+    @cached_property
+    def figures_data(self) -> dict:
+        """figures_document(), made once: the header records it and "what changed" compares it."""
+        return self.figures_document()
 
     def figures_document(self) -> dict:
         """What figures.json holds (and "what changed" compares)."""
@@ -211,7 +216,7 @@ class Report:
         """'Changes since the previous report': sources, figures and disagreements, when the build names one."""
         if not self.params.previous:
             return None
-        changes = compare(read_figures(Path(self.params.previous)), self.figures_document())
+        changes = compare(read_figures(Path(self.params.previous)), self.figures_data)
         when = format_date(pd.Timestamp(changes.old_as_of), "day")
         intro = f"Compared with the previous report (as of {when}): {changes.summary().split(': ', 1)[-1]}."
         if changes.empty:

@@ -262,10 +262,10 @@ def schema() -> "jsonschema.protocols.Validator":
 
 
 def figures_text(document: dict) -> str:
-    """figures.json's text: what the report's header records in the notebook, and the build writes as it is.
+    """figures.json's text: what the report's last cell records in the notebook, and the build writes as it is.
 
     Recorded as one string, not as nested data: papermill saves the notebook after every cell, and one
-    string is written in milliseconds where 10^5 claims as nested data took about 9 s a save.
+    string is written in a fraction of a second where 10^5 claims as nested data took about 9 s a save.
     """
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"  # as the notebook had it
 

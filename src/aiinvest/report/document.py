@@ -158,7 +158,8 @@ class Report:
         return about.stamp(self.view, self.params.version, self.built)
 
     def header(self):
-        """Title, dateline, summary, the note on the sources, key figures; its metadata describes the document."""
+        """Title, dateline, summary, the note on the sources, key figures; its metadata describes the document
+        (figures.json is recorded by the last cell, how_to_cite)."""
         return Described(
             render(
                 "header.html.j2",
@@ -171,11 +172,7 @@ class Report:
                 key_figures=[{**f.row(), "sources": cited(self.view, f.source_ids)} for f in self.key_figures],
                 no_key_figures=text.no_key_figures(self.view),
             ),
-            {
-                "document": self.document_metadata(),
-                "figures": figures_text(self.figures_data),  # figures.json, as text
-                "evidence": {"descriptor_sha256": self.descriptor_sha256},
-            },
+            {"document": self.document_metadata(), "evidence": {"descriptor_sha256": self.descriptor_sha256}},
         )
 
     @cached_property
@@ -309,8 +306,13 @@ class Report:
             display(part)
 
     def how_to_cite(self):
-        """The closing line: how to cite this report (title, subject, data as of, version, build date)."""
-        return self._html(render("cite.html.j2", citation=about.how_to_cite(self.title, self.view, self.stamp)))
+        """The closing line: how to cite this report (title, subject, data as of, version, build date). Its
+        metadata records figures.json, as text: the last cell's, because papermill saves the whole notebook
+        before and after every cell, and at 10^5 claims figures.json is 30 MB (a save took about 0.6 s)."""
+        return Described(
+            render("cite.html.j2", citation=about.how_to_cite(self.title, self.view, self.stamp)),
+            {"figures": figures_text(self.figures_data)},
+        )
 
     def facts(self):
         """Every curated claim with its source, how it was read and its quote; rows are claim-<id> anchors."""

@@ -288,7 +288,7 @@ def fast_valid(data) -> bool:
 def _fast_schema():
     """figures.schema.json compiled by fastjsonschema, as draft 7 (it knows no later draft; the schema uses
     draft 7's keywords only), without its relative $id (which it would try to fetch)."""
-    import fastjsonschema
+    import fastjsonschema  # imported here: only a large figures.json is given to it
 
     definition = {k: v for k, v in json.loads(SCHEMA.read_text(encoding="utf-8")).items() if k != "$id"}
     return fastjsonschema.compile({**definition, "$schema": "http://json-schema.org/draft-07/schema#"})

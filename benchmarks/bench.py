@@ -4,8 +4,8 @@ parallel.
 Prints figures (Markdown) and writes them to --output. Every build runs in a fresh process
 with a cold validation cache; ratios compare runs interleaved in the same session, since
 the machine is noisy. Nothing here asserts a time: goals are printed beside the figures.
-A whole run takes about 15 minutes on two cores (the 10^5-row builds are most of it);
---quick (or BENCH_QUICK=1) makes one run per figure and skips the largest scales: about 4 minutes.
+A whole run takes about 15 minutes on two quiet cores (the 10^5-row builds and the 16 subjects are most of
+it); --quick (or BENCH_QUICK=1) makes one run per figure and skips the largest scales and 16 subjects.
 
     python -m benchmarks.bench --output docs/benchmarks.md
 """
@@ -32,6 +32,7 @@ BIN = Path(sys.executable).parent
 SCALES = (100, 1_000, 10_000, 100_000)
 QUICK_SCALES = (100, 1_000)
 SUBJECTS = (1, 4, 16)  # invented subject companies, each a report, built at once with the race overview
+QUICK_SUBJECTS = (1, 4)
 
 
 def run(command: list[str], env: dict | None = None) -> dict:
@@ -330,8 +331,8 @@ def main(argv: list[str] | None = None) -> None:
         "--quick",
         action="store_true",
         default=bool(os.environ.get("BENCH_QUICK")),
-        help=f"one run per figure, scales {','.join(map(str, QUICK_SCALES))} unless --scales is given (also "
-        "BENCH_QUICK=1)",
+        help=f"one run per figure, scales {','.join(map(str, QUICK_SCALES))} and subjects "
+        f"{','.join(map(str, QUICK_SUBJECTS))} unless given (also BENCH_QUICK=1)",
     )
     parser.add_argument("--output", type=Path, help="also write the figures to this Markdown file")
     args = parser.parse_args(argv)
@@ -339,6 +340,8 @@ def main(argv: list[str] | None = None) -> None:
         args.repeat = 1
         if args.scales == parser.get_default("scales"):
             args.scales = ",".join(map(str, QUICK_SCALES))
+        if args.subjects == parser.get_default("subjects"):
+            args.subjects = ",".join(map(str, QUICK_SUBJECTS))
     scales = tuple(int(n) for n in args.scales.split(",") if n)
     subjects = tuple(int(n) for n in args.subjects.split(",") if n)
     global CACHE_ROOT

@@ -58,9 +58,11 @@ def test_check_published_fails_loudly_on_a_missing_report_or_index_line(tmp_path
 
 def test_quick_runs_once_on_small_scales(monkeypatch, tmp_path):
     seen = {}
-    monkeypatch.setattr(bench, "benchmark", lambda *args: seen.setdefault("args", args) and ["figures"])
+    monkeypatch.setattr(bench, "benchmark", lambda *args: seen.__setitem__("args", args) or ["figures"])
     monkeypatch.setenv("BENCH_QUICK", "1")
-    bench.main(["--subjects", "1,4", "--output", str(tmp_path / "out.md")])
+    bench.main(["--output", str(tmp_path / "out.md")])
     repeat, scales, _, subjects = seen["args"]
-    assert (repeat, scales, subjects) == (1, bench.QUICK_SCALES, (1, 4))
+    assert (repeat, scales, subjects) == (1, bench.QUICK_SCALES, bench.QUICK_SUBJECTS)
     assert "figures" in (tmp_path / "out.md").read_text()
+    bench.main(["--scales", "100", "--subjects", "2"])  # given: kept
+    assert seen["args"][1::2] == ((100,), (2,))

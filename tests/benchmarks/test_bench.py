@@ -2,6 +2,8 @@
 
 import sys
 
+import pytest
+
 from benchmarks import bench
 
 
@@ -30,3 +32,37 @@ def test_cold_env_uses_a_fresh_cache(tmp_path, monkeypatch):
     first, second = bench.cold_env(), bench.cold_env()
     assert first["AIINVEST_CACHE_DIR"] != second["AIINVEST_CACHE_DIR"]
     assert first["AIINVEST_CACHE_DIR"].startswith(str(tmp_path))
+
+
+def _published(out, ids, linked):
+    for i in ids:
+        folder = out / i / "latest"
+        folder.mkdir(parents=True)
+        for name in ("report.html", "report.pdf", "figures.json"):
+            (folder / name).write_text("x")
+    links = "".join(f'<a href="{i}/latest/report.html">' for i in linked)
+    (out / "index.html").write_text(f"<html>{links}</html>")
+
+
+def test_check_published_passes_when_every_report_is_built_and_listed(tmp_path):
+    _published(tmp_path, ["syn-lab-00", "race"], ["syn-lab-00", "race"])
+    bench.check_published(tmp_path, ["syn-lab-00", "race"])
+
+
+def test_check_published_fails_loudly_on_a_missing_report_or_index_line(tmp_path):
+    _published(tmp_path, ["syn-lab-00", "race"], ["race"])
+    (tmp_path / "race" / "latest" / "report.pdf").unlink()
+    with pytest.raises(RuntimeError, match="syn-lab-00, race"):
+        bench.check_published(tmp_path, ["syn-lab-00", "race"])
+
+
+def test_quick_runs_once_on_small_scales(monkeypatch, tmp_path):
+    seen = {}
+    monkeypatch.setattr(bench, "benchmark", lambda *args: seen.__setitem__("args", args) or ["figures"])
+    monkeypatch.setenv("BENCH_QUICK", "1")
+    bench.main(["--output", str(tmp_path / "out.md")])
+    repeat, scales, _, subjects = seen["args"]
+    assert (repeat, scales, subjects) == (1, bench.QUICK_SCALES, bench.QUICK_SUBJECTS)
+    assert "figures" in (tmp_path / "out.md").read_text()
+    bench.main(["--scales", "100", "--subjects", "2"])  # given: kept
+    assert seen["args"][1::2] == ((100,), (2,))

@@ -1,12 +1,19 @@
 """`aiinvest diff` reads any figures.json without a traceback: too deeply nested, huge, or with an id given twice."""
 
+import copy
 import json
+from functools import cache
 
 import pytest
+from fixtures import SEED_DIR
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aiinvest import exitcodes
 from aiinvest.cli import main
-from aiinvest.report.changes import FiguresError, read_figures
+from aiinvest.report import prepare
+from aiinvest.report.changes import FiguresError, fast_valid, read_figures, schema
+from aiinvest.report.key_figures import figures_document
 
 
 def figure(id: str, value: float) -> dict:
@@ -79,3 +86,49 @@ def test_an_id_given_twice_is_refused_whatever_the_order(tmp_path, capsys, kind)
         assert capsys.readouterr().err == (
             f"error: {path}: at {kind}/2/id: expected a unique id ({first!r} is also {kind}/0)\n"
         )
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@cache
+def seeds_document() -> dict:
+    report = prepare(data_dir=str(SEED_DIR))
+    return figures_document(report.view, report.key_figures)
+
+
+def _mutated(document, draw) -> None:
+    """Replace, remove or add one value somewhere in the document (in place)."""
+    node = document
+    while True:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        if not keys:
+            break
+        key = draw(st.sampled_from(keys))
+        if not isinstance(node[key], dict | list) or draw(st.booleans()):
+            break
+        node = node[key]
+    if not keys or draw(st.booleans()):
+        if isinstance(node, dict):
+            node[draw(st.text(max_size=6))] = draw(JSON)
+        else:
+            node.append(draw(JSON))
+    elif draw(st.booleans()):
+        node[key] = draw(JSON)
+    else:
+        del node[key]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_the_fast_check_of_large_files_is_never_more_lenient_than_the_schema(data):
+    document = copy.deepcopy(seeds_document())
+    assert fast_valid(document) and not list(schema().iter_errors(document))
+    for _ in range(data.draw(st.integers(1, 3))):
+        _mutated(document, data.draw)
+    if fast_valid(document):
+        assert not list(schema().iter_errors(document))

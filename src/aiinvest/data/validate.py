@@ -263,9 +263,10 @@ def _foreign_key_problems(descriptor: dict, tables: dict[str, CsvTable], files: 
             if target is None:
                 continue  # unreadable: reported there
             target_fields = _names(reference["fields"])
-            existing = {tuple(row.get(f, "") for f in target_fields) for row in target.rows}
+            empty, target_empty = ("",) * len(fields), ("",) * len(target_fields)  # a missing cell reads as empty
+            existing = {tuple(map(row.get, target_fields, target_empty)) for row in target.rows}
             for line, row in table.numbered():
-                values = tuple(row.get(f, "") for f in fields)
+                values = tuple(map(row.get, fields, empty))  # row.get(f, "") for each field, without a generator
                 if all(values) and values not in existing:
                     yield Problem(
                         files[name],

@@ -13,6 +13,7 @@ from .manifest import scrub
 from .run import BuildFailure, Run
 
 FAILED_DIR = "failed"
+IOPUB_TIMEOUT = 120  # seconds a cell's outputs may take after its reply (bounded by the cell's time limit)
 VERSION_DIGITS = 12
 
 
@@ -37,6 +38,10 @@ def execute(run: Run, output: Path, km) -> Any:
             progress_bar=request.progress,
             log_output=False,
             execution_timeout=math.ceil(request.cell_timeout),  # nbclient takes whole seconds
+            # How long a cell's last outputs may take to arrive after it finished (nbclient's 4 s by default,
+            # and papermill fails the cell past it): figures.json's text rides on the last cell's output, and
+            # at 10^5 claims its 30 MB took longer than that on a loaded machine.
+            iopub_timeout=min(IOPUB_TIMEOUT, math.ceil(request.cell_timeout)),
             cwd=str(NOTEBOOKS_DIR),
         )
     except papermill.PapermillExecutionError as error:

@@ -75,14 +75,14 @@ def _record(run: Run) -> tuple[str, bytes, str]:
 
 
 def write_figures_data(nb, target: Path) -> None:
-    """Write figures.json: the headline figures the notebook's header computed (the same objects it shows)."""
+    """Write figures.json: the headline figures the notebook computed (the same objects its header shows)."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             figures = output.get("metadata", {}).get(CHART_METADATA_KEY, {}).get("figures")
-            if figures is not None:
-                target.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            if figures is not None:  # figures.json's text (report.changes.figures_text)
+                target.write_text(figures, encoding="utf-8")
                 return
-    raise ValueError("the executed notebook holds no figures (its header cell did not run)")
+    raise ValueError("the executed notebook holds no figures (its last cell, how_to_cite, did not run)")
 
 
 def write_figures(nb, folder: Path) -> None:

@@ -25,7 +25,7 @@ from ..data.load import load_tables
 from ..data.provenance import sha256_file
 from ..data.schema import descriptor_path
 from . import about, text
-from .changes import COLUMNS, Row, compare, read_figures
+from .changes import COLUMNS, Row, compare, figures_text, read_figures
 from .charts.describe import alt_text, marks, value_column
 from .charts.drawings import plotly_json, svg_and_png
 from .charts.figures import report_charts
@@ -157,7 +157,8 @@ class Report:
         return about.stamp(self.view, self.params.version, self.built)
 
     def header(self):
-        """Title, dateline, summary, the note on the sources, key figures; its metadata describes the document."""
+        """Title, dateline, summary, the note on the sources, key figures; its metadata describes the document
+        (figures.json is recorded by the last cell, how_to_cite)."""
         return Described(
             render(
                 "header.html.j2",
@@ -170,11 +171,7 @@ class Report:
                 key_figures=[{**f.row(), "sources": cited(self.view, f.source_ids)} for f in self.key_figures],
                 no_key_figures=text.no_key_figures(self.view),
             ),
-            {
-                "document": self.document_metadata(),
-                "figures": self.figures_document(),
-                "evidence": {"descriptor_sha256": self.descriptor_sha256},
-            },
+            {"document": self.document_metadata(), "evidence": {"descriptor_sha256": self.descriptor_sha256}},
         )
 
     @cached_property
@@ -185,6 +182,11 @@ class Report:
     def summary(self) -> list[str]:
         """The summary's sentences, the finding first."""
         return text.summary(self.view)
+
+    @cached_property
+    def figures_data(self) -> dict:
+        """figures_document(), made once: the header records it and "what changed" compares it."""
+        return self.figures_document()
 
     def figures_document(self) -> dict:
         """What figures.json holds (and "what changed" compares)."""
@@ -210,7 +212,7 @@ class Report:
         """'Changes since the previous report': sources, figures and disagreements, when the build names one."""
         if not self.params.previous:
             return None
-        changes = compare(read_figures(Path(self.params.previous)), self.figures_document())
+        changes = compare(read_figures(Path(self.params.previous)), self.figures_data)
         when = format_date(pd.Timestamp(changes.old_as_of), "day")
         intro = f"Compared with the previous report (as of {when}): {changes.summary().split(': ', 1)[-1]}."
         if changes.empty:
@@ -303,8 +305,13 @@ class Report:
             display(part)
 
     def how_to_cite(self):
-        """The closing line: how to cite this report (title, subject, data as of, version, build date)."""
-        return self._html(render("cite.html.j2", citation=about.how_to_cite(self.title, self.view, self.stamp)))
+        """The closing line: how to cite this report (title, subject, data as of, version, build date). Its
+        metadata records figures.json, as text: the last cell's, because papermill saves the whole notebook
+        before and after every cell, and at 10^5 claims figures.json is 30 MB (a save took about 0.6 s)."""
+        return Described(
+            render("cite.html.j2", citation=about.how_to_cite(self.title, self.view, self.stamp)),
+            {"figures": figures_text(self.figures_data)},
+        )
 
     def facts(self):
         """Every curated claim with its source, how it was read and its quote; rows are claim-<id> anchors."""

@@ -103,9 +103,10 @@ def claims_said(view: text.View, behind: set[str]) -> dict[str, dict]:
     events = set(parties.loc[parties["company_id"] == subject, "event_id"])
     about = (claims["company_id"] == subject) | (claims["counterparty_id"] == subject)
     about = about.fillna(False) | claims["claim_id"].isin(events | behind)
+    columns = (claims[name].tolist() for name in ("claim_id", "source_id", "quote"))  # not row by row: 10^5 claims
     return {
-        str(c.claim_id): {"source_id": str(c.source_id), "says": str(c.quote), "about_subject": bool(a)}
-        for c, a in zip(rows(claims), about, strict=True)
+        str(claim): {"source_id": str(source), "says": str(quote), "about_subject": bool(a)}
+        for claim, source, quote, a in zip(*columns, about.tolist(), strict=True)
     }
 
 

@@ -4,7 +4,6 @@ titled from the subject, no code before the appendix, no axe violation, valid HT
 An unknown company still stops the build with exit status 64."""
 
 import json
-import shutil
 import subprocess
 import sys
 

@@ -3,7 +3,6 @@ like every report, no code before the appendix, a tagged PDF/A, axe-core and the
 no request leaves the page, an earlier overview shows only what was known then, and `diff` reads two overviews."""
 
 import json
-import shutil
 import subprocess
 
 import pikepdf

@@ -113,10 +113,16 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(items):
-    """Mark the end-to-end tests slow, so `make test-fast` (`-m "not slow"`) leaves them out."""
+    """Mark the end-to-end tests slow, so `make test-fast` (`-m "not slow"`) leaves them out; run them first.
+
+    Files with slow tests first: pytest-xdist hands out whole files in this order, so the long ones (the curated copy's
+    run, the builds, the browsers) start at once and the short in-process modules fill both workers' ends.
+    """
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: a file's tests stay together, in order
 
 
 @pytest.fixture(autouse=True)

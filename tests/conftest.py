@@ -148,13 +148,27 @@ def processes_only_in_the_slow_tier(request, monkeypatch):
         pytest.fail(f"this test starts a process ({started[0][:120]}): mark it slow, or test in-process")
 
 
-@pytest.fixture(autouse=True)
-def never_the_live_data():
-    """A test that reads or writes the live data/ folder (in this process) fails: it reads the seed data instead."""
-    start = len(live_data_accesses)
-    yield
-    if live_data_accesses[start:]:
-        pytest.fail(f"this test {_live_data_message(live_data_accesses[start:])}")
+SEEN = pytest.StashKey[int]()  # how many live-data accesses had been recorded when a test's phase began
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Note where the test begins: its setup includes module and session fixtures set up for it."""
+    item.stash[SEEN] = len(live_data_accesses)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test whose setup, call or teardown (its fixtures too, of any scope) reads or writes the live data/
+    folder in this process fails: it reads the seed data instead."""
+    report = yield
+    found = live_data_accesses[item.stash.get(SEEN, len(live_data_accesses)) :]
+    item.stash[SEEN] = len(live_data_accesses)
+    if found and not report.failed:
+        where = "this test" if call.when == "call" else f"this test's {call.when} (its fixtures)"
+        report.outcome, report.longrepr = "failed", f"{item.nodeid}: {where} {_live_data_message(found)}"
+    return report
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,9 +9,10 @@ The live data's own checks, `aiinvest validate` and `aiinvest docs --check`, pas
 
 The copy's run is every in-process test, each property with one example (the "once" profile), in one process.
 Whether a test reads data/ does not hang on its generated examples, and every example of the main run is
-already watched in-process by conftest's guard (an audit hook: any read of data/ from Python fails the test);
-what the copy adds is what the guard cannot see (a read from native code, work outside a test, a file made
-from data/ elsewhere), and one example of each test shows it. The search for counterexamples is the main run's.
+already watched in-process by conftest's guard (an audit hook: any read of data/ from Python, in a test or in
+one of its fixtures of any scope, fails the test); what the copy adds is what the guard cannot see (a read from
+native code, a file made from data/ elsewhere), and one example of each test shows it. The search for
+counterexamples is the main run's.
 """
 
 import csv

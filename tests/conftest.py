@@ -34,6 +34,7 @@ SLOW_MODULES = {
     "test_report.py",
     "test_lab.py",
     "test_curating_keeps_the_suite_green.py",
+    "test_live_data_guard.py",
 }  # builds, servers, browsers, processes, scale, the suite run on a copy: every test in them is slow
 
 

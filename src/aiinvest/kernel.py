@@ -20,6 +20,7 @@ AUTORELOAD_ARGS = [
 PRELOAD = "aiinvest.report.document"
 # nbclient gives the kernels it starts an in-memory history (no SQLite file to write); so does a build.
 MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
+ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"  # the client nbclient drives a kernel with
 
 # The longest path a Unix socket may have: 103 bytes on macOS, 107 on Linux.
 SOCKET_PATH_MAX = 103
@@ -56,9 +57,6 @@ def started_kernel(cwd: Path, env: dict[str, str]) -> Iterator:
             yield km
         finally:
             shut_down(km)
-
-
-ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
 
 
 def shut_down(km) -> None:

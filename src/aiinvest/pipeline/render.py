@@ -8,14 +8,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..report.changes import FIGURES_FILE
+from ..report.exporters_meta import METADATA_KEY, output_record
 from .manifest import MANIFEST_NAME, manifest_record, relative_name
 from .render_process import RenderProcess
 from .run import Run
 
 log = logging.getLogger("aiinvest.build")  # named after the command it logs
-
-CHART_METADATA_KEY = "aiinvest"
-
 
 FILENAMES = {"html": "report.html", "pdf": "report.pdf"}
 
@@ -44,7 +42,7 @@ def render(run: Run, nb, processes: dict[str, RenderProcess]) -> None:
     with run.timed("html and pdf"):
         for kind, process in processes.items():
             log.info("%s: rendering %s", run.request.label, kind.upper())
-            process.render(run.work / "report.ipynb", run.work / FILENAMES[kind], _resources(run, kind))
+            process.render(run.executed, run.work / FILENAMES[kind], _resources(run, kind))
         for kind, process in processes.items():
             process.wait()
             run.steps[kind] = process.seconds  # each in its own process: they overlap
@@ -76,13 +74,10 @@ def _record(run: Run) -> tuple[str, bytes, str]:
 
 def write_figures_data(nb, target: Path) -> None:
     """Write figures.json: the headline figures the notebook computed (the same objects its header shows)."""
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            figures = output.get("metadata", {}).get(CHART_METADATA_KEY, {}).get("figures")
-            if figures is not None:  # figures.json's text (report.changes.figures_text)
-                target.write_text(figures, encoding="utf-8")
-                return
-    raise ValueError("the executed notebook holds no figures (its last cell, how_to_cite, did not run)")
+    figures = output_record(nb, "figures")  # figures.json's text (report.changes.figures_text)
+    if figures is None:
+        raise ValueError("the executed notebook holds no figures (its last cell, how_to_cite, did not run)")
+    target.write_text(figures, encoding="utf-8")
 
 
 def write_figures(nb, folder: Path) -> None:
@@ -90,7 +85,7 @@ def write_figures(nb, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            about = output.get("metadata", {}).get(CHART_METADATA_KEY, {})
+            about = output.get("metadata", {}).get(METADATA_KEY, {})
             if not about.get("chart"):
                 continue
             (folder / f"{about['chart']}.svg").write_text(output["data"]["image/svg+xml"], encoding="utf-8")

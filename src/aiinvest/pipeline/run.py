@@ -117,6 +117,11 @@ class Run:
     def work(self, value: Path) -> None:
         self._work = value
 
+    @property
+    def executed(self) -> Path:
+        """The executed notebook, in the work folder: papermill writes it, the renderers read it."""
+        return self.work / "report.ipynb"
+
     @contextmanager
     def timed(self, name: str) -> Iterator[None]:
         """Add the seconds a block takes to the named step."""

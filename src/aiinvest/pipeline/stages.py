@@ -270,7 +270,7 @@ def execute_and_render(run: Run) -> None:
             render(run, nb, processes)
         except Exception as error:
             raise_if_invalid(run)
-            _, kept = keep_failed(run, run.work / "report.ipynb")
+            _, kept = keep_failed(run, run.executed)
             message = f"rendering failed ({type(error).__name__}: {error}); {kept}"
             raise BuildFailure(exitcodes.BUILD, message) from error
     raise_if_invalid(run)  # nothing is published unless the data passed
@@ -282,7 +282,7 @@ def execute_notebook(run: Run):
     with run.timed("execute"):
         log.info("%s: executing the notebook", run.request.label)
         try:
-            return execute(run, run.work / "report.ipynb", run.kernel)
+            return execute(run, run.executed, run.kernel)
         except BuildFailure:
             raise_if_invalid(run)  # a data error is the cause, whatever the kernel did
             raise

@@ -30,6 +30,7 @@ from .charts.describe import alt_text, marks, value_column
 from .charts.drawings import plotly_json, svg_and_png
 from .charts.figures import report_charts
 from .charts.spec import Chart
+from .exporters_meta import METADATA_KEY
 from .formatting import format_date, plural, shorten
 from .key_figures import Figure, figures_document, key_figures
 from .params import ResolvedParams, resolve
@@ -124,7 +125,7 @@ class Described:
         self.data, self.metadata = html, metadata
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.data}, {"aiinvest": self.metadata}
+        return {"text/html": self.data}, {METADATA_KEY: self.metadata}
 
 
 @dataclass
@@ -185,7 +186,7 @@ class Report:
 
     @cached_property
     def figures_data(self) -> dict:
-        """figures_document(), made once: the header records it and "what changed" compares it."""
+        """figures_document(), made once: the last cell (how_to_cite) records it and "what changed" compares it."""
         return self.figures_document()
 
     def figures_document(self) -> dict:
@@ -542,7 +543,7 @@ def chart_bundle(chart: Chart, number: int, unit: str | None = None) -> tuple[di
         "figure_html": figure,
         "png": png,
     }
-    return bundle, {"aiinvest": about}
+    return bundle, {METADATA_KEY: about}
 
 
 def statements_for(view: text.View, topic: str) -> pd.DataFrame:

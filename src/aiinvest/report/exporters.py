@@ -20,7 +20,7 @@ from traitlets.config import Config
 from .. import __version__
 from ..config import TEMPLATES_DIR
 from .evidence import Attachment, standalone
-from .exporters_meta import document_metadata, output_metadata
+from .exporters_meta import METADATA_KEY, document_metadata, output_metadata
 from .params import ReportParams
 
 PLOTLY_PLACEHOLDER = "/*aiinvest:plotly.js*/"
@@ -125,7 +125,7 @@ class InteractiveFigures(Preprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         for output in cell.get("outputs", []):
-            figure = output.get("metadata", {}).get("aiinvest", {}).get("figure_html")
+            figure = output.get("metadata", {}).get(METADATA_KEY, {}).get("figure_html")
             if figure:
                 output["data"] = {"text/html": figure}
         return cell, resources

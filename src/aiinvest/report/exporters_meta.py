@@ -1,14 +1,21 @@
 """What an executed report notebook says about itself, read without nbconvert (the build reads it so)."""
 
+METADATA_KEY = "aiinvest"  # the outputs' metadata the report's cells record (document, evidence, figures, charts)
 
-def output_metadata(nb, key: str) -> dict:
-    """The first non-empty record of that name among the report's outputs' metadata (its header's)."""
+
+def output_record(nb, key: str):
+    """The first non-empty record of that name among the report's outputs' metadata, as recorded; else None."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            found = output.get("metadata", {}).get("aiinvest", {}).get(key)
+            found = output.get("metadata", {}).get(METADATA_KEY, {}).get(key)
             if found:
-                return dict(found)
-    return {}
+                return found
+    return None
+
+
+def output_metadata(nb, key: str) -> dict:
+    """The first non-empty record of that name among the report's outputs' metadata (its header's), as a dict."""
+    return dict(output_record(nb, key) or {})
 
 
 def document_metadata(nb) -> dict:

@@ -8,13 +8,12 @@ from functools import cache
 
 import pandas as pd
 import pytest
-from fixtures.later import ARTICLES, RIVAL_ARTICLES, published, seed_with
+from fixtures.later import ARTICLES, RIVAL_ARTICLES, published, tables_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiinvest.analysis.race import Race, race
 from aiinvest.analysis.reconcile import reconcile
-from aiinvest.data.load import load_tables
 
 D = pd.Timestamp
 INVENTED = (*RIVAL_ARTICLES, *ARTICLES)
@@ -24,12 +23,7 @@ SEED_DAY = D("2024-03-27")  # the seeds' newest article
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
     """tables(articles): the seed tables plus those invented articles, loaded once per set."""
-
-    @cache
-    def load(articles: frozenset[str]):
-        return load_tables(seed_with(tmp_path_factory.mktemp("data") / "data", articles), validate=False)
-
-    return load
+    return tables_with(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -5,20 +5,18 @@ the subject reports' figures (a report on the investor, and on the developer whe
 """
 
 import json
-from functools import cache
 from pathlib import Path
 
 import jsonschema
 import pandas as pd
 import pytest
-from fixtures.later import ARTICLES, RIVAL_ARTICLES, published, seed_with
+from fixtures.later import ARTICLES, RIVAL_ARTICLES, published, tables_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiinvest.analysis import codes
 from aiinvest.analysis.race import race
 from aiinvest.analysis.reconcile import reconcile
-from aiinvest.data.load import load_tables
 from aiinvest.report import key_figures as kf
 from aiinvest.report import race as words
 from aiinvest.report import text
@@ -31,11 +29,8 @@ SCHEMA = json.loads((Path(kf.__file__).parent / "figures.schema.json").read_text
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    @cache
-    def load(articles: frozenset[str]):
-        return load_tables(seed_with(tmp_path_factory.mktemp("data") / "data", articles), validate=False)
-
-    return load
+    """tables(articles): the seed tables plus those invented articles, loaded once per set."""
+    return tables_with(tmp_path_factory)
 
 
 def overview(tables, as_of: str | pd.Timestamp):
